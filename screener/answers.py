@@ -1,0 +1,238 @@
+"""What a screening asks, as data: the request schema, its validation, and normalised answers.
+
+The JSON Schema is generated from the rule set's catalogue, so the API, the OpenAPI
+document and the scoring accept exactly the same ids and ranges. Validation reports
+every problem at once, keyed by field path, in plain words.
+
+Hazards: H6 an implausible or mistyped value (e.g. °F sent as °C) is scored as real.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+from .ruleset import RuleSet, default_ruleset
+
+UNKNOWN = "unknown"
+PATIENT_REF_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 ._/-]*$"
+PATIENT_REF_MAX = 64
+
+
+class InvalidAnswers(ValueError):
+    """The answers do not fit the schema; `errors` maps field paths to messages."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        self.errors = errors
+        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items()))
+
+
+@dataclass(frozen=True)
+class Answers:
+    """Validated answers. Every history id is present: True, False or None (= unknown)."""
+
+    route: str
+    symptoms: frozenset[str]
+    history: Mapping[str, bool | None]
+    numbers: Mapping[str, float | None]
+    vitals: Mapping[str, float]
+    respondent: str | None = None
+    patient_ref: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The normalised answers in the request's own shape ("unknown" spelled out)."""
+        history: dict[str, Any] = {k: UNKNOWN if v is None else v for k, v in self.history.items()}
+        history.update({k: UNKNOWN if v is None else v for k, v in self.numbers.items()})
+        return {
+            "route": self.route,
+            "symptoms": sorted(self.symptoms),
+            "history": history,
+            "vitals": dict(self.vitals),
+            "respondent": self.respondent,
+            "patient_ref": self.patient_ref,
+        }
+
+
+def request_schema(ruleset: RuleSet) -> dict[str, Any]:
+    """JSON Schema (2020-12) of a screening request, made from the catalogue."""
+    history: dict[str, Any] = {}
+    for feature in ruleset.features.values():
+        if feature.kind == "history":
+            history[feature.id] = {
+                "description": feature.question,
+                "enum": [True, False, UNKNOWN],
+            }
+        elif feature.kind == "number":
+            history[feature.id] = {
+                "description": f"{feature.question} ({feature.unit})",
+                "anyOf": [
+                    {"type": "number", "minimum": feature.min, "maximum": feature.max},
+                    {"const": UNKNOWN},
+                ],
+            }
+    vitals = {
+        vital.id: {
+            "description": f"{vital.label} ({vital.unit})",
+            "type": "number",
+            "minimum": vital.min,
+            "maximum": vital.max,
+        }
+        for vital in ruleset.vitals.values()
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "Screening answers",
+        "type": "object",
+        "required": ["route"],
+        "additionalProperties": False,
+        "properties": {
+            "route": {"enum": [r["id"] for r in ruleset.routes]},
+            "symptoms": {
+                "type": "array",
+                "items": {"enum": list(ruleset.ids("symptom"))},
+                "maxItems": len(ruleset.ids("symptom")),
+            },
+            "history": {"type": "object", "additionalProperties": False, "properties": history},
+            "vitals": {"type": "object", "additionalProperties": False, "properties": vitals},
+            "respondent": {"enum": [r["id"] for r in ruleset.respondents]},
+            "patient_ref": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": PATIENT_REF_MAX,
+                "pattern": PATIENT_REF_PATTERN,
+            },
+        },
+    }
+
+
+@cache
+def _validator(ruleset: RuleSet) -> Draft202012Validator:
+    return Draft202012Validator(request_schema(ruleset))
+
+
+def validate(raw: Any, ruleset: RuleSet | None = None) -> dict[str, list[str]]:
+    """Every problem with `raw`, as {"field.path": ["message", ...]}; empty when valid."""
+    ruleset = ruleset or default_ruleset()
+    errors: dict[str, list[str]] = {}
+    for error in _validator(ruleset).iter_errors(raw):
+        for path, message in _describe(error, ruleset):
+            messages = errors.setdefault(path, [])
+            if message not in messages:
+                messages.append(message)
+    return dict(sorted(errors.items()))
+
+
+def normalise(raw: Any, ruleset: RuleSet | None = None) -> Answers:
+    """Validate `raw` and return `Answers`; raise `InvalidAnswers` listing every problem.
+
+    Missing history answers become None ("unknown"), never False.
+    Hazards: H3 a missing answer treated as "no"; H6 implausible values scored.
+    """
+    ruleset = ruleset or default_ruleset()
+    errors = validate(raw, ruleset)
+    if errors:
+        raise InvalidAnswers(errors)
+    given = raw.get("history", {})
+    history = {
+        fid: _boolean(given.get(fid, UNKNOWN)) for fid in ruleset.ids("history")
+    }
+    numbers = {
+        fid: None if given.get(fid, UNKNOWN) == UNKNOWN else float(given[fid])
+        for fid in ruleset.ids("number")
+    }
+    return Answers(
+        route=raw["route"],
+        symptoms=frozenset(raw.get("symptoms", ())),
+        history=history,
+        numbers=numbers,
+        vitals={k: float(v) for k, v in raw.get("vitals", {}).items()},
+        respondent=raw.get("respondent"),
+        patient_ref=raw.get("patient_ref"),
+    )
+
+
+def _boolean(value: bool | str) -> bool | None:
+    return None if value == UNKNOWN else value
+
+
+# --- Plain messages ---------------------------------------------------------------------
+
+_FIELD_NAMES = {
+    "route": "route",
+    "respondent": "respondent",
+    "symptoms": "list of symptom ids",
+    "history": "object of history answers",
+    "vitals": "object of vital signs",
+    "patient_ref": "patient reference",
+}
+
+
+def _describe(error, ruleset: RuleSet) -> list[tuple[str, str]]:
+    """Turn one jsonschema error into (field path, plain message) pairs."""
+    path = [str(p) for p in error.absolute_path]
+    kind = error.validator
+    instance = error.instance
+    if kind == "additionalProperties":
+        known = error.schema.get("properties", {})
+        extra = sorted(str(k) for k in instance if k not in known)
+        what = {(): "field", ("history",): "history id", ("vitals",): "vital sign"}.get(
+            tuple(path), "field"
+        )
+        return [(".".join([*path, key]), f"Unknown {what} '{key}'.") for key in extra]
+    if kind == "required":
+        missing = [m for m in error.validator_value if m not in instance]
+        return [(".".join([*path, m]), _required_message(m, ruleset)) for m in missing]
+    if not path:
+        return [("body", "The request body must be a JSON object.")]
+    field = path[0]
+    key = ".".join(path)
+    if field == "symptoms" and len(path) == 2:
+        return [("symptoms", f"Unknown symptom id {_quote(instance)}.")]
+    if field in ("route", "respondent") and kind == "enum":
+        choices = ", ".join(error.validator_value)
+        return [(key, f"Unknown {field} {_quote(instance)}: use one of {choices}.")]
+    if field == "history" and len(path) == 2:
+        return [(key, _history_message(ruleset.features[path[1]], instance))]
+    if field == "vitals" and len(path) == 2:
+        vital = ruleset.vitals[path[1]]
+        if kind == "type" or isinstance(instance, bool):
+            return [(key, f"{vital.label} must be a number in {vital.unit}.")]
+        return [(key, f"{vital.label} must be between {_num(vital.min)} and "
+                      f"{_num(vital.max)} {vital.unit}; {_num(instance)} is not plausible.")]
+    if field == "patient_ref":
+        return [(key, f"The patient reference must be 1 to {PATIENT_REF_MAX} letters, digits, "
+                      "spaces or . _ / - characters, starting with a letter or digit.")]
+    if kind == "type":
+        return [(key, f"Must be a {_FIELD_NAMES.get(field, field)}.")]
+    if kind == "maxItems":
+        return [(key, "Too many symptoms listed.")]
+    return [(key, error.message)]
+
+
+def _required_message(missing: str, ruleset: RuleSet) -> str:
+    if missing == "route":
+        routes = ", ".join(r["id"] for r in ruleset.routes)
+        return f"Say how baclofen is taken: one of {routes}."
+    return f"'{missing}' is required."
+
+
+def _history_message(feature, instance: Any) -> str:
+    if feature.kind == "number":
+        if isinstance(instance, int | float) and not isinstance(instance, bool):
+            return (f"Must be between {_num(feature.min)} and {_num(feature.max)} "
+                    f"{feature.unit}, or \"{UNKNOWN}\".")
+        return f"Must be a number of {feature.unit}, or \"{UNKNOWN}\"."
+    return f"Answer true, false or \"{UNKNOWN}\" (got {_quote(instance)})."
+
+
+def _quote(value: Any) -> str:
+    text = repr(value) if not isinstance(value, str) else f"'{value}'"
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _num(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, int | float) else _quote(value)

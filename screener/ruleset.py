@@ -1,0 +1,729 @@
+"""Load, validate and compile the rule set (`screener/rules/ruleset.yaml`).
+
+The rule file is data; this module turns it into frozen objects the scoring engine
+uses, after checking it. A bad file raises `RuleSetError` listing every problem with
+the line it is on, so the app refuses to start rather than score with broken rules.
+
+Hazards: H7 a corrupted or inconsistent rule set scores patients wrongly.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+DEFAULT_PATH = Path(__file__).parent / "rules" / "ruleset.yaml"
+
+LEVELS = ("emergency", "urgent", "soon", "routine")  # fixed order, most urgent first
+LEVEL_RANK = {level: rank for rank, level in enumerate(reversed(LEVELS))}  # routine=0
+ROUTES = ("intrathecal", "oral", "both")
+DIRECTIONS = ("withdrawal", "overdose", "both", "neither")
+FEATURE_KINDS = ("symptom", "history", "number")
+AUDIENCES = ("caregiver", "staff")
+ADVICE_SECTIONS = ("headline", "do_now", "tell", "watch_for")
+
+
+class RuleSetError(Exception):
+    """The rule file is invalid; `problems` holds one message per problem, with its line."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("Invalid rule set:\n  " + "\n  ".join(problems))
+
+
+# --- YAML with line numbers -------------------------------------------------------
+
+
+class _Node(dict):
+    """A mapping from the rule file that remembers the line it started on."""
+
+    line: int = 0
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader that records line numbers and refuses duplicate keys."""
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict[Any, int] = {}
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise RuleSetError(
+                    [f"line {key_node.start_mark.line + 1}: duplicate key '{key}' "
+                     f"(first on line {seen[key]})"]
+                )
+            seen[key] = key_node.start_mark.line + 1
+        mapping = _Node(super().construct_mapping(node, deep=True))
+        mapping.line = node.start_mark.line + 1
+        return mapping
+
+
+_LineLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _LineLoader.construct_mapping
+)
+
+
+def _line(obj: Any) -> int:
+    return getattr(obj, "line", 0)
+
+
+# --- Compiled objects -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Feature:
+    """One question: a symptom, a history fact or a number, with its weight and sources."""
+
+    id: str
+    kind: str
+    group: str
+    question: str
+    term: str
+    direction: str
+    weights: Mapping[str, int]  # route -> points ("both" = the larger of the two)
+    sources: tuple[str, ...]
+    routes: tuple[str, ...] = ROUTES
+    unit: str | None = None
+    min: float | None = None
+    max: float | None = None
+    statement: str | None = None  # history only: the fact in plain words, as a "yes"
+    modifier: bool = False  # counts only alongside a symptom or abnormal vital sign
+
+    def weight_for(self, route: str) -> int:
+        return self.weights[route]
+
+    @property
+    def varies_by_route(self) -> bool:
+        return len(set(self.weights.values())) > 1
+
+
+@dataclass(frozen=True)
+class Band:
+    upto: float  # inclusive upper bound; math.inf for the last band
+    points: int
+
+
+@dataclass(frozen=True)
+class Vital:
+    """A vital sign: accepted range, NEWS2 bands, and what a low or high value points to."""
+
+    id: str
+    label: str
+    unit: str
+    min: float
+    max: float
+    low_direction: str
+    high_direction: str
+    bands: tuple[Band, ...]
+    sources: tuple[str, ...]
+    implies: tuple[tuple[str, float], ...] = ()  # (symptom, at_least): a measured finding
+
+    def points(self, value: float) -> int:
+        for band in self.bands:
+            if value <= band.upto:
+                return band.points
+        raise AssertionError("the last band is unbounded")
+
+    def direction(self, value: float) -> str:
+        normal = next(b for b in self.bands if b.points == 0)
+        return self.high_direction if value > normal.upto else self.low_direction
+
+
+@dataclass(frozen=True)
+class Concept:
+    id: str
+    label: str
+    facts: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
+Predicate = Callable[["Facts"], bool]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A red flag (level emergency), a combination or a note: a condition with sources."""
+
+    id: str
+    label: str
+    level: str | None
+    sources: tuple[str, ...]
+    when: Predicate = field(repr=False, compare=False)
+    audience: str | None = None  # notes only
+
+
+@dataclass(frozen=True)
+class Level:
+    id: str
+    min_score: int
+    title: str
+    meaning: str
+    analogue: str
+
+
+@dataclass(frozen=True)
+class AdviceText:
+    headline: str
+    do_now: tuple[str, ...]
+    tell: tuple[str, ...]
+    watch_for: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class AdviceAddition:
+    audience: str
+    section: str
+    text: str
+    routes: tuple[str, ...] | None
+    levels: tuple[str, ...] | None
+    directions: tuple[str, ...] | None  # "none" stands for no direction
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the scoring engine knows, in the shape rule predicates read.
+
+    `history` maps every boolean history id to True, False or None ("unknown").
+    `asked` is the set of history ids asked for this route.
+    """
+
+    route: str
+    symptoms: frozenset[str]
+    history: Mapping[str, bool | None]
+    numbers: Mapping[str, float | None]
+    vitals: Mapping[str, float]
+    news2_total: int
+    news2_max: int
+    asked: frozenset[str]
+
+
+@dataclass(frozen=True, eq=False)  # identity hash: used as a cache key
+class RuleSet:
+    """The validated rule set: the one source of truth for questions and scoring."""
+
+    version: str
+    title: str
+    sources: Mapping[str, str]
+    levels: tuple[Level, ...]
+    routes: tuple[Mapping[str, str], ...]
+    respondents: tuple[Mapping[str, str], ...]
+    groups: tuple[Mapping[str, str], ...]
+    features: Mapping[str, Feature]
+    vitals: Mapping[str, Vital]
+    consciousness_points: int
+    consciousness_symptoms: frozenset[str]
+    consciousness_sources: tuple[str, ...]
+    concepts: Mapping[str, Concept]
+    red_flags: tuple[Rule, ...]
+    combinations: tuple[Rule, ...]
+    notes: tuple[Rule, ...]
+    advice: Mapping[str, Mapping[str, AdviceText]]
+    advice_additions: tuple[AdviceAddition, ...]
+    raw: Mapping[str, Any] = field(repr=False, compare=False)
+
+    def ids(self, kind: str) -> tuple[str, ...]:
+        return tuple(f.id for f in self.features.values() if f.kind == kind)
+
+    def asked_for(self, route: str) -> frozenset[str]:
+        return frozenset(
+            f.id for f in self.features.values() if f.kind == "history" and route in f.routes
+        )
+
+    def level(self, level_id: str) -> Level:
+        return next(level for level in self.levels if level.id == level_id)
+
+
+# --- Validation and compilation ----------------------------------------------------
+
+
+class _Checker:
+    """Collects problems (with line numbers) while compiling the rule file."""
+
+    def __init__(self, data: Mapping[str, Any], filename: str):
+        self.data = data
+        self.filename = filename
+        self.problems: list[str] = []
+
+    def problem(self, where: Any, message: str) -> None:
+        self.problems.append(f"{self.filename} line {_line(where)}: {message}")
+
+    def require(self, node: Any, key: str, kind: type | tuple[type, ...], where: str) -> Any:
+        if not isinstance(node, Mapping) or key not in node:
+            self.problem(node, f"{where} has no '{key}'")
+            return None
+        value = node[key]
+        if not isinstance(value, kind) or isinstance(value, bool) and bool not in _tuple(kind):
+            self.problem(node, f"{where}: '{key}' has the wrong type ({type(value).__name__})")
+            return None
+        return value
+
+    def sources(self, node: Any, where: str) -> tuple[str, ...]:
+        cited = node.get("sources") if isinstance(node, Mapping) else None
+        if not cited:
+            self.problem(node, f"{where} has no source")
+            return ()
+        if not isinstance(cited, list):
+            self.problem(node, f"{where}: 'sources' must be a list")
+            return ()
+        known = self.data.get("sources") or {}
+        for name in cited:
+            if name not in known:
+                self.problem(node, f"{where} cites unknown source '{name}'")
+        return tuple(cited)
+
+    def unique(self, items: Iterable[Any], what: str) -> None:
+        seen: dict[str, int] = {}
+        for item in items:
+            item_id = item.get("id") if isinstance(item, Mapping) else None
+            if not isinstance(item_id, str):
+                self.problem(item, f"a {what} has no id")
+                continue
+            if item_id in seen:
+                self.problem(item, f"duplicate {what} id '{item_id}' (first on line {seen[item_id]})")
+            seen[item_id] = _line(item)
+
+
+def _tuple(kind: type | tuple[type, ...]) -> tuple[type, ...]:
+    return kind if isinstance(kind, tuple) else (kind,)
+
+
+def _list(node: Any, key: str) -> list:
+    value = node.get(key) if isinstance(node, Mapping) else None
+    return value if isinstance(value, list) else []
+
+
+def load_ruleset(path: str | Path | None = None) -> RuleSet:
+    """Read, validate and compile a rule file; raise `RuleSetError` naming each bad line."""
+    path = Path(path) if path else DEFAULT_PATH
+    return parse_ruleset(path.read_text(encoding="utf-8"), path.name)
+
+
+@cache
+def default_ruleset() -> RuleSet:
+    """The packaged rule set, loaded once per process."""
+    return load_ruleset(DEFAULT_PATH)
+
+
+def parse_ruleset(text: str, filename: str = "ruleset.yaml") -> RuleSet:
+    """Validate and compile rule-file text. Hazards: H7 (invalid rules used for scoring)."""
+    try:
+        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+    except RuleSetError as error:
+        raise RuleSetError([f"{filename} {p}" for p in error.problems]) from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark else 0
+        raise RuleSetError([f"{filename} line {line}: not valid YAML ({error})"]) from None
+    if not isinstance(data, Mapping):
+        raise RuleSetError([f"{filename} line 1: the rule file must be a mapping"])
+    check = _Checker(data, filename)
+    ruleset = _compile(check, data)
+    if check.problems:
+        raise RuleSetError(check.problems)
+    return ruleset
+
+
+def _compile(check: _Checker, data: Mapping[str, Any]) -> RuleSet | None:
+    version = check.require(data, "version", str, "the rule set")
+    sources = check.require(data, "sources", Mapping, "the rule set") or {}
+    for name, text in sources.items():
+        if not isinstance(text, str) or not text.strip():
+            check.problem(sources, f"source '{name}' has no description")
+
+    levels = _compile_levels(check, _list(data, "levels"))
+    groups = _list(data, "groups")
+    check.unique(groups, "group")
+    group_kinds = {g.get("id"): g.get("kind") for g in groups if isinstance(g, Mapping)}
+    for route_list, what in ((_list(data, "routes"), "route"),
+                             (_list(data, "respondents"), "respondent")):
+        check.unique(route_list, what)
+    route_ids = tuple(r.get("id") for r in _list(data, "routes"))
+    if route_ids != ROUTES:
+        check.problem(data, f"routes must be exactly {', '.join(ROUTES)} (found {route_ids})")
+
+    features = _compile_features(check, _list(data, "features"), group_kinds)
+    vitals = _compile_vitals(check, _list(data, "vitals"), features)
+
+    consciousness = data.get("news2_consciousness") or _Node()
+    conscious_points = check.require(consciousness, "points", int, "news2_consciousness") or 0
+    conscious_symptoms = frozenset(_list(consciousness, "symptoms"))
+    for symptom in conscious_symptoms:
+        if features.get(symptom, None) is None or features[symptom].kind != "symptom":
+            check.problem(consciousness, f"news2_consciousness: unknown symptom '{symptom}'")
+    conscious_sources = check.sources(consciousness, "news2_consciousness")
+
+    concepts: dict[str, Concept] = {}
+    check.unique(_list(data, "concepts"), "concept")
+    for node in _list(data, "concepts"):
+        concept_id = node.get("id", "?")
+        for fact in _list(node, "facts"):
+            if features.get(fact) is None or features[fact].kind != "history":
+                check.problem(node, f"concept '{concept_id}' refers to unknown history id '{fact}'")
+        concepts[concept_id] = Concept(
+            concept_id, str(node.get("label", "")), tuple(_list(node, "facts")),
+            check.sources(node, f"concept '{concept_id}'"),
+        )
+
+    compiler = _ConditionCompiler(check, features, vitals, concepts)
+    red_flags = _compile_rules(check, compiler, _list(data, "red_flags"), "red flag", "emergency")
+    combinations = _compile_rules(check, compiler, _list(data, "combinations"), "combination")
+    notes = _compile_rules(check, compiler, _list(data, "notes"), "note", note=True)
+    advice, additions = _compile_advice(check, data.get("advice"))
+
+    if check.problems:
+        return None
+    return RuleSet(
+        version=version, title=str(data.get("title", "")), sources=dict(sources),
+        levels=levels, routes=tuple(dict(r) for r in _list(data, "routes")),
+        respondents=tuple(dict(r) for r in _list(data, "respondents")),
+        groups=tuple(dict(g) for g in groups), features=features, vitals=vitals,
+        consciousness_points=conscious_points, consciousness_symptoms=conscious_symptoms,
+        consciousness_sources=conscious_sources, concepts=concepts, red_flags=red_flags,
+        combinations=combinations, notes=notes, advice=advice, advice_additions=additions,
+        raw=data,
+    )
+
+
+def _compile_levels(check: _Checker, nodes: list) -> tuple[Level, ...]:
+    """Levels must be the four fixed ids in order, with strictly falling thresholds."""
+    ids = tuple(n.get("id") for n in nodes if isinstance(n, Mapping))
+    if ids != LEVELS:
+        check.problem(nodes[0] if nodes else None,
+                      f"levels must be exactly {', '.join(LEVELS)} in that order (found {ids})")
+        return ()
+    levels = []
+    previous = math.inf
+    for node in nodes:
+        min_score = check.require(node, "min_score", int, f"level '{node['id']}'")
+        if min_score is None:
+            continue
+        if min_score >= previous:
+            check.problem(node, f"level '{node['id']}': min_score {min_score} must be lower "
+                                f"than the level above it ({previous})")
+        previous = min_score
+        levels.append(Level(node["id"], min_score, str(node.get("title", "")),
+                            str(node.get("meaning", "")), str(node.get("analogue", ""))))
+    if levels and levels[-1].min_score != 0:
+        check.problem(nodes[-1], "level 'routine' must have min_score 0")
+    return tuple(levels)
+
+
+def _compile_features(check: _Checker, nodes: list, group_kinds: Mapping) -> dict[str, Feature]:
+    check.unique(nodes, "feature")
+    features: dict[str, Feature] = {}
+    for node in nodes:
+        feature_id = node.get("id")
+        if not isinstance(feature_id, str) or feature_id in features:
+            continue
+        where = f"feature '{feature_id}'"
+        kind = node.get("kind")
+        if kind not in FEATURE_KINDS:
+            check.problem(node, f"{where}: kind must be one of {', '.join(FEATURE_KINDS)}")
+        group = node.get("group")
+        if group not in group_kinds:
+            check.problem(node, f"{where}: unknown group '{group}'")
+        elif (group_kinds[group] == "symptom") != (kind == "symptom"):
+            check.problem(node, f"{where}: a {kind} cannot be in the {group_kinds[group]} "
+                                f"group '{group}'")
+        direction = node.get("direction")
+        if direction not in DIRECTIONS:
+            check.problem(node, f"{where}: direction must be one of {', '.join(DIRECTIONS)}")
+        routes = tuple(node.get("routes", ROUTES))
+        for route in routes:
+            if route not in ROUTES:
+                check.problem(node, f"{where}: unknown route '{route}'")
+        weights = _weights(check, node, where)
+        low = high = None
+        if kind == "number":
+            low, high = node.get("min"), node.get("max")
+            if not (isinstance(low, int | float) and isinstance(high, int | float) and low < high):
+                check.problem(node, f"{where}: a number needs min < max")
+        for text_key in ("question", "term") + (("statement",) if kind == "history" else ()):
+            check.require(node, text_key, str, where)
+        features[feature_id] = Feature(
+            id=feature_id, kind=str(kind), group=str(group), question=str(node.get("question")),
+            term=str(node.get("term")), direction=str(direction), weights=weights,
+            sources=check.sources(node, where), routes=routes, unit=node.get("unit"),
+            min=low, max=high, statement=node.get("statement"),
+            modifier=node.get("modifier") is True,
+        )
+    return features
+
+
+def _weights(check: _Checker, node: Mapping, where: str) -> dict[str, int]:
+    """Per-route weights; route "both" takes the larger weight so it never under-scores."""
+    raw = node.get("weight")
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        per_route = {"intrathecal": raw, "oral": raw}
+    elif isinstance(raw, Mapping) and set(raw) == {"intrathecal", "oral"}:
+        per_route = dict(raw)
+    else:
+        check.problem(node, f"{where}: weight must be a whole number or "
+                            "{intrathecal: N, oral: N}")
+        return dict.fromkeys(ROUTES, 0)
+    for route, points in per_route.items():
+        if not isinstance(points, int) or isinstance(points, bool) or points < 0:
+            check.problem(node, f"{where}: the {route} weight must be a whole number >= 0 "
+                                "(a negative weight could lower the level)")
+            per_route[route] = 0
+    per_route["both"] = max(per_route["intrathecal"], per_route["oral"])
+    return per_route
+
+
+def _compile_vitals(check: _Checker, nodes: list, features: Mapping) -> dict[str, Vital]:
+    """NEWS2 bands must rise (or stay) moving away from a single 0-point band."""
+    check.unique(nodes, "vital sign")
+    vitals: dict[str, Vital] = {}
+    for node in nodes:
+        vital_id = node.get("id")
+        where = f"vital sign '{vital_id}'"
+        low, high = node.get("min"), node.get("max")
+        if not (isinstance(low, int | float) and isinstance(high, int | float) and low < high):
+            check.problem(node, f"{where}: needs min < max")
+            continue
+        bands: list[Band] = []
+        for index, band in enumerate(_list(node, "bands")):
+            last = index == len(node["bands"]) - 1
+            if ("upto" in band) == last:
+                check.problem(band, f"{where}: every band but the last needs 'upto'; "
+                                    "the last must not have one")
+            upto = math.inf if last else band.get("upto", math.inf)
+            if bands and upto <= bands[-1].upto:
+                check.problem(band, f"{where}: band limits must increase ({upto} after "
+                                    f"{bands[-1].upto})")
+            points = band.get("points")
+            if not isinstance(points, int) or points < 0:
+                check.problem(band, f"{where}: band points must be a whole number >= 0")
+                points = 0
+            bands.append(Band(upto, points))
+        normal = [i for i, b in enumerate(bands) if b.points == 0]
+        if len(normal) != 1:
+            check.problem(node, f"{where}: needs exactly one 0-point (normal) band")
+        else:
+            i = normal[0]
+            falling = [b.points for b in bands[: i + 1]]
+            rising = [b.points for b in bands[i:]]
+            if falling != sorted(falling, reverse=True) or rising != sorted(rising):
+                check.problem(node, f"{where}: points must not fall as values move away from "
+                                    "normal (a worse value would lower the level)")
+        for key in ("low_direction", "high_direction"):
+            if node.get(key) not in DIRECTIONS:
+                check.problem(node, f"{where}: {key} must be one of {', '.join(DIRECTIONS)}")
+        implies = []
+        for item in _list(node, "implies"):
+            symptom, at_least = item.get("symptom"), item.get("at_least")
+            if features.get(symptom) is None or features[symptom].kind != "symptom":
+                check.problem(item, f"{where}: implies unknown symptom '{symptom}'")
+            if not isinstance(at_least, int | float) or not low <= at_least <= high:
+                check.problem(item, f"{where}: implies needs at_least within {low}-{high}")
+            implies.append((symptom, at_least))
+        vitals[vital_id] = Vital(
+            id=vital_id, label=str(node.get("label", "")), unit=str(node.get("unit", "")),
+            min=low, max=high, low_direction=str(node.get("low_direction")),
+            high_direction=str(node.get("high_direction")), bands=tuple(bands),
+            sources=check.sources(node, where), implies=tuple(implies),
+        )
+    return vitals
+
+
+def _compile_rules(check: _Checker, compiler: _ConditionCompiler, nodes: list, what: str,
+                   fixed_level: str | None = None, note: bool = False) -> tuple[Rule, ...]:
+    check.unique(nodes, what)
+    rules = []
+    for node in nodes:
+        rule_id = node.get("id", "?")
+        where = f"{what} '{rule_id}'"
+        level = fixed_level if fixed_level or note else node.get("level")
+        if not note and level not in LEVELS:
+            check.problem(node, f"{where}: level must be one of {', '.join(LEVELS)}")
+        audience = node.get("audience") if note else None
+        if note and audience not in (*AUDIENCES, "both"):
+            check.problem(node, f"{where}: audience must be caregiver, staff or both")
+        label = node.get("text" if note else "label")
+        if not isinstance(label, str) or not label.strip():
+            check.problem(node, f"{where} has no {'text' if note else 'label'}")
+        if "when" not in node:
+            check.problem(node, f"{where} has no 'when' condition")
+            continue
+        rules.append(Rule(rule_id, str(label), level, check.sources(node, where),
+                          compiler.compile(node["when"], where), audience))
+    return tuple(rules)
+
+
+def _compile_advice(check: _Checker, node: Any):
+    advice: dict[str, dict[str, AdviceText]] = {}
+    if not isinstance(node, Mapping):
+        check.problem(node, "the rule set has no 'advice'")
+        return advice, ()
+    for level in LEVELS:
+        per_audience = node.get(level)
+        if not isinstance(per_audience, Mapping):
+            check.problem(node, f"advice has no wording for level '{level}'")
+            continue
+        for audience in AUDIENCES:
+            text = per_audience.get(audience)
+            where = f"advice '{level}' for {audience}"
+            if not isinstance(text, Mapping):
+                check.problem(per_audience, f"{where} is missing")
+                continue
+            if not isinstance(text.get("headline"), str):
+                check.problem(text, f"{where} has no headline")
+            for section in ADVICE_SECTIONS[1:]:
+                if not _list(text, section):
+                    check.problem(text, f"{where} has no '{section}' lines")
+            advice.setdefault(level, {})[audience] = AdviceText(
+                str(text.get("headline")), *(tuple(_list(text, s)) for s in ADVICE_SECTIONS[1:])
+            )
+    additions = []
+    for item in _list(node, "additions"):
+        if item.get("audience") not in AUDIENCES or item.get("section") not in ADVICE_SECTIONS[1:]:
+            check.problem(item, "advice addition needs an audience (caregiver or staff) and a "
+                                "section (do_now, tell or watch_for)")
+        for key, allowed in (("routes", ROUTES), ("levels", LEVELS),
+                             ("directions", ("withdrawal", "overdose", "unclear", "none"))):
+            for value in _list(item, key):
+                if value not in allowed:
+                    check.problem(item, f"advice addition: unknown {key[:-1]} '{value}'")
+        additions.append(AdviceAddition(
+            str(item.get("audience")), str(item.get("section")), str(item.get("text", "")),
+            *(tuple(item[k]) if k in item else None for k in ("routes", "levels", "directions")),
+        ))
+    return advice, tuple(additions)
+
+
+class _ConditionCompiler:
+    """Turns a `when:` condition into a predicate over `Facts`, checking every id.
+
+    Only presence tests exist (no "not"), which keeps every rule monotone.
+    Hazards: H2 (a rule that adding a finding could switch off), H3 ("unknown" as "no").
+    """
+
+    def __init__(self, check: _Checker, features, vitals, concepts):
+        self.check, self.features, self.vitals, self.concepts = check, features, vitals, concepts
+
+    def compile(self, node: Any, where: str) -> Predicate:
+        if not isinstance(node, Mapping) or len(node) != 1:
+            self.check.problem(node, f"{where}: a condition must have exactly one key")
+            return _never
+        ((key, value),) = node.items()
+        handler = getattr(self, f"_{key}", None)
+        if handler is None:
+            self.check.problem(node, f"{where}: unknown condition '{key}'")
+            return _never
+        return handler(value, node, where)
+
+    def _known(self, feature_id: Any, kind: str, node: Any, where: str) -> bool:
+        feature = self.features.get(feature_id) if isinstance(feature_id, str) else None
+        if feature is None or feature.kind != kind:
+            self.check.problem(node, f"{where} refers to unknown {kind} id '{feature_id}'")
+            return False
+        return True
+
+    def _symptom(self, value, node, where):
+        self._known(value, "symptom", node, where)
+        return lambda facts: value in facts.symptoms
+
+    def _symptoms_any(self, value, node, where):
+        wanted = frozenset(value if isinstance(value, list) else [value])
+        for symptom in wanted:
+            self._known(symptom, "symptom", node, where)
+        return lambda facts: not wanted.isdisjoint(facts.symptoms)
+
+    def _history(self, value, node, where):
+        self._known(value, "history", node, where)
+        return lambda facts: facts.history.get(value) is True
+
+    def _concept(self, value, node, where):
+        facts_of = self._concept_facts(value, node, where)
+        return lambda facts: any(facts.history.get(f) is True for f in facts_of)
+
+    def _possible(self, value, node, where):
+        """True if any fact is yes, or one asked for this route is unanswered or unknown."""
+        facts_of = self._concept_facts(value, node, where)
+
+        def possible(facts: Facts) -> bool:
+            for fact in facts_of:
+                answer = facts.history.get(fact)
+                if answer is True or (answer is None and fact in facts.asked):
+                    return True
+            return False
+
+        return possible
+
+    def _concept_facts(self, value, node, where) -> tuple[str, ...]:
+        if value not in self.concepts:
+            self.check.problem(node, f"{where} refers to unknown concept '{value}'")
+            return ()
+        return self.concepts[value].facts
+
+    def _vital(self, value, node, where):
+        if not isinstance(value, Mapping) or value.get("id") not in self.vitals:
+            self.check.problem(node, f"{where} refers to unknown vital sign "
+                                     f"'{value.get('id') if isinstance(value, Mapping) else value}'")
+            return _never
+        vital = self.vitals[value["id"]]
+        bound = [(k, v) for k, v in value.items() if k in ("at_least", "at_most")]
+        if len(bound) != 1 or not isinstance(bound[0][1], int | float):
+            self.check.problem(node, f"{where}: a vital condition needs one of at_least/at_most")
+            return _never
+        ((op, threshold),) = bound
+        if not vital.min <= threshold <= vital.max:
+            self.check.problem(node, f"{where}: threshold {threshold} is outside the accepted "
+                                     f"range of {vital.id} ({vital.min}-{vital.max})")
+        vital_id = vital.id
+        if op == "at_least":
+            return lambda facts: facts.vitals.get(vital_id, -math.inf) >= threshold
+        return lambda facts: facts.vitals.get(vital_id, math.inf) <= threshold
+
+    def _number(self, value, node, where):
+        if not isinstance(value, Mapping) or not self._known(value.get("id"), "number", node, where):
+            return _never
+        number_id, below = value["id"], value.get("below")
+        if not isinstance(below, int | float):
+            self.check.problem(node, f"{where}: a number condition needs 'below'")
+            return _never
+
+        def is_below(facts: Facts) -> bool:
+            number = facts.numbers.get(number_id)
+            return number is not None and number < below
+
+        return is_below
+
+    def _news2_total_at_least(self, value, node, where):
+        return lambda facts: facts.news2_total >= value
+
+    def _news2_single_at_least(self, value, node, where):
+        return lambda facts: facts.news2_max >= value
+
+    def _any(self, value, node, where):
+        parts = self._parts(value, node, where)
+        return lambda facts: any(part(facts) for part in parts)
+
+    def _all(self, value, node, where):
+        parts = self._parts(value, node, where)
+        return lambda facts: all(part(facts) for part in parts)
+
+    def _at_least(self, value, node, where):
+        count = value.get("count") if isinstance(value, Mapping) else None
+        parts = self._parts(value.get("of") if isinstance(value, Mapping) else None, node, where)
+        if not isinstance(count, int) or not 1 <= count <= len(parts):
+            self.check.problem(node, f"{where}: at_least needs a count between 1 and the "
+                                     "number of conditions")
+            return _never
+        return lambda facts: sum(1 for part in parts if part(facts)) >= count
+
+    def _parts(self, value, node, where) -> tuple[Predicate, ...]:
+        if not isinstance(value, list) or not value:
+            self.check.problem(node, f"{where}: expected a list of conditions")
+            return ()
+        return tuple(self.compile(part, where) for part in value)
+
+
+def _never(facts: Facts) -> bool:
+    return False

@@ -1,0 +1,324 @@
+"""The scoring engine: answers in, a frozen `Assessment` out. Pure: no Flask, no database.
+
+    level = max(level reached by the score, every combination that fired,
+                emergency if any red flag fired)
+
+Every weight is >= 0, every rule only tests for findings being present, and the level
+is a maximum, so more findings can only keep or raise it. See docs/hazard-log.md.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from .answers import Answers, normalise
+from .ruleset import LEVEL_RANK, Facts, RuleSet, default_ruleset
+
+COULD_NOT_COMPLETE = (
+    "We could not complete the check. If you are worried, call the emergency number now "
+    "(999 in the UK, 911 in the US, 112 in Europe)."
+)
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One answer that counted: its points and why."""
+
+    feature: str
+    kind: str  # symptom, history or vital
+    points: int
+    label: str  # plain words, for caregivers
+    term: str  # clinical term, for staff
+    direction: str
+    sources: tuple[str, ...]
+    value: float | None = None  # vital signs only
+    implied_by: str | None = None  # a symptom implied by a measured vital sign
+
+
+@dataclass(frozen=True)
+class FiredRule:
+    id: str
+    label: str
+    level: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class VitalScore:
+    vital: str
+    label: str
+    value: float
+    unit: str
+    points: int
+    direction: str
+
+
+@dataclass(frozen=True)
+class Advice:
+    headline: str
+    do_now: tuple[str, ...]
+    tell: tuple[str, ...]
+    watch_for: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Note:
+    id: str
+    audience: str
+    text: str
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The result: level, score, the working, the advice and the rule-set version."""
+
+    level: str
+    score: int
+    score_level: str
+    contributions: tuple[Contribution, ...]
+    red_flags: tuple[FiredRule, ...]
+    combinations: tuple[FiredRule, ...]
+    direction: str | None
+    vital_scores: tuple[VitalScore, ...]
+    news2_total: int
+    advice: Mapping[str, Advice]  # "caregiver" and "staff"
+    notes: tuple[Note, ...]
+    ruleset_version: str
+    answers: Mapping[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def assess(answers: Answers | Mapping[str, Any], ruleset: RuleSet | None = None) -> Assessment:
+    """Score one set of answers (validated `Answers`, or a request-shaped mapping).
+
+    Raises `InvalidAnswers` for a mapping that does not fit the schema.
+    Hazards: H1 under-triage of a red flag; H2 a level lowered by more information;
+    H3 "unknown" treated as "no"; H5 early pump withdrawal missed.
+    """
+    ruleset = ruleset or default_ruleset()
+    if not isinstance(answers, Answers):
+        answers = normalise(answers, ruleset)
+    vital_scores = _vital_scores(answers, ruleset)
+    symptoms, implied = _symptoms_with_implied(answers, ruleset)
+    consciousness = (
+        ruleset.consciousness_points
+        if not symptoms.isdisjoint(ruleset.consciousness_symptoms) else 0
+    )
+    vital_points = [v.points for v in vital_scores]
+    facts = Facts(
+        route=answers.route,
+        symptoms=symptoms,
+        history=answers.history,
+        numbers=answers.numbers,
+        vitals=answers.vitals,
+        news2_total=sum(vital_points) + consciousness,
+        news2_max=max([*vital_points, consciousness]),
+        asked=ruleset.asked_for(answers.route),
+    )
+    contributions = _contributions(answers, symptoms, implied, vital_scores, ruleset)
+    score = sum(c.points for c in contributions)
+    red_flags = _fired(ruleset.red_flags, facts)
+    combinations = _fired(ruleset.combinations, facts)
+    score_level = _level_for_score(score, ruleset)
+    level = _escalate(score_level, red_flags, combinations)
+    direction = _direction(contributions)
+    notes = tuple(
+        Note(rule.id, rule.audience or "both", rule.label, rule.sources)
+        for rule in ruleset.notes if rule.when(facts)
+    )
+    return Assessment(
+        level=level,
+        score=score,
+        score_level=score_level,
+        contributions=contributions,
+        red_flags=red_flags,
+        combinations=combinations,
+        direction=direction,
+        vital_scores=vital_scores,
+        news2_total=facts.news2_total,
+        advice={
+            audience: _advice(audience, level, direction, answers, contributions, facts, ruleset)
+            for audience in ("caregiver", "staff")
+        },
+        notes=notes,
+        ruleset_version=ruleset.version,
+        answers=answers.to_dict(),
+    )
+
+
+def _vital_scores(answers: Answers, ruleset: RuleSet) -> tuple[VitalScore, ...]:
+    scores = []
+    for vital in ruleset.vitals.values():
+        value = answers.vitals.get(vital.id)
+        if value is not None:
+            scores.append(VitalScore(vital.id, vital.label, value, vital.unit,
+                                     vital.points(value), vital.direction(value)))
+    return tuple(scores)
+
+
+def _symptoms_with_implied(answers: Answers, ruleset: RuleSet):
+    """Add findings a measured vital sign shows (a measured fever is a fever).
+
+    Hazards: H1 (a measured 39.5 °C scoring lower than a ticked "fever").
+    """
+    implied: dict[str, str] = {}
+    for vital in ruleset.vitals.values():
+        value = answers.vitals.get(vital.id)
+        for symptom, at_least in vital.implies:
+            if value is not None and value >= at_least and symptom not in answers.symptoms:
+                implied[symptom] = vital.id
+    return answers.symptoms | frozenset(implied), implied
+
+
+def _contributions(answers, symptoms, implied, vital_scores, ruleset) -> tuple[Contribution, ...]:
+    """Each finding with its points. Risk modifiers count only alongside a sign of trouble."""
+    route = answers.route
+    found = []
+    for feature in ruleset.features.values():
+        if feature.kind == "symptom" and feature.id in symptoms:
+            found.append(Contribution(
+                feature.id, "symptom", feature.weight_for(route), feature.question, feature.term,
+                feature.direction, feature.sources, implied_by=implied.get(feature.id),
+            ))
+    trouble = bool(found) or any(v.points for v in vital_scores)
+    for feature in ruleset.features.values():
+        if feature.kind == "history" and answers.history.get(feature.id) is True:
+            points = feature.weight_for(route) if trouble or not feature.modifier else 0
+            found.append(Contribution(
+                feature.id, "history", points, feature.statement or feature.question,
+                feature.term, feature.direction, feature.sources,
+            ))
+    for vital in vital_scores:
+        definition = ruleset.vitals[vital.vital]
+        found.append(Contribution(
+            vital.vital, "vital", vital.points, f"{vital.label}: {_fmt(vital.value)} {vital.unit}",
+            f"{vital.label} {_fmt(vital.value)} {vital.unit} (NEWS2 {vital.points})",
+            vital.direction, definition.sources, value=vital.value,
+        ))
+    return tuple(found)
+
+
+def _fired(rules, facts: Facts) -> tuple[FiredRule, ...]:
+    """Rules whose condition holds. Hazards: H1 (a red flag not recognised)."""
+    return tuple(
+        FiredRule(rule.id, rule.label, rule.level, rule.sources)
+        for rule in rules if rule.when(facts)
+    )
+
+
+def _level_for_score(score: int, ruleset: RuleSet) -> str:
+    return next(level.id for level in ruleset.levels if score >= level.min_score)
+
+
+def _escalate(score_level: str, red_flags, combinations) -> str:
+    """The highest of the score's level and every fired rule's level.
+
+    Hazards: H1 a red flag not ending in emergency; H2 a rule lowering the level
+    (a maximum can only stay or rise as rules fire).
+    """
+    if red_flags:
+        return "emergency"
+    return max([score_level, *(c.level for c in combinations)], key=LEVEL_RANK.__getitem__)
+
+
+def _direction(contributions: tuple[Contribution, ...]) -> str | None:
+    """Which way the findings point: withdrawal, overdose, unclear, or None if no findings.
+
+    Symptoms and vital signs decide; history breaks a tie when the findings are shared by
+    both syndromes. A clear lead needs twice the points of the other side [ours].
+    """
+    def lean(kinds: tuple[str, ...]) -> tuple[int, int, bool]:
+        withdrawal = overdose = 0
+        shared = False
+        for c in contributions:
+            if c.kind not in kinds or c.points == 0:
+                continue
+            if c.direction == "withdrawal":
+                withdrawal += c.points
+            elif c.direction == "overdose":
+                overdose += c.points
+            elif c.direction == "both":
+                shared = True
+        return withdrawal, overdose, shared
+
+    withdrawal, overdose, shared = lean(("symptom", "vital"))
+    if not (withdrawal or overdose or shared):
+        return None
+    if not (withdrawal or overdose):
+        withdrawal, overdose, _ = lean(("history",))
+    if withdrawal >= 2 * overdose and withdrawal:
+        return "withdrawal"
+    if overdose >= 2 * withdrawal and overdose:
+        return "overdose"
+    return "unclear"
+
+
+# --- Advice -----------------------------------------------------------------------------
+
+_ROUTE_WORDS = {
+    "intrathecal": "They have baclofen through an intrathecal pump.",
+    "oral": "They take baclofen by mouth (tablets or liquid).",
+    "both": "They have an intrathecal baclofen pump and also take baclofen tablets.",
+}
+_DIRECTION_WORDS = {
+    "withdrawal": "The signs point to possible baclofen withdrawal (too little baclofen).",
+    "overdose": "The signs point to possibly too much baclofen (overdose).",
+    "unclear": "The signs could be withdrawal or too much baclofen; it is not clear which.",
+}
+
+
+def _advice(audience, level, direction, answers, contributions, facts, ruleset) -> Advice:
+    base = ruleset.advice[level][audience]
+    sections: dict[str, list[str]] = {
+        "do_now": list(base.do_now),
+        "tell": _summary(audience, direction, answers, contributions, facts) + list(base.tell),
+        "watch_for": list(base.watch_for),
+    }
+    direction_key = direction or "none"
+    for extra in ruleset.advice_additions:
+        if (extra.audience == audience
+                and (extra.routes is None or answers.route in extra.routes)
+                and (extra.levels is None or level in extra.levels)
+                and (extra.directions is None or direction_key in extra.directions)):
+            sections[extra.section].append(extra.text)
+    return Advice(base.headline, *(tuple(sections[s]) for s in ("do_now", "tell", "watch_for")))
+
+
+def _summary(audience, direction, answers, contributions, facts) -> list[str]:
+    """What to tell the clinician or the emergency team, made from the answers."""
+    symptoms = [c for c in contributions if c.kind == "symptom"]
+    history = [c for c in contributions if c.kind == "history"]
+    vitals = [c for c in contributions if c.kind == "vital"]
+    hours = answers.numbers.get("hours_since_problem")
+    if audience == "staff":
+        lines = [f"Route: {answers.route}."]
+        if symptoms:
+            lines.append("Features: " + "; ".join(c.term for c in symptoms) + ".")
+        if history:
+            lines.append("History: " + "; ".join(c.term for c in history) + ".")
+        if vitals:
+            lines.append("Observations: " + "; ".join(c.term for c in vitals)
+                         + f". NEWS2 total {facts.news2_total}.")
+        if direction:
+            lines.append(f"Direction: {direction}.")
+    else:
+        lines = [_ROUTE_WORDS[answers.route]]
+        if direction:
+            lines.append(_DIRECTION_WORDS[direction])
+        if symptoms:
+            lines.append("Signs now: " + "; ".join(c.label for c in symptoms) + ".")
+        lines.extend(c.label for c in history)
+        if vitals:
+            lines.append("Measured: " + "; ".join(c.label for c in vitals) + ".")
+    if hours is not None:
+        lines.append(f"The problem started about {_fmt(hours)} hours ago.")
+    return lines
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}"
