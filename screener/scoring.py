@@ -185,7 +185,9 @@ def _contributions(answers, symptoms, implied, vital_scores, ruleset) -> tuple[C
                 feature.id, "symptom", feature.weight_for(route), feature.question, feature.term,
                 feature.direction, feature.sources, implied_by=implied.get(feature.id),
             ))
-    trouble = bool(found) or any(v.points for v in vital_scores)
+    trouble = any(c.points and c.direction != "neither" for c in found) or any(
+        v.points for v in vital_scores
+    )
     for feature in ruleset.features.values():
         if feature.kind == "history" and answers.history.get(feature.id) is True:
             points = feature.weight_for(route) if trouble or not feature.modifier else 0

@@ -1,0 +1,103 @@
+"""JSON API, version 1. Bad input answers 400 with field-level errors; nothing is saved then."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, current_app, request, url_for
+from werkzeug.exceptions import HTTPException
+
+from .answers import InvalidAnswers
+from .catalog import build_catalog
+from .openapi import build_openapi
+from .screenings import ScoringFailed, find_screening, run_assessment, save_screening
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+class BadBody(Exception):
+    """The body is not usable JSON; `status` is 400 or 415."""
+
+    def __init__(self, status: int, message: str):
+        self.status, self.message = status, message
+
+
+def _ruleset():
+    return current_app.extensions["ruleset"]
+
+
+def _json_body() -> Any:
+    if not request.is_json:
+        raise BadBody(415, "Send the answers as JSON with Content-Type: application/json.")
+    data = request.get_data(cache=False)  # raises 413 above MAX_CONTENT_LENGTH
+    try:
+        return json.loads(data)
+    except ValueError:
+        raise BadBody(400, "The request body is not valid JSON.") from None
+
+
+@bp.post("/assess")
+def assess_answers():
+    """Score the answers and return the assessment. Nothing is saved."""
+    return run_assessment(_json_body(), _ruleset()).to_dict()
+
+
+@bp.post("/screenings")
+def create_screening():
+    """Score and save the answers; 201 with the saved screening and its Location."""
+    screening = save_screening(run_assessment(_json_body(), _ruleset()))
+    location = url_for("api.get_screening", public_id=screening.public_id)
+    return screening.to_dict(), 201, {"Location": location}
+
+
+@bp.get("/screenings/<public_id>")
+def get_screening(public_id: str):
+    screening = find_screening(public_id)
+    if screening is None:
+        return {"errors": {"id": ["No screening has this id."]}}, 404
+    return screening.to_dict()
+
+
+@bp.get("/catalog")
+def catalog():
+    """The rule set as served: features, weights, rules, levels, sources and version."""
+    return build_catalog(_ruleset())
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return build_openapi(_ruleset())
+
+
+@bp.errorhandler(InvalidAnswers)
+def invalid_answers(error: InvalidAnswers):
+    return {"errors": error.errors}, 400
+
+
+@bp.errorhandler(BadBody)
+def bad_body(error: BadBody):
+    return {"errors": {"body": [error.message]}}, error.status
+
+
+@bp.errorhandler(ScoringFailed)
+def scoring_failed(error: ScoringFailed):
+    return {"errors": {"assessment": [ScoringFailed.message]}}, 500
+
+
+@bp.after_request
+def no_store(response):
+    """API answers hold health data: never cache them."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def json_http_error(error: HTTPException):
+    """HTTP errors under /api/ answer in JSON, in the same shape as validation errors."""
+    if not request.path.startswith("/api/"):
+        return error
+    response = error.get_response()
+    response.data = json.dumps({"errors": {"body": [error.description]}})
+    response.content_type = "application/json"
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,72 @@
+"""The rule set as served to people and programs: the catalogue behind the API and the docs."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from .ruleset import RuleSet
+
+
+def _plain(node: Any) -> Any:
+    """Rule-file data without loader details (line numbers), ready for JSON."""
+    if isinstance(node, dict):
+        return {str(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    return node
+
+
+def build_catalog(ruleset: RuleSet) -> dict[str, Any]:
+    """Everything the scoring uses, with weights, conditions and sources."""
+    raw = ruleset.raw
+    return {
+        "version": ruleset.version,
+        "title": ruleset.title,
+        "levels": [
+            {"id": lv.id, "min_score": lv.min_score, "title": lv.title, "meaning": lv.meaning}
+            for lv in ruleset.levels
+        ],
+        "routes": [dict(r) for r in ruleset.routes],
+        "respondents": [dict(r) for r in ruleset.respondents],
+        "groups": [dict(g) for g in ruleset.groups],
+        "features": [
+            {
+                "id": f.id,
+                "kind": f.kind,
+                "group": f.group,
+                "question": f.question,
+                "term": f.term,
+                "statement": f.statement,
+                "direction": f.direction,
+                "weight": {route: f.weights[route] for route in ("intrathecal", "oral", "both")},
+                "modifier": f.modifier,
+                "routes": list(f.routes),
+                "unit": f.unit,
+                "min": f.min,
+                "max": f.max,
+                "sources": list(f.sources),
+            }
+            for f in ruleset.features.values()
+        ],
+        "vitals": [
+            {
+                "id": v.id,
+                "label": v.label,
+                "unit": v.unit,
+                "min": v.min,
+                "max": v.max,
+                "bands": [
+                    {"upto": None if math.isinf(b.upto) else b.upto, "points": b.points}
+                    for b in v.bands
+                ],
+                "sources": list(v.sources),
+            }
+            for v in ruleset.vitals.values()
+        ],
+        "concepts": _plain(raw.get("concepts", [])),
+        "red_flags": _plain(raw.get("red_flags", [])),
+        "combinations": _plain(raw.get("combinations", [])),
+        "notes": _plain(raw.get("notes", [])),
+        "sources": dict(ruleset.sources),
+    }

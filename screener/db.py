@@ -1,0 +1,29 @@
+"""The database: Flask-SQLAlchemy with a typed declarative base, and `flask init-db`."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy.orm import DeclarativeBase
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+db = SQLAlchemy(model_class=Base)
+
+
+def init_app(app: Flask) -> None:
+    db.init_app(app)
+    app.cli.add_command(init_db_command)
+
+
+@click.command("init-db")
+def init_db_command() -> None:
+    """Create the tables that do not exist yet (existing data is kept)."""
+    from . import models  # noqa: F401 - registers the tables
+
+    db.create_all()
+    click.echo("Initialised the database.")

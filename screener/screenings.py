@@ -1,0 +1,65 @@
+"""The screening service: score answers and, when asked, save them. Used by API and pages.
+
+Hazards: H4 a failure in scoring shown as a low (reassuring) result.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from .answers import normalise
+from .db import db
+from .models import Screening
+from .ruleset import RuleSet
+from .scoring import COULD_NOT_COMPLETE, Assessment, assess
+
+log = logging.getLogger(__name__)
+
+
+class ScoringFailed(RuntimeError):
+    """Scoring raised unexpectedly; the user must be told to seek help, never reassured."""
+
+    message = COULD_NOT_COMPLETE
+
+
+def run_assessment(raw: Mapping[str, Any], ruleset: RuleSet) -> Assessment:
+    """Validate and score. `InvalidAnswers` passes through; anything else is `ScoringFailed`.
+
+    Hazards: H4 (fail safe: a crash never turns into a routine result).
+    """
+    answers = normalise(raw, ruleset)
+    try:
+        return assess(answers, ruleset)
+    except Exception as error:  # any fault at all must reach the user as "get help"
+        log.exception("scoring failed (rule set %s)", ruleset.version)
+        raise ScoringFailed(COULD_NOT_COMPLETE) from error
+
+
+def save_screening(assessment: Assessment) -> Screening:
+    """Store one completed screening in a single transaction."""
+    answers = assessment.answers
+    screening = Screening(
+        ruleset_version=assessment.ruleset_version,
+        level=assessment.level,
+        score=assessment.score,
+        direction=assessment.direction,
+        respondent=answers.get("respondent"),
+        patient_ref=answers.get("patient_ref"),
+        answers=dict(answers),
+        assessment=assessment.to_dict(),
+    )
+    db.session.add(screening)
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return screening
+
+
+def find_screening(public_id: str) -> Screening | None:
+    return db.session.execute(
+        db.select(Screening).filter_by(public_id=public_id)
+    ).scalar_one_or_none()
