@@ -285,7 +285,8 @@ class _Checker:
                 self.problem(item, f"a {what} has no id")
                 continue
             if item_id in seen:
-                self.problem(item, f"duplicate {what} id '{item_id}' (first on line {seen[item_id]})")
+                self.problem(item, f"duplicate {what} id '{item_id}' "
+                                   f"(first on line {seen[item_id]})")
             seen[item_id] = _line(item)
 
 
@@ -663,9 +664,9 @@ class _ConditionCompiler:
         return self.concepts[value].facts
 
     def _vital(self, value, node, where):
-        if not isinstance(value, Mapping) or value.get("id") not in self.vitals:
-            self.check.problem(node, f"{where} refers to unknown vital sign "
-                                     f"'{value.get('id') if isinstance(value, Mapping) else value}'")
+        vital_id = value.get("id") if isinstance(value, Mapping) else value
+        if vital_id not in self.vitals:
+            self.check.problem(node, f"{where} refers to unknown vital sign '{vital_id}'")
             return _never
         vital = self.vitals[value["id"]]
         bound = [(k, v) for k, v in value.items() if k in ("at_least", "at_most")]
@@ -682,9 +683,10 @@ class _ConditionCompiler:
         return lambda facts: facts.vitals.get(vital_id, math.inf) <= threshold
 
     def _number(self, value, node, where):
-        if not isinstance(value, Mapping) or not self._known(value.get("id"), "number", node, where):
+        number_id = value.get("id") if isinstance(value, Mapping) else value
+        if not self._known(number_id, "number", node, where):
             return _never
-        number_id, below = value["id"], value.get("below")
+        below = value.get("below")
         if not isinstance(below, int | float):
             self.check.problem(node, f"{where}: a number condition needs 'below'")
             return _never

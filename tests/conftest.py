@@ -1,0 +1,67 @@
+"""Shared fixtures: an app on a throw-away SQLite file, and one per database backend."""
+
+from __future__ import annotations
+
+import os
+
+import psycopg
+import pytest
+
+from screener import create_app, database_uri
+from screener.db import db
+
+POSTGRES_URL = os.environ.get(
+    "SCREENER_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
+
+
+def _make_app(uri: str):
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": uri})
+    with app.app_context():
+        from screener import models  # noqa: F401
+
+        db.drop_all()
+        db.create_all()
+    return app
+
+
+@pytest.fixture
+def app(tmp_path):
+    """The app on a fresh SQLite database (pytest-flask builds `client` from it)."""
+    app = _make_app(f"sqlite:///{tmp_path / 'test.sqlite'}")
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+def _require_postgres() -> None:
+    """Skip with the reason locally; fail in CI, where PostgreSQL must be there."""
+    plain = database_uri(POSTGRES_URL).replace("postgresql+psycopg://", "postgresql://")
+    try:
+        psycopg.connect(plain, connect_timeout=3).close()
+    except psycopg.OperationalError as error:
+        message = f"PostgreSQL unreachable at {POSTGRES_URL}: {error}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message + " (set CI=true to make this a failure)")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def db_app(request, tmp_path):
+    """The app on each database backend: SQLite, and PostgreSQL."""
+    if request.param == "postgresql":
+        _require_postgres()
+        uri = POSTGRES_URL
+    else:
+        uri = f"sqlite:///{tmp_path / 'test.sqlite'}"
+    app = _make_app(uri)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def db_client(db_app):
+    return db_app.test_client()
