@@ -97,7 +97,11 @@ def json_http_error(error: HTTPException):
     if not request.path.startswith("/api/"):
         return error
     response = error.get_response()
-    response.data = json.dumps({"errors": {"body": [error.description]}})
+    message = error.description
+    if error.code == 413:
+        limit = current_app.config["MAX_CONTENT_LENGTH"] // 1024
+        message = f"The request body is too large: the limit is {limit} KB."
+    response.data = json.dumps({"errors": {"body": [message]}})
     response.content_type = "application/json"
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -1,0 +1,67 @@
+"""Saving and reading screenings on each database backend (SQLite; PostgreSQL in CI)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import inspect
+
+from screener.db import db
+from screener.models import Screening
+from tests.test_api import VALID, conforms
+
+
+def test_a_screening_is_saved_once_and_read_back(db_app, db_client):
+    response = db_client.post("/api/v1/screenings", json=VALID)
+    assert response.status_code == 201
+    location = response.headers["Location"]
+    saved = response.json
+    assert location == f"/api/v1/screenings/{saved['id']}"
+    conforms(db_app, "Screening", saved)
+
+    read = db_client.get(location)
+    assert read.status_code == 200
+    assert read.json == saved
+    assert read.headers["Cache-Control"] == "no-store"
+    assert saved["assessment"]["level"] == "urgent"
+    assert saved["answers"]["patient_ref"] == "AB-123"
+    assert saved["answers"]["history"]["refill_overdue"] == "unknown"
+    created = datetime.fromisoformat(saved["created_at"].replace("Z", "+00:00"))
+    assert created.tzinfo is not None
+    assert abs(datetime.now(UTC) - created) < timedelta(minutes=1)
+
+    with db_app.app_context():
+        rows = db.session.execute(db.select(Screening)).scalars().all()
+        assert len(rows) == 1
+        assert (rows[0].level, rows[0].ruleset_version, rows[0].respondent) == (
+            "urgent", "2026.1", "caregiver")
+
+
+def test_public_ids_are_unguessable_and_distinct(db_client):
+    ids = {db_client.post("/api/v1/screenings", json={"route": "oral"}).json["id"]
+           for _ in range(5)}
+    assert len(ids) == 5
+    assert all(len(public_id) >= 22 for public_id in ids)  # 128 random bits
+
+
+def test_a_refused_screening_writes_nothing(db_app, db_client):
+    response = db_client.post("/api/v1/screenings", json={"route": "oral", "vitals": {"spo2": 0}})
+    assert response.status_code == 400
+    with db_app.app_context():
+        assert db.session.query(Screening).count() == 0
+
+
+def test_health_checks_the_database(db_client):
+    response = db_client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json["database"] == "ok"
+
+
+def test_init_db_creates_the_tables(db_app):
+    with db_app.app_context():
+        db.drop_all()
+        assert "screenings" not in inspect(db.engine).get_table_names()
+    result = db_app.test_cli_runner().invoke(args=["init-db"])
+    assert "Initialised the database." in result.output
+    with db_app.app_context():
+        assert "screenings" in inspect(db.engine).get_table_names()
