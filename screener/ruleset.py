@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -131,8 +131,11 @@ class Vital:
         raise AssertionError("the last band is unbounded")
 
     def direction(self, value: float) -> str:
-        normal = next(b for b in self.bands if b.points == 0)
-        return self.high_direction if value > normal.upto else self.low_direction
+        return self.high_direction if value > self._normal_upto else self.low_direction
+
+    @cached_property
+    def _normal_upto(self) -> float:
+        return next(b.upto for b in self.bands if b.points == 0)
 
 
 @dataclass(frozen=True)
@@ -185,7 +188,7 @@ class AdviceAddition:
     directions: tuple[str, ...] | None  # "none" stands for no direction
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Facts:
     """What the scoring engine knows, in the shape rule predicates read.
 
@@ -231,9 +234,20 @@ class RuleSet:
         return tuple(f.id for f in self.features.values() if f.kind == kind)
 
     def asked_for(self, route: str) -> frozenset[str]:
-        return frozenset(
-            f.id for f in self.features.values() if f.kind == "history" and route in f.routes
-        )
+        return self._asked[route]
+
+    @cached_property
+    def _asked(self) -> dict[str, frozenset[str]]:
+        return {
+            route: frozenset(f.id for f in self.features.values()
+                             if f.kind == "history" and route in f.routes)
+            for route in ROUTES
+        }
+
+    @cached_property
+    def order(self) -> dict[str, int]:
+        """Each feature's position in the catalogue, for listing findings in a stable order."""
+        return {feature_id: index for index, feature_id in enumerate(self.features)}
 
     def level(self, level_id: str) -> Level:
         return next(level for level in self.levels if level.id == level_id)
@@ -642,7 +656,15 @@ class _ConditionCompiler:
 
     def _concept(self, value, node, where):
         facts_of = self._concept_facts(value, node, where)
-        return lambda facts: any(facts.history.get(f) is True for f in facts_of)
+
+        def concept(facts: Facts) -> bool:
+            history = facts.history
+            for fact in facts_of:
+                if history.get(fact) is True:
+                    return True
+            return False
+
+        return concept
 
     def _possible(self, value, node, where):
         """True if any fact is yes, or one asked for this route is unanswered or unknown."""
@@ -703,13 +725,28 @@ class _ConditionCompiler:
     def _news2_single_at_least(self, value, node, where):
         return lambda facts: facts.news2_max >= value
 
+    # Plain loops rather than any()/all() over generators: this is the scoring hot path.
     def _any(self, value, node, where):
         parts = self._parts(value, node, where)
-        return lambda facts: any(part(facts) for part in parts)
+
+        def any_of(facts: Facts) -> bool:
+            for part in parts:
+                if part(facts):
+                    return True
+            return False
+
+        return any_of
 
     def _all(self, value, node, where):
         parts = self._parts(value, node, where)
-        return lambda facts: all(part(facts) for part in parts)
+
+        def all_of(facts: Facts) -> bool:
+            for part in parts:
+                if not part(facts):
+                    return False
+            return True
+
+        return all_of
 
     def _at_least(self, value, node, where):
         count = value.get("count") if isinstance(value, Mapping) else None

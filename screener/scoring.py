@@ -22,7 +22,7 @@ COULD_NOT_COMPLETE = (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Contribution:
     """One answer that counted: its points and why."""
 
@@ -37,7 +37,7 @@ class Contribution:
     implied_by: str | None = None  # a symptom implied by a measured vital sign
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FiredRule:
     id: str
     label: str
@@ -45,7 +45,7 @@ class FiredRule:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class VitalScore:
     vital: str
     label: str
@@ -55,7 +55,7 @@ class VitalScore:
     direction: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Advice:
     headline: str
     do_now: tuple[str, ...]
@@ -63,7 +63,7 @@ class Advice:
     watch_for: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Note:
     id: str
     audience: str
@@ -71,7 +71,7 @@ class Note:
     sources: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Assessment:
     """The result: level, score, the working, the advice and the rule-set version."""
 
@@ -178,23 +178,19 @@ def _symptoms_with_implied(answers: Answers, ruleset: RuleSet):
 def _contributions(answers, symptoms, implied, vital_scores, ruleset) -> tuple[Contribution, ...]:
     """Each finding with its points. Risk modifiers count only alongside a sign of trouble."""
     route = answers.route
-    found = []
-    for feature in ruleset.features.values():
-        if feature.kind == "symptom" and feature.id in symptoms:
-            found.append(Contribution(
-                feature.id, "symptom", feature.weight_for(route), feature.question, feature.term,
-                feature.direction, feature.sources, implied_by=implied.get(feature.id),
-            ))
+    features = ruleset.features
+    found = [
+        Contribution(f.id, "symptom", f.weight_for(route), f.question, f.term, f.direction,
+                     f.sources, implied_by=implied.get(f.id))
+        for f in (features[s] for s in sorted(symptoms, key=ruleset.order.__getitem__))
+    ]
     trouble = any(c.points and c.direction != "neither" for c in found) or any(
         v.points for v in vital_scores
     )
-    for feature in ruleset.features.values():
-        if feature.kind == "history" and answers.history.get(feature.id) is True:
-            points = feature.weight_for(route) if trouble or not feature.modifier else 0
-            found.append(Contribution(
-                feature.id, "history", points, feature.statement or feature.question,
-                feature.term, feature.direction, feature.sources,
-            ))
+    for f in (features[fact] for fact, answer in answers.history.items() if answer is True):
+        points = f.weight_for(route) if trouble or not f.modifier else 0
+        found.append(Contribution(f.id, "history", points, f.statement or f.question, f.term,
+                                  f.direction, f.sources))
     for vital in vital_scores:
         definition = ruleset.vitals[vital.vital]
         found.append(Contribution(
@@ -207,10 +203,10 @@ def _contributions(answers, symptoms, implied, vital_scores, ruleset) -> tuple[C
 
 def _fired(rules, facts: Facts) -> tuple[FiredRule, ...]:
     """Rules whose condition holds. Hazards: H1 (a red flag not recognised)."""
-    return tuple(
+    return tuple([
         FiredRule(rule.id, rule.label, rule.level, rule.sources)
         for rule in rules if rule.when(facts)
-    )
+    ])
 
 
 def _level_for_score(score: int, ruleset: RuleSet) -> str:
@@ -278,9 +274,10 @@ def _advice(audience, level, direction, answers, contributions, facts, ruleset) 
     base = ruleset.advice[level][audience]
     sections: dict[str, list[str]] = {
         "do_now": list(base.do_now),
-        "tell": _summary(audience, direction, answers, contributions, facts) + list(base.tell),
+        "tell": _summary(audience, direction, answers, contributions, facts),
         "watch_for": list(base.watch_for),
     }
+    sections["tell"].extend(base.tell)
     direction_key = direction or "none"
     for extra in ruleset.advice_additions:
         if (extra.audience == audience
@@ -288,24 +285,26 @@ def _advice(audience, level, direction, answers, contributions, facts, ruleset) 
                 and (extra.levels is None or level in extra.levels)
                 and (extra.directions is None or direction_key in extra.directions)):
             sections[extra.section].append(extra.text)
-    return Advice(base.headline, *(tuple(sections[s]) for s in ("do_now", "tell", "watch_for")))
+    return Advice(base.headline, tuple(sections["do_now"]), tuple(sections["tell"]),
+                  tuple(sections["watch_for"]))
 
 
 def _summary(audience, direction, answers, contributions, facts) -> list[str]:
     """What to tell the clinician or the emergency team, made from the answers."""
-    symptoms = [c for c in contributions if c.kind == "symptom"]
-    history = [c for c in contributions if c.kind == "history"]
-    vitals = [c for c in contributions if c.kind == "vital"]
-    hours = answers.numbers.get("hours_since_problem")
-    if audience == "staff":
+    staff = audience == "staff"
+    symptoms, history, vitals = [], [], []
+    for c in contributions:
+        text = c.term if staff else c.label
+        (symptoms if c.kind == "symptom" else history if c.kind == "history" else vitals).append(
+            text)
+    if staff:
         lines = [f"Route: {answers.route}."]
         if symptoms:
-            lines.append("Features: " + "; ".join(c.term for c in symptoms) + ".")
+            lines.append(f"Features: {'; '.join(symptoms)}.")
         if history:
-            lines.append("History: " + "; ".join(c.term for c in history) + ".")
+            lines.append(f"History: {'; '.join(history)}.")
         if vitals:
-            lines.append("Observations: " + "; ".join(c.term for c in vitals)
-                         + f". NEWS2 total {facts.news2_total}.")
+            lines.append(f"Observations: {'; '.join(vitals)}. NEWS2 total {facts.news2_total}.")
         if direction:
             lines.append(f"Direction: {direction}.")
     else:
@@ -313,10 +312,11 @@ def _summary(audience, direction, answers, contributions, facts) -> list[str]:
         if direction:
             lines.append(_DIRECTION_WORDS[direction])
         if symptoms:
-            lines.append("Signs now: " + "; ".join(c.label for c in symptoms) + ".")
-        lines.extend(c.label for c in history)
+            lines.append(f"Signs now: {'; '.join(symptoms)}.")
+        lines.extend(history)
         if vitals:
-            lines.append("Measured: " + "; ".join(c.label for c in vitals) + ".")
+            lines.append(f"Measured: {'; '.join(vitals)}.")
+    hours = answers.numbers.get("hours_since_problem")
     if hours is not None:
         lines.append(f"The problem started about {_fmt(hours)} hours ago.")
     return lines
