@@ -65,3 +65,14 @@ def db_app(request, tmp_path):
 @pytest.fixture
 def db_client(db_app):
     return db_app.test_client()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Say plainly how the PostgreSQL tests went, so CI output shows they really ran."""
+    counts = {}
+    for outcome in ("passed", "failed", "error", "skipped"):
+        reports = terminalreporter.stats.get(outcome, [])
+        counts[outcome] = sum(1 for r in reports if "[postgresql]" in getattr(r, "nodeid", ""))
+    terminalreporter.write_line(
+        "PostgreSQL tests ({}): {passed} passed, {failed} failed, {error} errors, "
+        "{skipped} skipped".format(POSTGRES_URL, **counts))
