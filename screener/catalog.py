@@ -39,7 +39,7 @@ def build_catalog(ruleset: RuleSet) -> dict[str, Any]:
                 "term": f.term,
                 "statement": f.statement,
                 "direction": f.direction,
-                "weight": {route: f.weights[route] for route in ("intrathecal", "oral", "both")},
+                "weight": dict(f.weights),
                 "modifier": f.modifier,
                 "routes": list(f.routes),
                 "unit": f.unit,

@@ -22,7 +22,7 @@ DEFAULT_PATH = Path(__file__).parent / "rules" / "ruleset.yaml"
 
 LEVELS = ("emergency", "urgent", "soon", "routine")  # fixed order, most urgent first
 LEVEL_RANK = {level: rank for rank, level in enumerate(reversed(LEVELS))}  # routine=0
-ROUTES = ("intrathecal", "oral", "both")
+ROUTES = ("intrathecal", "oral", "both", "unknown")
 DIRECTIONS = ("withdrawal", "overdose", "both", "neither")
 FEATURE_KINDS = ("symptom", "history", "number")
 AUDIENCES = ("caregiver", "staff")
@@ -86,7 +86,7 @@ class Feature:
     question: str
     term: str
     direction: str
-    weights: Mapping[str, int]  # route -> points ("both" = the larger of the two)
+    weights: Mapping[str, int]  # route -> points ("both", "unknown": the larger of the two)
     sources: tuple[str, ...]
     routes: tuple[str, ...] = ROUTES
     unit: str | None = None
@@ -472,7 +472,7 @@ def _compile_features(check: _Checker, nodes: list, group_kinds: Mapping) -> dic
 
 
 def _weights(check: _Checker, node: Mapping, where: str) -> dict[str, int]:
-    """Per-route weights; route "both" takes the larger weight so it never under-scores."""
+    """Per-route weights for intrathecal and oral; the others are derived."""
     raw = node.get("weight")
     if isinstance(raw, int) and not isinstance(raw, bool):
         per_route = {"intrathecal": raw, "oral": raw}
@@ -482,12 +482,13 @@ def _weights(check: _Checker, node: Mapping, where: str) -> dict[str, int]:
         check.problem(node, f"{where}: weight must be a whole number or "
                             "{intrathecal: N, oral: N}")
         return dict.fromkeys(ROUTES, 0)
-    for route, points in per_route.items():
+    for route, points in list(per_route.items()):
         if not isinstance(points, int) or isinstance(points, bool) or points < 0:
             check.problem(node, f"{where}: the {route} weight must be a whole number >= 0 "
                                 "(a negative weight could lower the level)")
             per_route[route] = 0
-    per_route["both"] = max(per_route["intrathecal"], per_route["oral"])
+    # "both" and "unknown" take the larger weight, so not knowing never under-scores.
+    per_route["both"] = per_route["unknown"] = max(per_route["intrathecal"], per_route["oral"])
     return per_route
 
 

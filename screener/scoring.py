@@ -280,6 +280,7 @@ _ROUTE_WORDS = {
     "intrathecal": "They have baclofen through an intrathecal pump.",
     "oral": "They take baclofen by mouth (tablets or liquid).",
     "both": "They have an intrathecal baclofen pump and also take baclofen tablets.",
+    "unknown": "They take baclofen; it is not known whether by pump or by tablets.",
 }
 _DIRECTION_WORDS = {
     "withdrawal": "The signs point to possible baclofen withdrawal (too little baclofen).",

@@ -152,7 +152,7 @@ def test_catalog_serves_the_rule_set(app, client):
     conforms(app, "Catalog", catalog)
     assert catalog["version"] == "2026.1"
     pruritus = next(f for f in catalog["features"] if f["id"] == "pruritus")
-    assert pruritus["weight"] == {"intrathecal": 3, "oral": 1, "both": 3}
+    assert pruritus["weight"] == {"intrathecal": 3, "oral": 1, "both": 3, "unknown": 3}
     assert pruritus["sources"] and pruritus["question"] and pruritus["term"]
     assert {r["id"] for r in catalog["red_flags"]} >= {"seizure", "slow_breathing"}
     assert all(rule["sources"] for rule in catalog["red_flags"] + catalog["combinations"])

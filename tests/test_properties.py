@@ -41,7 +41,7 @@ def _numbers():
 
 
 @st.composite
-def answer_sets(draw, routes=("intrathecal", "oral", "both")):
+def answer_sets(draw, routes=("intrathecal", "oral", "both", "unknown")):
     history = draw(st.dictionaries(st.sampled_from(HISTORY),
                                    st.sampled_from([True, False, "unknown"])))
     history.update(draw(_numbers()))
@@ -199,7 +199,7 @@ def test_a_missing_answer_is_the_same_as_unknown(answers, fact):
 # --- Invariant 5: early pump withdrawal ------------------------------------------------
 
 @settings(max_examples=200)
-@given(answer_sets(routes=("intrathecal", "both")), st.sampled_from(EARLY_ITB_SIGNS),
+@given(answer_sets(routes=("intrathecal", "both", "unknown")), st.sampled_from(EARLY_ITB_SIGNS),
        st.sampled_from(PUMP_PROBLEMS))
 def test_early_pump_withdrawal_sign_with_a_pump_problem_is_at_least_urgent(answers, sign, fact):
     changed = with_changes(answers, symptoms=[sign], history={fact: True})
@@ -207,7 +207,7 @@ def test_early_pump_withdrawal_sign_with_a_pump_problem_is_at_least_urgent(answe
 
 
 @settings(max_examples=100)
-@given(answer_sets(routes=("intrathecal", "both")), st.sampled_from(PUMP_PROBLEMS),
+@given(answer_sets(routes=("intrathecal", "both", "unknown")), st.sampled_from(PUMP_PROBLEMS),
        st.floats(50, 100))
 def test_low_blood_pressure_with_a_pump_problem_is_at_least_urgent(answers, fact, systolic):
     changed = with_changes(answers, history={fact: True}, vitals={"systolic_bp": systolic})

@@ -36,11 +36,11 @@ def test_every_feature_and_rule_cites_a_known_source():
     assert {s for group in cited for s in group} <= set(rules.sources)
 
 
-def test_every_weight_is_non_negative_and_both_routes_take_the_larger():
+def test_every_weight_is_non_negative_and_both_or_unknown_take_the_larger():
     for feature in default_ruleset().features.values():
         assert min(feature.weights.values()) >= 0
-        assert feature.weights["both"] == max(feature.weights["intrathecal"],
-                                              feature.weights["oral"])
+        larger = max(feature.weights["intrathecal"], feature.weights["oral"])
+        assert feature.weights["both"] == feature.weights["unknown"] == larger
 
 
 def _line_of(text: str, anchor: str) -> int:

@@ -32,7 +32,8 @@ def test_weights_follow_the_route_where_the_evidence_differs():
     pump = assess({"route": "intrathecal", "symptoms": ["pruritus"]})
     tablets = assess({"route": "oral", "symptoms": ["pruritus"]})
     both = assess({"route": "both", "symptoms": ["pruritus"]})
-    assert (pump.score, tablets.score, both.score) == (3, 1, 3)
+    unknown = assess({"route": "unknown", "symptoms": ["pruritus"]})
+    assert (pump.score, tablets.score, both.score, unknown.score) == (3, 1, 3, 3)
 
 
 def test_nothing_wrong_is_routine_with_safety_netting():
