@@ -6,7 +6,10 @@ import os
 from pathlib import Path
 from typing import Any
 
+from datetime import timedelta
+
 from flask import Flask
+from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import HTTPException
 
 from .ruleset import load_ruleset
@@ -14,6 +17,7 @@ from .ruleset import load_ruleset
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused outside development (issue 5)
 MAX_BODY_BYTES = 64 * 1024  # an answer set is < 4 KB; anything far larger is not ours
+csrf = CSRFProtect()
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -30,6 +34,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{Path(app.instance_path) / 'screener.sqlite'}",
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
         RULESET_PATH=None,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        PERMANENT_SESSION_LIFETIME=timedelta(days=2),  # an interrupted check can be resumed
+        WTF_CSRF_TIME_LIMIT=None,  # a frightened person may take a long time over a page
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -44,11 +52,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["ruleset"] = load_ruleset(app.config["RULESET_PATH"])
     app.json.sort_keys = False  # keep the documented order (level first); sorting costs time
 
-    from . import api, db, health
+    from . import api, db, health, journey
 
     db.init_app(app)
+    csrf.init_app(app)
+    csrf.exempt(api.bp)  # JSON API: no cookies, so no cross-site request to forge
     app.register_blueprint(health.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(journey.bp)
     app.register_error_handler(HTTPException, api.json_http_error)
     return app
 

@@ -25,7 +25,7 @@ def init_app(app: Flask) -> None:
 @with_appcontext
 def init_db_command() -> None:
     """Create the tables that do not exist yet (existing data is kept)."""
-    from . import models  # noqa: F401 - registers the tables
+    from . import drafts, models  # noqa: F401 - registers the tables
 
     db.create_all()
     click.echo("Initialised the database.")

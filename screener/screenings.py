@@ -39,6 +39,17 @@ def run_assessment(raw: Mapping[str, Any], ruleset: RuleSet) -> Assessment:
 
 def save_screening(assessment: Assessment) -> Screening:
     """Store one completed screening in a single transaction."""
+    screening = add_screening(assessment)
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return screening
+
+
+def add_screening(assessment: Assessment) -> Screening:
+    """Add a screening to the session (not yet committed), with its public id assigned."""
     answers = assessment.answers
     screening = Screening(
         ruleset_version=assessment.ruleset_version,
@@ -51,11 +62,7 @@ def save_screening(assessment: Assessment) -> Screening:
         assessment=assessment.to_dict(),
     )
     db.session.add(screening)
-    try:
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+    db.session.flush()
     return screening
 
 

@@ -18,7 +18,7 @@ POSTGRES_URL = os.environ.get(
 def _make_app(uri: str):
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": uri})
     with app.app_context():
-        from screener import models  # noqa: F401
+        from screener import drafts, models  # noqa: F401
 
         db.drop_all()
         db.create_all()

@@ -1,0 +1,172 @@
+"""WTForms for each question page, built from the catalogue, and their conversion to answers.
+
+The forms check what a person typed and give a specific message for each field; the
+answers they produce go through the same validation and scoring as the API.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import Field, RadioField, SelectMultipleField, StringField
+from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
+
+from .answers import PATIENT_REF_MAX, PATIENT_REF_PATTERN, UNKNOWN
+from .pages import Page, pages_for
+from .ruleset import RuleSet
+
+YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), (UNKNOWN, "I don\u2019t know")]
+NONE = "none"
+FAHRENHEIT = "f"
+
+
+class CheckboxesField(SelectMultipleField):
+    """A group of checkboxes (rendered by our own template macro)."""
+
+
+def parse_number(text: str | None) -> float | None:
+    """A number as people type it ("38,5", " 120 "); None when blank; ValueError if not one."""
+    text = (text or "").strip().replace(",", ".")
+    return float(text) if text else None
+
+
+def fahrenheit_to_celsius(value: float) -> float:
+    return round((value - 32) * 5 / 9, 1)
+
+
+def _between(low: float, high: float, message: str):
+    def check(form, field: Field) -> None:
+        try:
+            value = parse_number(field.data)
+        except ValueError:
+            raise ValidationError(message) from None
+        if value is not None and not low <= value <= high:
+            raise ValidationError(message)
+
+    return check
+
+
+def _one_or_none(what: str):
+    """At least one box, and "None of these" only on its own (exclusive)."""
+    def check(form, field: Field) -> None:
+        chosen = field.data or []
+        if not chosen:
+            raise ValidationError(f"Select {what}, or select \u2018None of these\u2019")
+        if NONE in chosen and len(chosen) > 1:
+            raise ValidationError(
+                "Select \u2018None of these\u2019 only if none of the others applies")
+
+    return check
+
+
+def _temperature(form, field: Field) -> None:
+    """Accept °C or °F; the plausible range is 25-45 °C (77-113 °F)."""
+    message = "Enter a temperature between 25 and 45 \u00b0C (77 and 113 \u00b0F)"
+    try:
+        value = parse_number(field.data)
+    except ValueError:
+        raise ValidationError(message) from None
+    if value is None:
+        return
+    celsius = fahrenheit_to_celsius(value) if form.temperature_unit.data == FAHRENHEIT else value
+    if not 25 <= celsius <= 45:
+        if form.temperature_unit.data != FAHRENHEIT and 77 <= value <= 113:
+            message += ". It looks like \u00b0F: choose \u00b0F below the box"
+        raise ValidationError(message)
+
+
+def _unit_needed(form, field: Field) -> None:
+    if (form.temperature.data or "").strip() and not field.data:
+        raise ValidationError("Select \u00b0C or \u00b0F for the temperature")
+
+
+def _history_fields(page: Page, ruleset: RuleSet, route: str | None) -> dict[str, Field]:
+    fields: dict[str, Field] = {}
+    for feature in page.features(ruleset, route):
+        if feature.kind == "history":
+            fields[feature.id] = RadioField(feature.question, choices=YES_NO_UNKNOWN, validators=[
+                InputRequired(f"Select Yes, No or I don\u2019t know: {feature.question}")])
+        elif feature.kind == "number":
+            low, high = feature.min, feature.max
+            fields[feature.id] = StringField(feature.question, validators=[
+                Optional(), _between(low, high, (
+                    f"Enter a number of {feature.unit} from {low:g} to {high:g}, or leave it "
+                    "blank if you do not know"))])
+    return fields
+
+
+@cache
+def form_class(page: Page, ruleset: RuleSet, route: str | None) -> type[FlaskForm]:
+    """The form for `page` (history pages depend on the route)."""
+    fields: dict[str, Any] = {}
+    if page.kind in ("signs", "symptoms"):
+        choices = [(f.id, f.question) for f in page.features(ruleset)]
+        what = "the signs that are happening" if page.kind == "signs" else "what you have noticed"
+        fields["symptoms"] = CheckboxesField(
+            page.title, choices=[*choices, (NONE, "None of these")], validators=[_one_or_none(what)])
+    elif page.kind == "route":
+        fields["route"] = RadioField(page.title, choices=[(r["id"], r["label"])
+                                                          for r in ruleset.routes],
+                                     validators=[InputRequired("Select how they take baclofen")])
+    elif page.kind == "history":
+        fields.update(_history_fields(page, ruleset, route))
+    elif page.kind == "vitals":
+        fields["temperature"] = StringField("Temperature", validators=[_temperature])
+        fields["temperature_unit"] = RadioField(
+            "Temperature unit", choices=[("c", "\u00b0C"), (FAHRENHEIT, "\u00b0F")],
+            validators=[_unit_needed], validate_choice=False)
+        for vital in ruleset.vitals.values():
+            if vital.id != "temperature_c":
+                fields[vital.id] = StringField(vital.label, validators=[_between(
+                    vital.min, vital.max, f"Enter {vital.label.lower()} between {vital.min:g} "
+                    f"and {vital.max:g} {vital.unit}, or leave it blank")])
+    elif page.kind == "about":
+        fields["respondent"] = RadioField("Who is filling in this check?", choices=[
+            (r["id"], r["label"]) for r in ruleset.respondents],
+            validators=[InputRequired("Select who is filling in this check")])
+        fields["patient_ref"] = StringField("Patient reference (optional)", validators=[
+            Optional(), Length(max=PATIENT_REF_MAX,
+                               message=f"Enter a reference of {PATIENT_REF_MAX} characters or "
+                                       "fewer"),
+            Regexp(PATIENT_REF_PATTERN, message="Use only letters, numbers, spaces and . _ / -")])
+    return type(f"{page.id.title().replace('-', '')}Form", (FlaskForm,), fields)
+
+
+def form_values(form: FlaskForm) -> dict[str, Any]:
+    """What the person entered, to keep in the draft (never the CSRF token)."""
+    return {name: value for name, value in form.data.items() if name != "csrf_token"}
+
+
+def to_request(pages: dict[str, dict[str, Any]], ruleset: RuleSet) -> dict[str, Any]:
+    """The draft's answers in the API's request shape (only pages asked for the route)."""
+    route = (pages.get("route") or {}).get("route") or "unknown"
+    asked = {p.id for p in pages_for(ruleset, route)}
+    symptoms: list[str] = []
+    history: dict[str, Any] = {}
+    vitals: dict[str, float] = {}
+    request: dict[str, Any] = {"route": route}
+    for page_id, values in pages.items():
+        if page_id not in asked:
+            continue
+        symptoms += [s for s in values.get("symptoms") or [] if s != NONE]
+        for name, value in values.items():
+            feature = ruleset.features.get(name)
+            if feature is not None and feature.kind == "history" and value:
+                history[name] = {"yes": True, "no": False}.get(value, UNKNOWN)
+            elif feature is not None and feature.kind == "number":
+                number = parse_number(value)
+                history[name] = UNKNOWN if number is None else number
+            elif name in ruleset.vitals and parse_number(value) is not None:
+                vitals[name] = parse_number(value)
+        if page_id == "vitals" and parse_number(values.get("temperature")) is not None:
+            temperature = parse_number(values["temperature"])
+            if values.get("temperature_unit") == FAHRENHEIT:
+                temperature = fahrenheit_to_celsius(temperature)
+            vitals["temperature_c"] = temperature
+        if page_id == "about":
+            request["respondent"] = values.get("respondent")
+            if (values.get("patient_ref") or "").strip():
+                request["patient_ref"] = values["patient_ref"].strip()
+    return {**request, "symptoms": symptoms, "history": history, "vitals": vitals}

@@ -1,0 +1,187 @@
+"""The screening journey on the web: start page, question pages, check answers, outcome."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import (Blueprint, abort, current_app, redirect, render_template, request, session,
+                   url_for)
+
+from .catalog import build_catalog
+from .db import db
+from .drafts import Draft
+from .forms import FAHRENHEIT, NONE, YES_NO_UNKNOWN, form_class, form_values, to_request
+from .pages import PAGE_IDS, Page, page, pages_for
+from .screenings import ScoringFailed, add_screening, find_screening, run_assessment
+from .scoring import COULD_NOT_COMPLETE
+
+bp = Blueprint("journey", __name__)
+
+
+def _rules():
+    return current_app.extensions["ruleset"]
+
+
+def _current_draft() -> Draft | None:
+    draft_id = session.get("draft")
+    return db.session.get(Draft, draft_id) if draft_id else None
+
+
+def _first_unanswered(draft: Draft) -> Page | None:
+    return next((p for p in pages_for(_rules(), draft.route) if not draft.answered(p.id)), None)
+
+
+def _next_url(draft: Draft) -> str:
+    missing = _first_unanswered(draft)
+    if missing is None:
+        return url_for("journey.check_answers")
+    return url_for("journey.question", page_id=missing.id)
+
+
+@bp.get("/")
+def start():
+    draft = _current_draft()
+    resume = draft is not None and draft.screening_id is None and bool(draft.pages)
+    return render_template("start.html", resume=resume)
+
+
+@bp.post("/start")
+def begin():
+    """Start a new check: a fresh draft whose random id is the only thing in the cookie."""
+    draft = Draft()
+    db.session.add(draft)
+    db.session.commit()
+    session["draft"] = draft.id
+    session.permanent = True
+    return redirect(url_for("journey.question", page_id=PAGE_IDS[0]))
+
+
+@bp.route("/check/<page_id>", methods=["GET", "POST"])
+def question(page_id: str):
+    """One question page. A page asked out of order sends you to the first unanswered one."""
+    if page_id not in PAGE_IDS:
+        abort(404)
+    draft = _current_draft()
+    if draft is None:
+        return redirect(url_for("journey.start"))
+    if draft.screening_id:
+        return redirect(url_for("journey.result", public_id=draft.screening_id))
+    rules = _rules()
+    this = page(page_id)
+    flow = pages_for(rules, draft.route)
+    missing = _first_unanswered(draft)
+    if this not in flow or (missing and flow.index(this) > flow.index(missing)):
+        return redirect(_next_url(draft))
+
+    changing = request.args.get("change") == "1"
+    form_type = form_class(this, rules, draft.route)
+    form = form_type() if request.method == "POST" else form_type(data=draft.answered(page_id))
+    if request.method == "POST" and form.validate():
+        draft.record(page_id, form_values(form))
+        db.session.commit()
+        if this.kind == "signs" and any(s != NONE for s in form.symptoms.data):
+            return _finish(draft)  # a red flag ends the check at once
+        if changing and _first_unanswered(draft) is None:
+            return redirect(url_for("journey.check_answers"))
+        return redirect(_next_url(draft))
+
+    index = flow.index(this)
+    if changing:
+        back = url_for("journey.check_answers")
+    elif index == 0:
+        back = url_for("journey.start")
+    else:
+        back = url_for("journey.question", page_id=flow[index - 1].id)
+    return render_template("question.html", page=this, form=form, back=back, changing=changing,
+                           rules=rules, features=this.features(rules, draft.route),
+                           groups=[g for g in rules.groups if g["id"] in this.groups])
+
+
+@bp.route("/check-answers", methods=["GET", "POST"])
+def check_answers():
+    draft = _current_draft()
+    if draft is None:
+        return redirect(url_for("journey.start"))
+    if draft.screening_id:
+        return redirect(url_for("journey.result", public_id=draft.screening_id))
+    if _first_unanswered(draft) is not None:
+        return redirect(_next_url(draft))
+    if request.method == "POST":  # CSRFProtect has checked the token
+        return _finish(draft)
+    return render_template("check_answers.html", sections=_summary(draft))
+
+
+def _finish(draft: Draft):
+    """Score the draft through the same service as the API, save it, and show the outcome."""
+    try:
+        assessment = run_assessment(to_request(draft.pages, _rules()), _rules())
+    except ScoringFailed:
+        return render_template("could_not_complete.html", message=COULD_NOT_COMPLETE), 500
+    screening = add_screening(assessment)
+    draft.screening_id = screening.public_id
+    db.session.commit()
+    session.pop("draft", None)
+    return redirect(url_for("journey.result", public_id=screening.public_id))
+
+
+@bp.get("/result/<public_id>")
+def result(public_id: str):
+    screening = find_screening(public_id)
+    if screening is None:
+        abort(404)
+    assessment = screening.assessment
+    audience = "staff" if screening.respondent == "staff" else "caregiver"
+    return render_template("result.html", screening=screening, assessment=assessment,
+                           advice=assessment["advice"][audience], audience=audience,
+                           level=_rules().level(assessment["level"]))
+
+
+@bp.get("/how-it-works")
+def how_it_works():
+    return render_template("how_it_works.html", catalog=build_catalog(_rules()))
+
+
+@bp.after_request
+def no_store(response):
+    """Pages hold health data: never cache them."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _summary(draft: Draft) -> list[dict[str, Any]]:
+    """The answers for the check-your-answers page, page by page, in plain words."""
+    rules = _rules()
+    labels = dict(YES_NO_UNKNOWN)
+    sections = []
+    for this in pages_for(rules, draft.route):
+        values = draft.answered(this.id) or {}
+        rows: list[tuple[str, str]] = []
+        if this.kind in ("signs", "symptoms"):
+            ticked = [rules.features[s].question for s in values.get("symptoms", []) if s != NONE]
+            rows.append((this.title, "; ".join(ticked) or "None of these"))
+        elif this.kind == "route":
+            route = next(r for r in rules.routes if r["id"] == values.get("route"))
+            rows.append((this.title, route["label"]))
+        elif this.kind == "history":
+            for feature in this.features(rules, draft.route):
+                value = values.get(feature.id)
+                if feature.kind == "number":
+                    shown = f"{value} {feature.unit}" if (value or "").strip() else "Not known"
+                else:
+                    shown = labels.get(value, "Not answered")
+                rows.append((feature.question, shown))
+        elif this.kind == "vitals":
+            unit = "\u00b0F" if values.get("temperature_unit") == FAHRENHEIT else "\u00b0C"
+            temperature = (values.get("temperature") or "").strip()
+            rows.append(("Temperature", f"{temperature} {unit}" if temperature else "Not measured"))
+            for vital in rules.vitals.values():
+                if vital.id != "temperature_c":
+                    value = (values.get(vital.id) or "").strip()
+                    rows.append((vital.label, f"{value} {vital.unit}" if value else "Not measured"))
+        elif this.kind == "about":
+            respondent = next((r["label"] for r in rules.respondents
+                               if r["id"] == values.get("respondent")), "Not answered")
+            rows.append(("Who is filling in this check?", respondent))
+            rows.append(("Patient reference", values.get("patient_ref") or "Not given"))
+        sections.append({"page": this, "rows": rows})
+    return sections

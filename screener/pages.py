@@ -1,0 +1,61 @@
+"""The question pages of the web journey, made from the rule set's groups.
+
+Each page shows one topic. Which features appear on it comes from the catalogue, so a
+feature added to a group in the rule file appears on that group's page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .ruleset import Feature, RuleSet
+
+
+@dataclass(frozen=True)
+class Page:
+    id: str
+    title: str  # the question, shown as the <h1>
+    kind: str  # signs, route, history, symptoms, vitals, about
+    groups: tuple[str, ...] = ()
+    hint: str = ""
+
+    def features(self, ruleset: RuleSet, route: str | None = None) -> list[Feature]:
+        """The page's features in catalogue order (history ones only if asked for the route)."""
+        return [
+            f for f in ruleset.features.values()
+            if f.group in self.groups
+            and (f.kind != "history" or route is None or route in f.routes)
+        ]
+
+    def applies(self, ruleset: RuleSet, route: str | None) -> bool:
+        return self.kind != "history" or bool(self.features(ruleset, route or "unknown"))
+
+
+PAGES = (
+    Page("emergency-signs", "Is any of these happening now?", "signs", ("emergency_signs",),
+         "If any of these is happening, this check ends and tells you to call the emergency "
+         "number."),
+    Page("route", "How do they take baclofen?", "route"),
+    Page("pump", "About the pump", "history", ("pump",),
+         "Answer each question. Choose \u201cI don\u2019t know\u201d if you are not sure."),
+    Page("tablets", "About the tablets", "history", ("tablets",),
+         "Answer each question. Choose \u201cI don\u2019t know\u201d if you are not sure."),
+    Page("background", "About them and when it started", "history", ("timing", "risks"),
+         "Answer what you can. Choose \u201cI don\u2019t know\u201d if you are not sure."),
+    Page("symptoms", "Have you noticed any of these changes?", "symptoms",
+         ("muscles", "mind", "temperature_heart", "breathing_alertness", "body", "pump_site"),
+         "Tick everything that is new or worse than usual."),
+    Page("vitals", "Do you have any measurements?", "vitals", (),
+         "Only if you have measured them in the last hour. Leave blank what you do not know."),
+    Page("about", "About you", "about"),
+)
+PAGE_IDS = tuple(page.id for page in PAGES)
+
+
+def page(page_id: str) -> Page:
+    return PAGES[PAGE_IDS.index(page_id)]
+
+
+def pages_for(ruleset: RuleSet, route: str | None) -> list[Page]:
+    """The pages this person is asked, in order, for the route given so far."""
+    return [p for p in PAGES if p.applies(ruleset, route)]
