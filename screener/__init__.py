@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
-
-from datetime import timedelta
 
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect

@@ -102,10 +102,10 @@ def form_class(page: Page, ruleset: RuleSet, route: str | None) -> type[FlaskFor
     """The form for `page` (history pages depend on the route)."""
     fields: dict[str, Any] = {}
     if page.kind in ("signs", "symptoms"):
-        choices = [(f.id, f.question) for f in page.features(ruleset)]
+        choices = [(f.id, f.question) for f in page.features(ruleset)] + [(NONE, "None of these")]
         what = "the signs that are happening" if page.kind == "signs" else "what you have noticed"
-        fields["symptoms"] = CheckboxesField(
-            page.title, choices=[*choices, (NONE, "None of these")], validators=[_one_or_none(what)])
+        fields["symptoms"] = CheckboxesField(page.title, choices=choices,
+                                             validators=[_one_or_none(what)])
     elif page.kind == "route":
         fields["route"] = RadioField(page.title, choices=[(r["id"], r["label"])
                                                           for r in ruleset.routes],

@@ -4,16 +4,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import (Blueprint, abort, current_app, redirect, render_template, request, session,
-                   url_for)
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 
 from .catalog import build_catalog
 from .db import db
 from .drafts import Draft
 from .forms import FAHRENHEIT, NONE, YES_NO_UNKNOWN, form_class, form_values, to_request
 from .pages import PAGE_IDS, Page, page, pages_for
-from .screenings import ScoringFailed, add_screening, find_screening, run_assessment
 from .scoring import COULD_NOT_COMPLETE
+from .screenings import ScoringFailed, add_screening, find_screening, run_assessment
 
 bp = Blueprint("journey", __name__)
 
