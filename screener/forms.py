@@ -11,6 +11,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import Field, RadioField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
 
 from .answers import PATIENT_REF_MAX, PATIENT_REF_PATTERN, UNKNOWN
@@ -20,6 +21,10 @@ from .ruleset import RuleSet
 YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), (UNKNOWN, "I don\u2019t know")]
 NONE = "none"
 FAHRENHEIT = "f"
+
+
+def choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class CheckboxesField(SelectMultipleField):
@@ -86,8 +91,9 @@ def _history_fields(page: Page, ruleset: RuleSet, route: str | None) -> dict[str
     fields: dict[str, Field] = {}
     for feature in page.features(ruleset, route):
         if feature.kind == "history":
-            fields[feature.id] = RadioField(feature.question, choices=YES_NO_UNKNOWN, validators=[
-                InputRequired(f"Select Yes, No or I don\u2019t know: {feature.question}")])
+            required = InputRequired(f"Select Yes, No or I don\u2019t know: {feature.question}")
+            fields[feature.id] = RadioField(feature.question, choices=choices(YES_NO_UNKNOWN),
+                                            validators=[required])
         elif feature.kind == "number":
             low, high = feature.min, feature.max
             fields[feature.id] = StringField(feature.question, validators=[
@@ -102,20 +108,20 @@ def form_class(page: Page, ruleset: RuleSet, route: str | None) -> type[FlaskFor
     """The form for `page` (history pages depend on the route)."""
     fields: dict[str, Any] = {}
     if page.kind in ("signs", "symptoms"):
-        choices = [(f.id, f.question) for f in page.features(ruleset)] + [(NONE, "None of these")]
+        boxes = [(f.id, f.question) for f in page.features(ruleset)] + [(NONE, "None of these")]
         what = "the signs that are happening" if page.kind == "signs" else "what you have noticed"
-        fields["symptoms"] = CheckboxesField(page.title, choices=choices,
+        fields["symptoms"] = CheckboxesField(page.title, choices=choices(boxes),
                                              validators=[_one_or_none(what)])
     elif page.kind == "route":
-        fields["route"] = RadioField(page.title, choices=[(r["id"], r["label"])
-                                                          for r in ruleset.routes],
+        fields["route"] = RadioField(page.title, choices=choices((r["id"], r["label"])
+                                                                 for r in ruleset.routes),
                                      validators=[InputRequired("Select how they take baclofen")])
     elif page.kind == "history":
         fields.update(_history_fields(page, ruleset, route))
     elif page.kind == "vitals":
         fields["temperature"] = StringField("Temperature", validators=[_temperature])
         fields["temperature_unit"] = RadioField(
-            "Temperature unit", choices=[("c", "\u00b0C"), (FAHRENHEIT, "\u00b0F")],
+            "Temperature unit", choices=choices([("c", "\u00b0C"), (FAHRENHEIT, "\u00b0F")]),
             validators=[_unit_needed], validate_choice=False)
         for vital in ruleset.vitals.values():
             if vital.id != "temperature_c":
@@ -123,8 +129,8 @@ def form_class(page: Page, ruleset: RuleSet, route: str | None) -> type[FlaskFor
                     vital.min, vital.max, f"Enter {vital.label.lower()} between {vital.min:g} "
                     f"and {vital.max:g} {vital.unit}, or leave it blank")])
     elif page.kind == "about":
-        fields["respondent"] = RadioField("Who is filling in this check?", choices=[
-            (r["id"], r["label"]) for r in ruleset.respondents],
+        fields["respondent"] = RadioField("Who is filling in this check?", choices=choices(
+            (r["id"], r["label"]) for r in ruleset.respondents),
             validators=[InputRequired("Select who is filling in this check")])
         fields["patient_ref"] = StringField("Patient reference (optional)", validators=[
             Optional(), Length(max=PATIENT_REF_MAX,

@@ -101,6 +101,7 @@ def question(page_id: str):
     else:
         back = url_for("journey.question", page_id=flow[index - 1].id)
     return render_template("question.html", page=this, form=form, back=back, changing=changing,
+                           error=bool(form.errors),
                            rules=rules, features=this.features(rules, draft.route),
                            groups=[g for g in rules.groups if g["id"] in this.groups])
 

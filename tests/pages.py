@@ -1,0 +1,75 @@
+"""Test helpers for the web pages: check every page the same way, and walk the journey."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import html5lib
+
+PAGE_LIMIT_BYTES = 100 * 1024
+
+
+def parse(html: bytes):
+    """Parse strictly: any HTML error fails the test."""
+    parser = html5lib.HTMLParser(strict=True, namespaceHTMLElements=False)
+    return parser.parse(html)
+
+
+def text_of(element) -> str:
+    return re.sub(r"\s+", " ", "".join(element.itertext())).strip()
+
+
+def check_page(response, error: bool = False):
+    """One <h1>; <title> starts with it (after "Error: " on error pages); every form has an
+    action and a CSRF token; the HTML parses; the page is not cached. Returns the tree."""
+    assert response.status_code in (200, 500), response.status_code
+    tree = parse(response.data)
+    headings = tree.findall(".//h1")
+    assert len(headings) == 1, f"expected one <h1>, found {len(headings)}"
+    title = text_of(tree.find(".//title"))
+    expected = ("Error: " if error else "") + text_of(headings[0])
+    assert title.startswith(expected), (title, expected)
+    if not error:
+        assert not title.startswith("Error: ")
+    for form in tree.findall(".//form"):
+        assert form.get("action"), "a form without an action"
+        if form.get("method", "get").lower() == "post":
+            tokens = [i for i in form.findall(".//input") if i.get("name") == "csrf_token"]
+            assert len(tokens) == 1 and tokens[0].get("value"), "a form without a CSRF token"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert len(response.data) < PAGE_LIMIT_BYTES
+    return tree
+
+
+def csrf_token(tree) -> str:
+    return next(i.get("value") for i in tree.findall(".//input") if i.get("name") == "csrf_token")
+
+
+@dataclass
+class Journey:
+    """Walks the pages as a browser would: GET, check, POST with the page's CSRF token."""
+
+    client: Any
+    visited: list[str] = field(default_factory=list)
+
+    def get(self, path: str, error: bool = False):
+        response = self.client.get(path)
+        tree = check_page(response, error=error)
+        self.visited.append(path)
+        return response, tree
+
+    def submit(self, path: str, data: dict[str, Any], error: bool = False):
+        """POST the form on `path`; returns (response, tree of the page it ends on)."""
+        _, tree = self.get(path)
+        response = self.client.post(path, data={**data, "csrf_token": csrf_token(tree)})
+        if response.status_code == 302:
+            return response, None
+        return response, check_page(response, error=error)
+
+    def start(self) -> str:
+        response, tree = self.get("/")
+        started = self.client.post("/start", data={"csrf_token": csrf_token(tree)})
+        assert started.status_code == 302
+        return started.location

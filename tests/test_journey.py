@@ -1,0 +1,267 @@
+"""The screening journey through the pages, as a person would walk it (CSRF on)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from screener.db import db
+from screener.models import Screening
+from screener.pages import PAGES
+from screener.ruleset import default_ruleset
+from tests.pages import Journey, check_page, csrf_token
+
+RULES = default_ruleset()
+VIGNETTES = json.loads((Path(__file__).parent / "data" / "vignettes.json").read_text())
+EMERGENCY_SIGNS = {f.id for f in RULES.features.values() if f.group == "emergency_signs"}
+
+
+def page_data(page_id: str, answers: dict) -> dict:
+    """What a person would enter on `page_id` to give `answers` (the API's shape)."""
+    history, vitals = answers.get("history", {}), answers.get("vitals", {})
+    route = answers["route"]
+    page = next(p for p in PAGES if p.id == page_id)
+    if page.kind == "symptoms":
+        chosen = [s for s in answers.get("symptoms", []) if s not in EMERGENCY_SIGNS]
+        return {"symptoms": chosen or ["none"]}
+    if page.kind == "history":
+        data = {}
+        for feature in page.features(RULES, route):
+            value = history.get(feature.id, "unknown")
+            if feature.kind == "number":
+                data[feature.id] = "" if value == "unknown" else str(value)
+            else:
+                data[feature.id] = {True: "yes", False: "no"}.get(value, "unknown")
+        return data
+    if page.kind == "vitals":
+        data = {k: str(v) for k, v in vitals.items() if k != "temperature_c"}
+        if "temperature_c" in vitals:
+            data.update(temperature=str(vitals["temperature_c"]), temperature_unit="c")
+        return data
+    if page.kind == "about":
+        return {"respondent": answers.get("respondent", "caregiver"),
+                "patient_ref": answers.get("patient_ref", "")}
+    raise AssertionError(page_id)
+
+
+def walk(journey: Journey, answers: dict) -> str:
+    """Answer every page for `answers`; return the result page's path."""
+    first = journey.start()
+    signs = [s for s in answers.get("symptoms", []) if s in EMERGENCY_SIGNS]
+    response, _ = journey.submit(first, {"symptoms": signs or ["none"]})
+    if not signs:
+        response, _ = journey.submit("/check/route", {"route": answers["route"]})
+        while response.location.startswith("/check/"):
+            page_id = response.location.rsplit("/", 1)[1]
+            response, tree = journey.submit(response.location, page_data(page_id, answers))
+            assert response.status_code == 302, f"{page_id} refused: {tree and tree.findtext('.//h2')}"
+        assert response.location == "/check-answers"
+        response, _ = journey.submit("/check-answers", {})
+    assert response.location.startswith("/result/")
+    journey.get(response.location)
+    return response.location
+
+
+def saved_assessment(client, result_path: str) -> dict:
+    public_id = result_path.rsplit("/", 1)[1]
+    return client.get(f"/api/v1/screenings/{public_id}").json["assessment"]
+
+
+OUTCOMES = {
+    "routine": {"route": "oral", "history": {"long_term_use": True, "missed_doses": False}},
+    "soon": {"route": "oral", "symptoms": ["muscle_spasms", "anxiety"]},
+    "urgent": {"route": "intrathecal", "symptoms": ["pruritus"], "history": {"pump_alarm": True},
+               "vitals": {"heart_rate": 104}},
+    "emergency": {"route": "intrathecal", "symptoms": ["fever", "muscle_rigidity"]},
+}
+
+
+@pytest.mark.parametrize("level", list(OUTCOMES))
+def test_each_outcome_is_reached_through_the_pages(app, client, level):
+    journey = Journey(client)
+    result = walk(journey, OUTCOMES[level])
+    assessment = saved_assessment(client, result)
+    assert assessment["level"] == level
+    _, tree = journey.get(result)
+    heading = tree.find(".//h1").itertext()
+    assert level.capitalize() in "".join(heading)  # the level in words, not colour alone
+    assert len(journey.visited) <= 24  # each page is fetched twice (view, then submit)
+
+
+@pytest.mark.parametrize("case", VIGNETTES, ids=[c["id"] for c in VIGNETTES])
+def test_the_pages_give_the_same_level_as_the_api(app, client, case):
+    answers = {k: v for k, v in case["answers"].items() if k != "patient_ref"}
+    result = walk(Journey(client), answers)
+    api_level = client.post("/api/v1/assess", json=answers).json["level"]
+    assert saved_assessment(client, result)["level"] == api_level
+
+
+def test_a_red_flag_ends_the_check_at_once_and_is_saved(app, client):
+    journey = Journey(client)
+    first = journey.start()
+    response, _ = journey.submit(first, {"symptoms": ["seizure"]})
+    assert response.location.startswith("/result/")
+    _, tree = journey.get(response.location)
+    assert "Call the emergency number now" in "".join(tree.find(".//h1").itertext())
+    saved = saved_assessment(client, response.location)
+    assert saved["level"] == "emergency" and saved["answers"]["route"] == "unknown"
+    with app.app_context():
+        assert db.session.query(Screening).count() == 1
+    assert client.get("/check/route").location == "/"  # the finished draft is closed
+
+
+def test_none_of_these_is_exclusive(client):
+    journey = Journey(client)
+    first = journey.start()
+    response, tree = journey.submit(first, {"symptoms": ["none", "seizure"]}, error=True)
+    assert "only if none of the others applies" in tree.findtext(".//ul/li/a")
+
+
+def _error_links_resolve(tree) -> list[str]:
+    ids = {element.get("id") for element in tree.iter() if element.get("id")}
+    links = [a.get("href")[1:] for a in tree.findall(".//div[@class='error-summary']//a")]
+    assert links and all(link in ids for link in links), links
+    return links
+
+
+def test_every_page_shows_specific_errors_and_keeps_the_answers(client):
+    journey = Journey(client)
+    first = journey.start()
+    response, tree = journey.submit(first, {}, error=True)
+    assert tree.findtext(".//h2") == "There is a problem"
+    _error_links_resolve(tree)
+    journey.submit(first, {"symptoms": ["none"]})
+    response, tree = journey.submit("/check/route", {}, error=True)
+    assert _error_links_resolve(tree) == ["route"]
+    journey.submit("/check/route", {"route": "both"})
+
+    partial = {"pump_alarm": "yes", "recent_mri": "no"}
+    response, tree = journey.submit("/check/pump", partial, error=True)
+    links = _error_links_resolve(tree)
+    assert "pump_alarm" not in links and "refill_overdue" in links
+    checked = {(i.get("name"), i.get("value")) for i in tree.findall(".//input")
+               if i.get("checked") is not None}
+    assert {("pump_alarm", "yes"), ("recent_mri", "no")} <= checked  # nothing lost
+    assert len(tree.findall(".//p[@class='error-message']")) == len(links)
+    journey.submit("/check/pump", page_data("pump", {"route": "both"}))
+    journey.submit("/check/tablets", page_data("tablets", {"route": "both"}))
+
+    response, tree = journey.submit("/check/background", {
+        **page_data("background", {"route": "both"}), "hours_since_problem": "a day",
+        "age_years": "130"}, error=True)
+    assert set(_error_links_resolve(tree)) == {"hours_since_problem", "age_years"}
+    assert tree.find(".//input[@id='hours_since_problem']").get("value") == "a day"
+    journey.submit("/check/background", page_data("background", {"route": "both"}))
+
+    response, tree = journey.submit("/check/symptoms", {}, error=True)
+    _error_links_resolve(tree)
+    journey.submit("/check/symptoms", {"symptoms": ["tremor"]})
+
+    response, tree = journey.submit("/check/vitals", {
+        "temperature": "101.3", "heart_rate": "fast", "spo2": "101"}, error=True)
+    links = _error_links_resolve(tree)
+    assert set(links) == {"temperature", "temperature_unit", "heart_rate", "spo2"}
+    messages = " ".join(a.text for a in tree.findall(".//div[@class='error-summary']//a"))
+    assert "It looks like °F" in messages and "between 50 and 100" in messages
+    journey.submit("/check/vitals", {})
+
+    response, tree = journey.submit("/check/about", {"patient_ref": "<script>"}, error=True)
+    assert set(_error_links_resolve(tree)) == {"respondent", "patient_ref"}
+
+
+def test_fahrenheit_is_converted_to_celsius(client):
+    answers = {"route": "oral", "respondent": "patient"}
+    journey = Journey(client)
+    journey.start()
+    journey.submit("/check/emergency-signs", {"symptoms": ["none"]})
+    journey.submit("/check/route", {"route": "oral"})
+    for page_id in ("tablets", "background", "symptoms"):
+        journey.submit(f"/check/{page_id}", page_data(page_id, answers))
+    journey.submit("/check/vitals", {"temperature": "101.3", "temperature_unit": "f"})
+    journey.submit("/check/about", page_data("about", answers))
+    response, _ = journey.submit("/check-answers", {})
+    saved = saved_assessment(client, response.location)
+    assert saved["answers"]["vitals"] == {"temperature_c": 38.5}
+    assert any(c["feature"] == "fever" and c["implied_by"] == "temperature_c"
+               for c in saved["contributions"])
+
+
+def test_a_page_out_of_order_is_refused(app, client):
+    journey = Journey(client)
+    journey.start()
+    _, tree = journey.get("/check/emergency-signs")
+    skipped = client.post("/check/symptoms", data={"symptoms": ["tremor"],
+                                                   "csrf_token": csrf_token(tree)})
+    assert skipped.status_code == 302 and skipped.location == "/check/emergency-signs"
+    assert client.get("/check/about").location == "/check/emergency-signs"
+    assert client.get("/check-answers").location == "/check/emergency-signs"
+    assert client.get("/check/no-such-page").status_code == 404
+
+
+def test_without_a_started_check_pages_go_to_the_start(client):
+    assert client.get("/check/route").location == "/"
+    assert client.get("/check-answers").location == "/"
+
+
+def test_a_post_without_the_csrf_token_is_refused(client):
+    journey = Journey(client)
+    journey.start()
+    response = client.post("/check/emergency-signs", data={"symptoms": ["none"]})
+    assert response.status_code == 400
+
+
+def test_an_interrupted_check_can_be_resumed_after_a_reload(app, client):
+    journey = Journey(client)
+    journey.start()
+    journey.submit("/check/emergency-signs", {"symptoms": ["none"]})
+    journey.submit("/check/route", {"route": "intrathecal"})
+    _, tree = journey.get("/check/route")  # reload: the answer is still there
+    assert tree.find(".//input[@value='intrathecal']").get("checked") is not None
+    _, start = journey.get("/")
+    resume = next(a for a in start.findall(".//a") if "Continue the check" in (a.text or ""))
+    assert client.get(resume.get("href")).location == "/check/pump"
+    # The cookie holds only the draft's id, never an answer.
+    with client.session_transaction() as session:
+        assert set(session) <= {"draft", "csrf_token", "_permanent"}
+
+
+def test_change_links_return_to_check_your_answers(client):
+    answers = OUTCOMES["soon"]
+    journey = Journey(client)
+    journey.start()
+    journey.submit("/check/emergency-signs", {"symptoms": ["none"]})
+    journey.submit("/check/route", {"route": "oral"})
+    for page_id in ("tablets", "background", "symptoms", "vitals", "about"):
+        journey.submit(f"/check/{page_id}", page_data(page_id, answers))
+    _, tree = journey.get("/check-answers")
+    changes = [a.get("href") for a in tree.findall(".//a") if (a.text or "").startswith("Change")]
+    assert "/check/symptoms?change=1" in changes
+    response, _ = journey.submit("/check/symptoms?change=1", {"symptoms": ["tremor"]})
+    assert response.location == "/check-answers"
+    # Changing the route to a pump asks the new pump questions before returning.
+    response, _ = journey.submit("/check/route?change=1", {"route": "both"})
+    assert response.location == "/check/pump"
+
+
+def test_how_it_works_lists_every_feature_rule_and_source(client):
+    response = client.get("/how-it-works")
+    tree = check_page(response)
+    text = text_of_page = "".join(tree.find(".//main").itertext())
+    for feature in RULES.features.values():
+        assert feature.question in text_of_page
+    for rule in (*RULES.red_flags, *RULES.combinations):
+        assert rule.label in text
+    for source in RULES.sources:
+        assert source in text
+
+
+def test_pages_and_their_assets_stay_under_100_kb(client):
+    assets = 0
+    for name in ("app.css", "app.js"):
+        response = client.get(f"/static/{name}")
+        assets += len(response.data)
+        response.close()
+    for path in ("/", "/how-it-works"):
+        assert len(client.get(path).data) + assets < 100 * 1024
