@@ -265,3 +265,19 @@ def test_pages_and_their_assets_stay_under_100_kb(client):
         response.close()
     for path in ("/", "/how-it-works"):
         assert len(client.get(path).data) + assets < 100 * 1024
+
+
+def test_a_scoring_fault_on_the_web_tells_the_person_to_get_help(app, client, monkeypatch):
+    """Hazard H4: a fault never shows a result, least of all a reassuring one."""
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr("screener.screenings.assess", broken)
+    journey = Journey(client)
+    first = journey.start()
+    response, tree = journey.submit(first, {"symptoms": ["seizure"]})
+    assert response.status_code == 500
+    text = "".join(tree.find(".//main").itertext())
+    assert "call the emergency number" in text
+    with app.app_context():
+        assert db.session.query(Screening).count() == 0
