@@ -1,0 +1,99 @@
+"""Take the README's screenshots in headless Chromium at 390 px wide (Debian's chromium).
+
+Run: .venv/bin/python scripts/screenshots.py   (needs: apt-get install -y chromium;
+pip install playwright; no browser download). Writes docs/screenshots/*.png.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
+
+from screener import create_app
+from screener.db import db
+
+OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+OUTCOMES = {
+    "routine": {"route": "oral", "symptoms": [], "tablets": "no"},
+    "soon": {"route": "oral", "symptoms": ["muscle_spasms", "anxiety"], "tablets": "no"},
+    "urgent": {"route": "intrathecal", "symptoms": ["pruritus"], "pump_alarm": "yes"},
+    "emergency": {"route": "intrathecal", "symptoms": ["fever", "muscle_rigidity"]},
+}
+
+
+def serve():
+    workdir = tempfile.mkdtemp()
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir}/shots.sqlite",
+                      "SECRET_KEY": "screenshots"})
+    with app.app_context():
+        from screener import drafts, models  # noqa: F401
+
+        db.create_all()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_port}"
+
+
+def answer_radios(page, value: str) -> None:
+    for radio in page.locator(f"input[type=radio][value='{value}']").all():
+        radio.check()
+
+
+def walk(page, base: str, case: dict, shots: bool = False) -> None:
+    page.goto(base + "/")
+    page.get_by_role("button", name="Start now").click()
+    page.get_by_label("None of these").check()
+    page.get_by_role("button", name="Continue").click()
+    if shots:
+        page.get_by_role("button", name="Continue").click()  # nothing chosen: the error page
+        page.screenshot(path=OUT / "error-page.png", full_page=True)
+    page.locator(f"input[name=route][value={case['route']}]").check()
+    page.get_by_role("button", name="Continue").click()
+    while "/check/" in page.url and not page.url.endswith(("/vitals", "/about")):
+        if page.url.endswith("/symptoms"):
+            if shots:
+                page.screenshot(path=OUT / "question-page.png", full_page=True)
+            for symptom in case["symptoms"] or ["none"]:
+                page.locator(f"input[name=symptoms][value={symptom}]").check()
+        else:
+            answer_radios(page, case.get("tablets", "unknown"))
+            for name, value in ((k, v) for k, v in case.items() if isinstance(v, str)):
+                if page.locator(f"input[name={name}][value={value}]").count():
+                    page.locator(f"input[name={name}][value={value}]").check()
+        page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Continue").click()  # vitals: none measured
+    page.locator("input[name=respondent][value=caregiver]").check()
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_role("button", name="Get my result").click()
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    server, base = serve()
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+            for level, case in OUTCOMES.items():
+                page = browser.new_page(viewport={"width": 390, "height": 844})
+                if level == "routine":
+                    page.goto(base + "/")
+                    page.screenshot(path=OUT / "start-page.png", full_page=True)
+                walk(page, base, case, shots=level == "routine")
+                assert level in page.locator("h1").inner_text().lower(), page.url
+                page.screenshot(path=OUT / f"outcome-{level}.png", full_page=True)
+                page.close()
+            browser.close()
+    finally:
+        server.shutdown()
+    print("\n".join(sorted(str(p.relative_to(OUT.parent.parent)) for p in OUT.glob("*.png"))))
+
+
+if __name__ == "__main__":
+    main()
