@@ -5,16 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from .plain import to_plain
 from .ruleset import RuleSet
-
-
-def _plain(node: Any) -> Any:
-    """Rule-file data without loader details (line numbers), ready for JSON."""
-    if isinstance(node, dict):
-        return {str(k): _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    return node
 
 
 def build_catalog(ruleset: RuleSet) -> dict[str, Any]:
@@ -64,9 +56,9 @@ def build_catalog(ruleset: RuleSet) -> dict[str, Any]:
             }
             for v in ruleset.vitals.values()
         ],
-        "concepts": _plain(raw.get("concepts", [])),
-        "red_flags": _plain(raw.get("red_flags", [])),
-        "combinations": _plain(raw.get("combinations", [])),
-        "notes": _plain(raw.get("notes", [])),
+        "concepts": to_plain(raw.get("concepts", [])),
+        "red_flags": to_plain(raw.get("red_flags", [])),
+        "combinations": to_plain(raw.get("combinations", [])),
+        "notes": to_plain(raw.get("notes", [])),
         "sources": dict(ruleset.sources),
     }

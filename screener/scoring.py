@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .answers import Answers, normalise
+from .plain import to_plain
 from .ruleset import LEVEL_RANK, Facts, RuleSet, default_ruleset
 
 COULD_NOT_COMPLETE = (
@@ -91,24 +92,7 @@ class Assessment:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data (lists and dicts), in the shape the OpenAPI document gives."""
-        return _plain(self)
-
-
-_LEAVES = (str, int, float, bool, type(None))
-
-
-def _plain(value: Any) -> Any:
-    # dataclasses.asdict deep-copies every leaf; nothing here is mutable, so skip the copies
-    # (asdict was 60% of an API request).
-    if isinstance(value, _LEAVES):
-        return value
-    if isinstance(value, tuple | list):
-        if all(isinstance(item, str) for item in value):
-            return list(value)
-        return [_plain(item) for item in value]
-    if isinstance(value, Mapping):
-        return {key: _plain(item) for key, item in value.items()}
-    return {name: _plain(getattr(value, name)) for name in value.__dataclass_fields__}
+        return to_plain(self)
 
 
 def assess(answers: Answers | Mapping[str, Any], ruleset: RuleSet | None = None) -> Assessment:
