@@ -98,10 +98,6 @@ class Feature:
     def weight_for(self, route: str) -> int:
         return self.weights[route]
 
-    @property
-    def varies_by_route(self) -> bool:
-        return len(set(self.weights.values())) > 1
-
 
 @dataclass(frozen=True)
 class Band:
