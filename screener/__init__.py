@@ -51,15 +51,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["ruleset"] = load_ruleset(app.config["RULESET_PATH"])
     app.json.sort_keys = False  # keep the documented order (level first); sorting costs time
 
-    from . import api, db, health, journey
+    from . import accounts, api, db, errors, health, journey, staff
 
     db.init_app(app)
     csrf.init_app(app)
     csrf.exempt(api.bp)  # JSON API: no cookies, so no cross-site request to forge
+    accounts.login_manager.init_app(app)
+    app.cli.add_command(accounts.create_user_command)
     app.register_blueprint(health.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(journey.bp)
-    app.register_error_handler(HTTPException, api.json_http_error)
+    app.register_blueprint(accounts.bp)
+    app.register_blueprint(staff.bp)
+    app.register_error_handler(HTTPException, errors.http_error)
     return app
 
 

@@ -6,7 +6,6 @@ import json
 from typing import Any
 
 from flask import Blueprint, current_app, request, url_for
-from werkzeug.exceptions import HTTPException
 
 from .answers import InvalidAnswers
 from .catalog import build_catalog
@@ -88,20 +87,5 @@ def scoring_failed(error: ScoringFailed):
 @bp.after_request
 def no_store(response):
     """API answers hold health data: never cache them."""
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def json_http_error(error: HTTPException):
-    """HTTP errors under /api/ answer in JSON, in the same shape as validation errors."""
-    if not request.path.startswith("/api/"):
-        return error
-    response = error.get_response()
-    message = error.description
-    if error.code == 413:
-        limit = current_app.config["MAX_CONTENT_LENGTH"] // 1024
-        message = f"The request body is too large: the limit is {limit} KB."
-    response.data = json.dumps({"errors": {"body": [message]}})
-    response.content_type = "application/json"
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -10,7 +10,7 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import DateTime, String
+from sqlalchemy import DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .db import db
@@ -32,9 +32,18 @@ class Draft(db.Model):
                                                  onupdate=utc_now)
     pages: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
     screening_id: Mapped[str | None] = mapped_column(String(32))
+    # A follow-up call: staff screening on behalf of a known patient. `prefill` holds what the
+    # record already knows, shown pre-selected but still asked; `previous_id` the last screening.
+    patient_id: Mapped[int | None] = mapped_column(ForeignKey("patients.id"))
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("screenings.id"))
+    prefill: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
 
     def answered(self, page_id: str) -> dict[str, Any] | None:
         return (self.pages or {}).get(page_id)
+
+    def shown(self, page_id: str) -> dict[str, Any] | None:
+        """What a page shows: the answers given, else what the patient record suggests."""
+        return self.answered(page_id) or (self.prefill or {}).get(page_id)
 
     def record(self, page_id: str, values: dict[str, Any]) -> None:
         # Reassign (not mutate) so SQLAlchemy sees the change to the JSON column.

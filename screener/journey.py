@@ -14,11 +14,15 @@ from flask import (
     session,
     url_for,
 )
+from flask_login import current_user
 
+from . import audit
+from .accounts import login_manager
 from .catalog import build_catalog
 from .db import db
 from .drafts import Draft
 from .forms import FAHRENHEIT, NONE, YES_NO_UNKNOWN, form_class, form_values, to_request
+from .models import Screening, as_utc
 from .pages import PAGE_IDS, Page, page, pages_for
 from .scoring import COULD_NOT_COMPLETE
 from .screenings import ScoringFailed, add_screening, find_screening, run_assessment
@@ -33,6 +37,11 @@ def _rules():
 def _current_draft() -> Draft | None:
     draft_id = session.get("draft")
     return db.session.get(Draft, draft_id) if draft_id else None
+
+
+def _staff_only(draft: Draft) -> bool:
+    """A follow-up call shows a patient's record and history: staff only."""
+    return draft.patient_id is not None and not current_user.is_authenticated
 
 
 def _first_unanswered(draft: Draft) -> Page | None:
@@ -72,6 +81,8 @@ def question(page_id: str):
     draft = _current_draft()
     if draft is None:
         return redirect(url_for("journey.start"))
+    if _staff_only(draft):
+        return login_manager.unauthorized()
     if draft.screening_id:
         return redirect(url_for("journey.result", public_id=draft.screening_id))
     rules = _rules()
@@ -83,7 +94,7 @@ def question(page_id: str):
 
     changing = request.args.get("change") == "1"
     form_type = form_class(this, rules, draft.route)
-    form = form_type() if request.method == "POST" else form_type(data=draft.answered(page_id))
+    form = form_type() if request.method == "POST" else form_type(data=draft.shown(page_id))
     if request.method == "POST" and form.validate():
         draft.record(page_id, form_values(form))
         db.session.commit()
@@ -100,10 +111,12 @@ def question(page_id: str):
         back = url_for("journey.start")
     else:
         back = url_for("journey.question", page_id=flow[index - 1].id)
+    prefilled = not draft.answered(page_id) and bool((draft.prefill or {}).get(page_id))
     return render_template("question.html", page=this, form=form, back=back, changing=changing,
                            error=bool(form.errors),
                            rules=rules, features=this.features(rules, draft.route),
-                           groups=[g for g in rules.groups if g["id"] in this.groups])
+                           groups=[g for g in rules.groups if g["id"] in this.groups],
+                           prefilled=prefilled, previous=_previous_answers(draft))
 
 
 @bp.route("/check-answers", methods=["GET", "POST"])
@@ -111,6 +124,8 @@ def check_answers():
     draft = _current_draft()
     if draft is None:
         return redirect(url_for("journey.start"))
+    if _staff_only(draft):
+        return login_manager.unauthorized()
     if draft.screening_id:
         return redirect(url_for("journey.result", public_id=draft.screening_id))
     if _first_unanswered(draft) is not None:
@@ -126,10 +141,14 @@ def _finish(draft: Draft):
         assessment = run_assessment(to_request(draft.pages, _rules()), _rules())
     except ScoringFailed:
         return render_template("could_not_complete.html", message=COULD_NOT_COMPLETE), 500
-    screening = add_screening(assessment)
+    screening = add_screening(assessment, patient_id=draft.patient_id)
     draft.screening_id = screening.public_id
+    if draft.patient_id is not None:  # a follow-up call: back to the staff workspace
+        audit.record("create", "screening", screening.public_id, via="follow-up call")
     db.session.commit()
     session.pop("draft", None)
+    if draft.patient_id is not None:
+        return redirect(url_for("staff.screening", public_id=screening.public_id))
     return redirect(url_for("journey.result", public_id=screening.public_id))
 
 
@@ -155,6 +174,33 @@ def no_store(response):
     """Pages hold health data: never cache them."""
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _previous_answers(draft: Draft) -> dict[str, str]:
+    """On a follow-up call, the last screening's answers in words, by field id."""
+    if draft.previous_id is None:
+        return {}
+    before = db.session.get(Screening, draft.previous_id)
+    if before is None:
+        return {}
+    rules, answers = _rules(), before.answers
+    labels = {**dict(YES_NO_UNKNOWN), True: "Yes", False: "No"}
+    words: dict[str, str] = {"route": next(
+        (r["label"] for r in rules.routes if r["id"] == answers.get("route")), "")}
+    for feature_id, value in (answers.get("history") or {}).items():
+        feature = rules.features.get(feature_id)
+        if feature is not None and feature.kind == "number" and isinstance(value, int | float):
+            words[feature_id] = f"{value:g} {feature.unit}"
+        else:
+            words[feature_id] = labels.get(value, "I don\u2019t know")
+    for symptom in answers.get("symptoms") or []:
+        words[symptom] = "Ticked"
+    for vital_id, value in (answers.get("vitals") or {}).items():
+        vital = rules.vitals.get(vital_id)
+        words["temperature" if vital_id == "temperature_c" else vital_id] = (
+            f"{value:g} {vital.unit}" if vital else f"{value:g}")
+    day = as_utc(before.created_at).strftime("%d %b %Y")
+    return {key: f"Last time ({day}): {text}" for key, text in words.items() if text}
 
 
 def _summary(draft: Draft) -> list[dict[str, Any]]:

@@ -1,18 +1,34 @@
-"""Stored records."""
+"""Stored records: screenings, patients, refills, staff actions, staff users and the audit trail.
+
+Every time is stored in UTC. Staff-facing tables are indexed for the queries the queue and
+the refill worklist make, so they stay fast as the data grows.
+"""
 
 from __future__ import annotations
 
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Index, String
+from flask_login import UserMixin
+from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Numeric, String, Text, event
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from .db import db
+from .ruleset import LEVELS
 
 JSONDocument = JSON().with_variant(JSONB(), "postgresql")
+ROLES = ("triage", "clinic", "admin")
+STATUSES = ("open", "claimed", "closed")
+ACTION_KINDS = (
+    ("called_back", "Called back"),
+    ("sent_to_emergency", "Sent to the emergency department"),
+    ("pump_refilled", "Pump refilled"),
+    ("advice_given", "Advice given"),
+    ("other", "Other"),
+)
 
 
 def new_public_id() -> str:
@@ -24,8 +40,78 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def as_utc(moment: datetime) -> datetime:
+    """SQLite returns naive datetimes; every stored time is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+class User(UserMixin, db.Model):
+    """A member of staff. Passwords are stored only as salted hashes (werkzeug's scrypt)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(10))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    failed_sign_ins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+
+class Patient(db.Model):
+    """A pseudonymous patient record: a reference number; name and date of birth optional."""
+
+    __tablename__ = "patients"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str | None] = mapped_column(String(120))
+    date_of_birth: Mapped[date | None] = mapped_column(Date)
+    route: Mapped[str] = mapped_column(String(12), default="unknown")
+    pump_model: Mapped[str | None] = mapped_column(String(80))
+    reservoir_ml: Mapped[float | None] = mapped_column(Numeric(6, 1, asdecimal=False))
+    concentration_mcg_per_ml: Mapped[float | None] = mapped_column(Numeric(8, 1, asdecimal=False))
+    next_refill_date: Mapped[date | None] = mapped_column(Date, index=True)
+    clinic_name: Mapped[str | None] = mapped_column(String(120))
+    clinic_phone: Mapped[str | None] = mapped_column(String(40))
+    notes: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now,
+                                                 onupdate=utc_now)
+
+
+class Refill(db.Model):
+    """A recorded pump refill (or new tablet supply), and the next date it sets."""
+
+    __tablename__ = "refills"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
+    refilled_on: Mapped[date] = mapped_column(Date)
+    next_refill_date: Mapped[date] = mapped_column(Date)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    note: Mapped[str | None] = mapped_column(Text)
+
+    recorded_by: Mapped[User] = relationship()
+
+
 class Screening(db.Model):
-    """One completed screening: the answers, the assessment and the rule-set version used."""
+    """One completed screening: the answers, the assessment and the rule-set version used,
+    and its place in the staff queue (status, who claimed and closed it)."""
 
     __tablename__ = "screenings"
 
@@ -34,14 +120,33 @@ class Screening(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     ruleset_version: Mapped[str] = mapped_column(String(20))
     level: Mapped[str] = mapped_column(String(10))
+    # 0 = emergency ... 3 = routine: lets the database sort the queue most urgent first.
+    priority: Mapped[int] = mapped_column(default=0)
     score: Mapped[int]
     direction: Mapped[str | None] = mapped_column(String(12))
     respondent: Mapped[str | None] = mapped_column(String(12))
     patient_ref: Mapped[str | None] = mapped_column(String(64))
     answers: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
     assessment: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    status: Mapped[str] = mapped_column(String(8), default="open")
+    patient_id: Mapped[int | None] = mapped_column(ForeignKey("patients.id"))
+    claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
-    __table_args__ = (Index("ix_screenings_level_created", "level", "created_at"),)
+    patient: Mapped[Patient | None] = relationship()
+    claimed_by: Mapped[User | None] = relationship(foreign_keys=[claimed_by_id])
+    closed_by: Mapped[User | None] = relationship(foreign_keys=[closed_by_id])
+    actions: Mapped[list[ScreeningAction]] = relationship(
+        back_populates="screening", order_by="ScreeningAction.id")
+
+    __table_args__ = (
+        Index("ix_screenings_level_created", "level", "created_at"),
+        Index("ix_screenings_queue", "status", "priority", "created_at"),
+        Index("ix_screenings_patient_created", "patient_id", "created_at"),
+        Index("ix_screenings_created", "created_at"),
+    )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -53,7 +158,61 @@ class Screening(db.Model):
         }
 
 
+@event.listens_for(Screening.level, "set")
+def _keep_priority(target: Screening, value: str, *_: Any) -> None:
+    target.priority = LEVELS.index(value)
+
+
+class ScreeningAction(db.Model):
+    """What a member of staff did about a screening (called back, sent to ED, ...)."""
+
+    __tablename__ = "screening_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    screening_id: Mapped[int] = mapped_column(ForeignKey("screenings.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+    screening: Mapped[Screening] = relationship(back_populates="actions")
+    user: Mapped[User] = relationship()
+
+    @property
+    def label(self) -> str:
+        return dict(ACTION_KINDS).get(self.kind, self.kind)
+
+
+class AuditEvent(db.Model):
+    """One line of the audit trail. Append-only: the application never updates or deletes one.
+
+    `details` names what happened (fields changed, filters used, counts) but never holds
+    clinical values, names or answers.
+    """
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    username: Mapped[str | None] = mapped_column(String(64), index=True)
+    action: Mapped[str] = mapped_column(String(32), index=True)
+    record_type: Mapped[str | None] = mapped_column(String(20))
+    record_id: Mapped[str | None] = mapped_column(String(64))
+    details: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
+
+    __table_args__ = (Index("ix_audit_record", "record_type", "record_id"),)
+
+
+class AuditIsAppendOnly(RuntimeError):
+    """Raised when code tries to change or remove an audit row."""
+
+
+@event.listens_for(AuditEvent, "before_update")
+@event.listens_for(AuditEvent, "before_delete")
+def _refuse_audit_change(*_: Any) -> None:
+    raise AuditIsAppendOnly("audit events are append-only")
+
+
 def _utc_iso(moment: datetime) -> str:
-    # SQLite returns naive datetimes; every stored time is UTC.
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return as_utc(moment).astimezone(UTC).isoformat().replace("+00:00", "Z")

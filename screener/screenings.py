@@ -11,7 +11,7 @@ from typing import Any
 
 from .answers import normalise
 from .db import db
-from .models import Screening
+from .models import Patient, Screening
 from .ruleset import RuleSet
 from .scoring import COULD_NOT_COMPLETE, Assessment, assess
 
@@ -48,9 +48,16 @@ def save_screening(assessment: Assessment) -> Screening:
     return screening
 
 
-def add_screening(assessment: Assessment) -> Screening:
-    """Add a screening to the session (not yet committed), with its public id assigned."""
+def add_screening(assessment: Assessment, patient_id: int | None = None) -> Screening:
+    """Add a screening to the session (not yet committed), with its public id assigned.
+
+    It is linked to `patient_id` (a staff call), else to the patient whose reference the
+    caregiver entered, if there is one.
+    """
     answers = assessment.answers
+    if patient_id is None and answers.get("patient_ref"):
+        patient_id = db.session.execute(db.select(Patient.id).filter_by(
+            reference=answers["patient_ref"])).scalar_one_or_none()
     screening = Screening(
         ruleset_version=assessment.ruleset_version,
         level=assessment.level,
@@ -60,6 +67,7 @@ def add_screening(assessment: Assessment) -> Screening:
         patient_ref=answers.get("patient_ref"),
         answers=dict(answers),
         assessment=assessment.to_dict(),
+        patient_id=patient_id,
     )
     db.session.add(screening)
     db.session.flush()

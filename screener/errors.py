@@ -1,0 +1,42 @@
+"""HTTP errors: JSON under /api/ (the same shape as validation errors), a plain page elsewhere."""
+
+from __future__ import annotations
+
+import json
+
+from flask import current_app, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+TITLES = {
+    400: "Something in the request was wrong",
+    403: "You do not have access to this page",
+    404: "Page not found",
+    405: "That action is not allowed here",
+    413: "What was sent is too large",
+}
+
+
+def http_error(error: HTTPException):
+    if request.path.startswith("/api/"):
+        return _json_error(error)
+    if isinstance(error, CSRFError):
+        title = "This page had expired"
+        message = "Nothing was saved. Go back, reload the page and try again."
+    else:
+        title = TITLES.get(error.code or 500, "Something went wrong")
+        message = ""
+    page = render_template("error.html", title=title, message=message, code=error.code)
+    return page, error.code or 500, {"Cache-Control": "no-store"}
+
+
+def _json_error(error: HTTPException):
+    response = error.get_response()
+    message = error.description
+    if error.code == 413:
+        limit = current_app.config["MAX_CONTENT_LENGTH"] // 1024
+        message = f"The request body is too large: the limit is {limit} KB."
+    response.data = json.dumps({"errors": {"body": [message]}})
+    response.content_type = "application/json"
+    response.headers["Cache-Control"] = "no-store"
+    return response

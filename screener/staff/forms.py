@@ -1,0 +1,111 @@
+"""Staff forms. Filter forms use GET and change nothing, so they carry no CSRF token."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    DecimalField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import (
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
+
+from ..answers import PATIENT_REF_MAX, PATIENT_REF_PATTERN
+from ..forms import choices
+from ..models import ACTION_KINDS
+from ..ruleset import LEVELS
+
+STATUS_FILTERS = (("active", "Open or claimed"), ("open", "Open, not claimed"),
+                  ("claimed", "Claimed"), ("closed", "Closed"), ("all", "All"))
+REFERENCE_RULES = [
+    InputRequired("Enter the patient reference"),
+    Length(max=PATIENT_REF_MAX, message=f"Enter a reference of {PATIENT_REF_MAX} characters "
+                                        "or fewer"),
+    Regexp(PATIENT_REF_PATTERN, message="Use only letters, numbers, spaces and . _ / -"),
+]
+
+
+class FilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search changes nothing
+
+
+class QueueFilterForm(FilterForm):
+    level = SelectField("Level", choices=[("", "Any level")] + [(lvl, lvl.title())
+                                                                for lvl in LEVELS],
+                        validators=[Optional()])
+    status = SelectField("Status", choices=STATUS_FILTERS, default="active")
+    date_from = DateField("From (UTC date)", validators=[Optional()])
+    date_to = DateField("To (UTC date)", validators=[Optional()])
+
+
+class DateRangeForm(FilterForm):
+    date_from = DateField("From (UTC date)", validators=[Optional()])
+    date_to = DateField("To (UTC date)", validators=[Optional()])
+
+
+class AuditFilterForm(DateRangeForm):
+    username = StringField("User", validators=[Optional(), Length(max=64)])
+    action = StringField("Action", validators=[Optional(), Length(max=32)])
+    record_type = SelectField("Record type", choices=[
+        ("", "Any"), ("screening", "Screening"), ("patient", "Patient"), ("user", "User"),
+        ("export", "Export"), ("page", "Page")], validators=[Optional()])
+
+
+class ActionForm(FlaskForm):
+    kind = RadioField("What was done?", choices=choices(ACTION_KINDS),
+                      validators=[InputRequired("Select what was done")])
+    note = TextAreaField("Note (optional)", validators=[
+        Optional(), Length(max=2000, message="Keep the note under 2,000 characters")])
+
+    def validate_note(self, field) -> None:
+        if self.kind.data == "other" and not (field.data or "").strip():
+            raise ValidationError("Describe what was done when you choose \u2018Other\u2019")
+
+
+class LinkPatientForm(FlaskForm):
+    reference = StringField("Patient reference", validators=REFERENCE_RULES)
+
+
+class PatientForm(FlaskForm):
+    reference = StringField("Patient reference", validators=REFERENCE_RULES)
+    name = StringField("Name (optional)", validators=[Optional(), Length(max=120)])
+    date_of_birth = DateField("Date of birth (optional)", validators=[Optional()])
+    # Choices come from the rule set's routes (set by the view), the one list of routes.
+    route = RadioField("How they take baclofen", default="unknown",
+                       validators=[InputRequired("Select how they take baclofen")])
+    pump_model = StringField("Pump model (optional)", validators=[Optional(), Length(max=80)])
+    reservoir_ml = DecimalField("Reservoir volume (optional)", places=1, validators=[
+        Optional(), NumberRange(0, 100, "Enter a reservoir volume from 0 to 100 mL")])
+    concentration_mcg_per_ml = DecimalField("Concentration (optional)", places=1, validators=[
+        Optional(), NumberRange(0, 4000, "Enter a concentration from 0 to 4,000 micrograms/mL")])
+    next_refill_date = DateField("Next refill date (optional)", validators=[Optional()])
+    clinic_name = StringField("Prescribing clinic (optional)",
+                              validators=[Optional(), Length(max=120)])
+    clinic_phone = StringField("Clinic phone (optional)", validators=[
+        Optional(), Length(max=40),
+        Regexp(r"^[0-9 +()-]+$", message="Enter a phone number using digits, spaces and + ( ) -")])
+    notes = TextAreaField("Notes (optional)", validators=[Optional(), Length(max=4000)])
+
+
+class RefillForm(FlaskForm):
+    refilled_on = DateField("Date of the refill", validators=[
+        InputRequired("Enter the date of the refill")])
+    next_refill_date = DateField("Next refill due", validators=[
+        InputRequired("Enter when the next refill is due")])
+    note = TextAreaField("Note (optional)", validators=[Optional(), Length(max=2000)])
+
+    def validate_next_refill_date(self, field) -> None:
+        if self.refilled_on.data and field.data and field.data <= self.refilled_on.data:
+            raise ValidationError("The next refill must be after the date of this refill")
+

@@ -1,0 +1,168 @@
+"""Patients: pseudonymous records, their screenings over time, and follow-up calls."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from sqlalchemy import or_
+
+from .. import audit
+from ..db import db
+from ..drafts import Draft
+from ..forms import choices
+from ..models import Patient, Refill, Screening
+from ..pages import PAGE_IDS
+from . import bp, timeline
+from .forms import PatientForm
+
+PER_PAGE = 50
+RECORD_FIELDS = ("reference", "name", "date_of_birth", "route", "pump_model", "reservoir_ml",
+                 "concentration_mcg_per_ml", "next_refill_date", "clinic_name",
+                 "clinic_phone", "notes")
+
+
+def _rules():
+    return current_app.extensions["ruleset"]
+
+
+def patient_or_404(reference: str) -> Patient:
+    patient = db.session.execute(
+        db.select(Patient).filter_by(reference=reference)).scalar_one_or_none()
+    if patient is None:
+        abort(404)
+    return patient
+
+
+def _patient_form(**kwargs) -> PatientForm:
+    form = PatientForm(**kwargs)
+    form.route.choices = choices((r["id"], r["label"]) for r in _rules().routes)
+    return form
+
+
+@bp.get("/patients")
+def patients():
+    query = request.args.get("q", "").strip()[:64]
+    select = db.select(Patient).order_by(Patient.reference)
+    if query:
+        select = select.where(or_(Patient.reference.startswith(query, autoescape=True),
+                                  Patient.name.icontains(query, autoescape=True)))
+    page = db.paginate(select, per_page=PER_PAGE, error_out=False)
+    audit.record("view_patients", "patient", None, page=page.page, searched=bool(query))
+    db.session.commit()
+    return render_template("staff/patients.html", page=page, query=query)
+
+
+@bp.route("/patients/new", methods=["GET", "POST"])
+def new_patient():
+    form = _patient_form()
+    if form.validate_on_submit():
+        if _reference_taken(form.reference.data.strip()):
+            form.reference.errors.append("A patient with this reference already exists")
+        else:
+            patient = Patient()
+            _fill(patient, form)
+            db.session.add(patient)
+            db.session.flush()
+            _link_waiting_screenings(patient)
+            audit.record("create", "patient", patient.id)
+            db.session.commit()
+            flash(f"Added patient {patient.reference}.", "success")
+            return redirect(url_for("staff.patient", reference=patient.reference))
+    return render_template("staff/patient_form.html", form=form, patient=None,
+                           error=bool(form.errors)), 400 if form.errors else 200
+
+
+@bp.route("/patients/<reference>/edit", methods=["GET", "POST"])
+def edit_patient(reference: str):
+    patient = patient_or_404(reference)
+    form = _patient_form(obj=patient)
+    if form.validate_on_submit():
+        new_reference = form.reference.data.strip()
+        if new_reference != patient.reference and _reference_taken(new_reference):
+            form.reference.errors.append("A patient with this reference already exists")
+        else:
+            changed = _fill(patient, form)
+            audit.record("change", "patient", patient.id, fields=changed)
+            db.session.commit()
+            flash("Saved the patient record.", "success")
+            return redirect(url_for("staff.patient", reference=patient.reference))
+    return render_template("staff/patient_form.html", form=form, patient=patient,
+                           error=bool(form.errors)), 400 if form.errors else 200
+
+
+def _reference_taken(reference: str) -> bool:
+    return db.session.execute(
+        db.select(Patient.id).filter_by(reference=reference)).first() is not None
+
+
+def _fill(patient: Patient, form: PatientForm) -> list[str]:
+    """Copy the form onto the record; return the names (never the values) of changed fields."""
+    changed = []
+    for name in RECORD_FIELDS:
+        value = form[name].data
+        if isinstance(value, str):
+            value = value.strip() or None
+        if name in ("reservoir_ml", "concentration_mcg_per_ml") and value is not None:
+            value = float(value)
+        if getattr(patient, name) != value:
+            setattr(patient, name, value)
+            changed.append(name)
+    return changed
+
+
+def _link_waiting_screenings(patient: Patient) -> None:
+    """Screenings a caregiver sent with this reference before the record existed."""
+    db.session.execute(db.update(Screening).where(
+        Screening.patient_ref == patient.reference, Screening.patient_id.is_(None)
+    ).values(patient_id=patient.id))
+
+
+@bp.get("/patients/<reference>")
+def patient(reference: str):
+    found = patient_or_404(reference)
+    screenings = list(db.session.execute(
+        db.select(Screening).filter_by(patient_id=found.id).order_by(Screening.created_at)
+    ).scalars())
+    refills = list(db.session.execute(
+        db.select(Refill).filter_by(patient_id=found.id).order_by(Refill.refilled_on.desc())
+    ).scalars())
+    audit.record("view", "patient", found.id)
+    db.session.commit()
+    thresholds = {level.id: level.min_score for level in _rules().levels}
+    rows = list(zip(screenings, timeline.changes(screenings), strict=True))
+    return render_template(
+        "staff/patient.html", patient=found, rows=list(reversed(rows)), refills=refills,
+        chart=timeline.chart(screenings, thresholds), today=date.today(),
+        route_label={r["id"]: r["label"] for r in _rules().routes})
+
+
+@bp.post("/patients/<reference>/call")
+def start_call(reference: str):
+    """A follow-up call: a screening run by staff for this patient, pre-filled from the record.
+
+    The prefill is shown pre-selected and still asked: nothing is scored unless staff confirm it.
+    """
+    found = patient_or_404(reference)
+    previous = db.session.execute(
+        db.select(Screening).filter_by(patient_id=found.id)
+        .order_by(Screening.created_at.desc()).limit(1)).scalar_one_or_none()
+    draft = Draft(patient_id=found.id, previous_id=previous.id if previous else None,
+                  prefill=call_prefill(found, date.today()))
+    db.session.add(draft)
+    db.session.flush()
+    audit.record("start_call", "patient", found.id)
+    db.session.commit()
+    session["draft"] = draft.id
+    return redirect(url_for("journey.question", page_id=PAGE_IDS[0]))
+
+
+def call_prefill(patient: Patient, today: date) -> dict[str, dict[str, str]]:
+    """What the record already knows, in the journey's page-by-page shape."""
+    prefill: dict[str, dict[str, str]] = {"about": {"respondent": "staff",
+                                                    "patient_ref": patient.reference}}
+    if patient.route and patient.route != "unknown":
+        prefill["route"] = {"route": patient.route}
+    if patient.route in ("intrathecal", "both") and patient.next_refill_date:
+        prefill["pump"] = {"refill_overdue": "yes" if patient.next_refill_date < today else "no"}
+    return prefill

@@ -1,0 +1,149 @@
+"""The triage queue and one screening: claim it, record what was done, close it, link it."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm import joinedload
+
+from .. import audit
+from ..db import db
+from ..models import Patient, Screening, ScreeningAction, utc_now
+from . import bp
+from .dates import in_date_range
+from .forms import ActionForm, LinkPatientForm, QueueFilterForm
+
+PER_PAGE = 25
+
+
+def queue_query(form: QueueFilterForm):
+    """Open screenings, most urgent level first, then oldest first (index ix_screenings_queue)."""
+    query = db.select(Screening).options(joinedload(Screening.patient),
+                                         joinedload(Screening.claimed_by))
+    status = form.status.data or "active"
+    if status == "active":
+        query = query.where(Screening.status.in_(("open", "claimed")))
+    elif status != "all":
+        query = query.where(Screening.status == status)
+    if form.level.data:
+        query = query.where(Screening.level == form.level.data)
+    query = in_date_range(query, Screening.created_at, form)
+    return query.order_by(Screening.priority, Screening.created_at, Screening.id)
+
+
+@bp.get("/")
+def queue():
+    form = QueueFilterForm(request.args)
+    # Bad filters are shown with their errors; the queue behind them is the default one.
+    used = form if form.validate() else QueueFilterForm(formdata=None)
+    page = db.paginate(queue_query(used), per_page=PER_PAGE, error_out=False)
+    audit.record("view_queue", "screening", None, page=page.page, shown=len(page.items),
+                 **{k: str(v) for k, v in used.data.items() if v})
+    db.session.commit()
+    return render_template("staff/queue.html", form=form, page=page, now=utc_now(),
+                           error=bool(form.errors), levels=_levels())
+
+
+def _levels():
+    return {level.id: level for level in current_app.extensions["ruleset"].levels}
+
+
+def _screening_or_404(public_id: str) -> Screening:
+    screening = db.session.execute(
+        db.select(Screening).filter_by(public_id=public_id)).scalar_one_or_none()
+    if screening is None:
+        abort(404)
+    return screening
+
+
+@bp.get("/screenings/<public_id>")
+def screening(public_id: str):
+    found = _screening_or_404(public_id)
+    audit.record("view", "screening", found.public_id)
+    db.session.commit()
+    return _render_screening(found, ActionForm(), LinkPatientForm())
+
+
+def _render_screening(found: Screening, action_form, link_form, status: int = 200):
+    assessment = found.assessment
+    rules = current_app.extensions["ruleset"]
+    return render_template(
+        "staff/screening.html", screening=found, assessment=assessment,
+        advice=assessment["advice"]["staff"], level=rules.level(assessment["level"]),
+        action_form=action_form, link_form=link_form, now=utc_now(),
+        error=bool(action_form.errors or link_form.errors)), status
+
+
+@bp.post("/screenings/<public_id>/claim")
+def claim(public_id: str):
+    found = _screening_or_404(public_id)
+    if found.status == "closed":
+        flash("This screening is closed.", "info")
+    else:
+        found.status, found.claimed_by_id, found.claimed_at = "claimed", current_user.id, \
+            utc_now()
+        audit.record("claim", "screening", found.public_id)
+        db.session.commit()
+        flash("You have claimed this screening.", "success")
+    return redirect(url_for("staff.screening", public_id=public_id))
+
+
+@bp.post("/screenings/<public_id>/actions")
+def record_action(public_id: str):
+    """Record what was done; the 'then' button may also close the screening."""
+    found = _screening_or_404(public_id)
+    form = ActionForm()
+    closing = request.form.get("then") == "close"
+    if not form.validate():
+        return _render_screening(found, form, LinkPatientForm(), 400)
+    if found.status == "closed":
+        flash("This screening is already closed; nothing was changed.", "info")
+        return redirect(url_for("staff.screening", public_id=public_id))
+    db.session.add(ScreeningAction(screening=found, kind=form.kind.data,
+                                   note=(form.note.data or "").strip() or None,
+                                   user_id=current_user.id))
+    if found.status == "open":
+        found.status, found.claimed_by_id, found.claimed_at = "claimed", current_user.id, \
+            utc_now()
+    audit.record("add_action", "screening", found.public_id, kind=form.kind.data)
+    if closing:
+        found.status, found.closed_by_id, found.closed_at = "closed", current_user.id, utc_now()
+        audit.record("close", "screening", found.public_id)
+    db.session.commit()
+    flash("Closed: the screening has left the queue." if closing else "Saved.", "success")
+    return redirect(url_for("staff.screening", public_id=public_id))
+
+
+@bp.post("/screenings/<public_id>/patient")
+def link_patient(public_id: str):
+    found = _screening_or_404(public_id)
+    form = LinkPatientForm()
+    patient = None
+    if form.validate():
+        patient = db.session.execute(db.select(Patient).filter_by(
+            reference=form.reference.data.strip())).scalar_one_or_none()
+        if patient is None:
+            form.reference.errors.append(
+                "No patient has this reference. Check it, or add the patient first")
+    if patient is None:
+        return _render_screening(found, ActionForm(formdata=None), form, 400)
+    found.patient_id = patient.id
+    audit.record("link_patient", "screening", found.public_id, patient_id=patient.id)
+    db.session.commit()
+    flash(f"Linked to patient {patient.reference}.", "success")
+    return redirect(url_for("staff.screening", public_id=public_id))
+
+
+@bp.get("/screenings/<public_id>/fhir.json")
+def screening_fhir(public_id: str):
+    """One screening as FHIR R4: a QuestionnaireResponse and a RiskAssessment in a Bundle."""
+    from ..fhir import screening_bundle
+
+    found = _screening_or_404(public_id)
+    audit.record("export", "screening", found.public_id, format="fhir-r4")
+    db.session.commit()
+    bundle = screening_bundle(found, current_app.extensions["ruleset"])
+    filename = f"screening-{found.public_id}.fhir.json"
+    return current_app.response_class(
+        current_app.json.dumps(bundle), mimetype="application/fhir+json",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -1,0 +1,125 @@
+"""A patient's screenings over time: an SVG chart (drawn on the server) and what changed.
+
+The chart plots each screening's score against its time, with a marker shape per level, so
+meaning never rests on colour; the table beside it says the same in words.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ..models import Screening, as_utc
+from ..ruleset import LEVEL_RANK
+
+WIDTH, HEIGHT = 640, 240
+LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 40
+CHART_LIMIT = 30  # the most recent screenings drawn; the table lists them all
+
+
+@dataclass(frozen=True)
+class Change:
+    """How one screening differs from the one before it."""
+
+    level_from: str | None
+    score_delta: int | None
+    new: tuple[str, ...] = ()
+    gone: tuple[str, ...] = ()
+
+    def summary(self, level: str) -> str:
+        if self.level_from is None:
+            return "First screening"
+        parts = []
+        if self.level_from != level:
+            worse = LEVEL_RANK[level] > LEVEL_RANK[self.level_from]
+            parts.append(f"{'Worse' if worse else 'Better'}: {self.level_from} to {level}")
+        else:
+            parts.append(f"Level unchanged ({level})")
+        if self.score_delta:
+            parts.append(f"score {self.score_delta:+d}")
+        if self.new:
+            parts.append("new: " + "; ".join(self.new))
+        if self.gone:
+            parts.append("no longer: " + "; ".join(self.gone))
+        return ", ".join(parts)
+
+
+@dataclass
+class Point:
+    x: float
+    y: float
+    screening: Screening
+
+
+@dataclass
+class Chart:
+    points: list[Point] = field(default_factory=list)
+    y_max: int = 20
+    y_ticks: list[tuple[float, int]] = field(default_factory=list)
+    x_labels: list[tuple[float, str]] = field(default_factory=list)
+    thresholds: list[tuple[float, str]] = field(default_factory=list)
+    width: int = WIDTH
+    height: int = HEIGHT
+    left: int = LEFT
+    bottom_y: int = HEIGHT - BOTTOM
+
+    @property
+    def path(self) -> str:
+        return " ".join(f"{'M' if i == 0 else 'L'}{p.x:.1f},{p.y:.1f}"
+                        for i, p in enumerate(self.points))
+
+
+def findings(screening: Screening) -> dict[str, str]:
+    """What counted towards this screening: each contributing feature, by id, with its label."""
+    found = {c["feature"]: c["label"] for c in screening.assessment.get("contributions", [])}
+    found.update({f"red-flag:{r['id']}": r["label"]
+                  for r in screening.assessment.get("red_flags", [])})
+    return found
+
+
+def changes(screenings: list[Screening]) -> list[Change]:
+    """For each screening (oldest first), what changed since the one before."""
+    result, before = [], None
+    for current in screenings:
+        if before is None:
+            result.append(Change(None, None))
+        else:
+            now, then = findings(current), findings(before)
+            result.append(Change(
+                before.level, current.score - before.score,
+                tuple(now[k] for k in now if k not in then),
+                tuple(then[k] for k in then if k not in now)))
+        before = current
+    return result
+
+
+def chart(screenings: list[Screening], level_thresholds: dict[str, int]) -> Chart:
+    """Lay out the most recent screenings (oldest first) on a time axis and a score axis."""
+    shown = screenings[-CHART_LIMIT:]
+    drawn = Chart()
+    if not shown:
+        return drawn
+    top_score = max([s.score for s in shown] + list(level_thresholds.values()))
+    drawn.y_max = max(20, (top_score // 5 + 1) * 5)
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    times = [as_utc(s.created_at).timestamp() for s in shown]
+    start, span = times[0], (times[-1] - times[0]) or 1.0
+
+    def y_for(score: float) -> float:
+        return TOP + plot_h * (1 - min(score, drawn.y_max) / drawn.y_max)
+
+    def x_for(moment: float) -> float:
+        return LEFT + (plot_w / 2 if len(shown) == 1 else plot_w * (moment - start) / span)
+
+    drawn.points = [Point(x_for(t), y_for(s.score), s) for t, s in zip(times, shown, strict=True)]
+    drawn.y_ticks = [(y_for(v), v) for v in range(0, drawn.y_max + 1, 5)]
+    drawn.thresholds = [(y_for(v), name) for name, v in level_thresholds.items() if v > 0]
+    first, last = shown[0].created_at, shown[-1].created_at
+    drawn.x_labels = [(x_for(times[0]), _day(first))]
+    if len(shown) > 1 and _day(first) != _day(last):
+        drawn.x_labels.append((x_for(times[-1]), _day(last)))
+    return drawn
+
+
+def _day(moment: datetime) -> str:
+    return as_utc(moment).strftime("%d %b %Y")
