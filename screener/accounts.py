@@ -86,6 +86,12 @@ def _safe_next(target: str | None) -> str:
     return target.rstrip("?")
 
 
+@bp.after_request
+def no_store(response):
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in():
     if current_user.is_authenticated:

@@ -25,6 +25,14 @@ def _make_app(uri: str):
     return app
 
 
+@pytest.fixture(autouse=True)
+def _push_request_context():
+    """Replace pytest-flask's: a request context held open for the whole test makes every
+    request share one `g` (cached CSRF tokens, cached signed-in user). Each request here gets
+    its own, as in production."""
+    yield
+
+
 @pytest.fixture
 def app(tmp_path):
     """The app on a fresh SQLite database (pytest-flask builds `client` from it)."""

@@ -91,7 +91,8 @@ def add_user(app, username: str, role: str, password: str = PASSWORD):
         return user.id
 
 
-def sign_in(journey: Journey, username: str, password: str = PASSWORD):
+def sign_in(journey: Journey, username: str, password: str = PASSWORD, refused: bool = False):
     """Sign in through the form (CSRF on); returns the response."""
-    response, _ = journey.submit("/staff/sign-in", {"username": username, "password": password})
+    response, _ = journey.submit("/staff/sign-in", {"username": username, "password": password},
+                                 error=refused)
     return response

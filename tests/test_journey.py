@@ -224,7 +224,7 @@ def test_an_interrupted_check_can_be_resumed_after_a_reload(app, client):
     assert client.get(resume.get("href")).location == "/check/pump"
     # The cookie holds only the draft's id, never an answer.
     with client.session_transaction() as session:
-        assert set(session) <= {"draft", "csrf_token", "_permanent"}
+        assert set(session) <= {"draft", "csrf_token", "_permanent", "_fresh"}  # _fresh: Flask-Login
 
 
 def test_change_links_return_to_check_your_answers(client):

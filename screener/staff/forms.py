@@ -41,10 +41,9 @@ class FilterForm(FlaskForm):
 
 
 class QueueFilterForm(FilterForm):
-    level = SelectField("Level", choices=[("", "Any level")] + [(lvl, lvl.title())
-                                                                for lvl in LEVELS],
-                        validators=[Optional()])
-    status = SelectField("Status", choices=STATUS_FILTERS, default="active")
+    level = SelectField("Level", choices=choices([("", "Any level")] + [
+        (lvl, lvl.title()) for lvl in LEVELS]), validators=[Optional()])
+    status = SelectField("Status", choices=choices(STATUS_FILTERS), default="active")
     date_from = DateField("From (UTC date)", validators=[Optional()])
     date_to = DateField("To (UTC date)", validators=[Optional()])
 
@@ -57,9 +56,9 @@ class DateRangeForm(FilterForm):
 class AuditFilterForm(DateRangeForm):
     username = StringField("User", validators=[Optional(), Length(max=64)])
     action = StringField("Action", validators=[Optional(), Length(max=32)])
-    record_type = SelectField("Record type", choices=[
+    record_type = SelectField("Record type", choices=choices([
         ("", "Any"), ("screening", "Screening"), ("patient", "Patient"), ("user", "User"),
-        ("export", "Export"), ("page", "Page")], validators=[Optional()])
+        ("export", "Export"), ("page", "Page")]), validators=[Optional()])
 
 
 class ActionForm(FlaskForm):
@@ -68,9 +67,14 @@ class ActionForm(FlaskForm):
     note = TextAreaField("Note (optional)", validators=[
         Optional(), Length(max=2000, message="Keep the note under 2,000 characters")])
 
-    def validate_note(self, field) -> None:
-        if self.kind.data == "other" and not (field.data or "").strip():
-            raise ValidationError("Describe what was done when you choose \u2018Other\u2019")
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.kind.data == "other" and not (self.note.data or "").strip():
+            # Not an inline validator: Optional() would stop the chain before it ran.
+            self.note.errors = [*self.note.errors,
+                                "Describe what was done when you choose \u2018Other\u2019"]
+            return False
+        return valid
 
 
 class LinkPatientForm(FlaskForm):

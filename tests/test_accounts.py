@@ -1,0 +1,164 @@
+"""Staff accounts: create-user, sign-in and its throttle, idle timeout, sign-out, roles."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from screener.accounts import IDLE_MINUTES, MAX_FAILURES, create_user_command
+from screener.db import db
+from screener.models import AuditEvent, User
+from tests.pages import PASSWORD, Journey, add_user, check_page, sign_in
+
+
+def audit_actions(app) -> list[str]:
+    with app.app_context():
+        return [e.action for e in db.session.execute(
+            db.select(AuditEvent).order_by(AuditEvent.id)).scalars()]
+
+
+def test_create_user_prompts_for_a_hidden_password_and_stores_only_a_hash(app):
+    runner = app.test_cli_runner()
+    secret = "a long enough secret 42"
+    result = runner.invoke(create_user_command, ["--username", "j.smith", "--name", "Jo Smith",
+                                                 "--role", "clinic"],
+                           input=f"{secret}\n{secret}\n")
+    assert result.exit_code == 0, result.output
+    assert "Created clinic user 'j.smith'" in result.output
+    assert secret not in result.output  # hidden input is never echoed
+    with app.app_context():
+        user = db.session.execute(db.select(User).filter_by(username="j.smith")).scalar_one()
+        assert user.role == "clinic" and user.name == "Jo Smith"
+        assert secret not in user.password_hash and user.password_hash.startswith("scrypt:")
+        assert user.check_password(secret) and not user.check_password("wrong")
+    assert audit_actions(app) == ["create_user"]
+
+
+@pytest.mark.parametrize("args, password, message", [
+    (["--role", "triage"], "short", "at least 12 characters"),
+    (["--role", "nurse"], "a long enough secret 42", "Invalid value for '--role'"),
+])
+def test_create_user_refuses_weak_passwords_and_unknown_roles(app, args, password, message):
+    result = app.test_cli_runner().invoke(
+        create_user_command, ["--username", "x", "--name", "X", *args],
+        input=f"{password}\n{password}\n")
+    assert result.exit_code != 0 and message in result.output
+    with app.app_context():
+        assert db.session.execute(db.select(User)).first() is None
+
+
+def test_create_user_refuses_a_taken_username(app):
+    add_user(app, "taken", "triage")
+    result = app.test_cli_runner().invoke(
+        create_user_command, ["--username", "taken", "--name", "T", "--role", "admin"],
+        input="a long enough secret 42\n" * 2)
+    assert result.exit_code != 0 and "is taken" in result.output
+
+
+def test_sign_in_and_out(app, client):
+    add_user(app, "ann", "triage")
+    journey = Journey(client)
+    response = sign_in(journey, "ann")
+    assert response.status_code == 302 and response.location == "/staff/"
+    _, tree = journey.get("/staff/")
+    assert "Ann Triage (triage)" in "".join(tree.find(".//nav").itertext())
+    _, tree = journey.get("/staff/")
+    token = next(i.get("value") for i in tree.findall(".//input") if i.get("name") == "csrf_token")
+    assert client.post("/staff/sign-out", data={"csrf_token": token}).status_code == 302
+    assert client.get("/staff/").status_code == 302
+    assert audit_actions(app)[:1] == ["sign_in"] and "sign_out" in audit_actions(app)
+
+
+def test_a_wrong_password_is_refused_with_a_message_that_names_no_user(app, client):
+    add_user(app, "ann", "triage")
+    journey = Journey(client)
+    for username in ("ann", "nobody"):
+        response, tree = journey.submit("/staff/sign-in",
+                                        {"username": username, "password": "wrong"}, error=True)
+        assert response.status_code == 401
+        assert "The username or password is not right" in "".join(
+            tree.find(".//ul").itertext())
+        assert tree.find(".//input[@id='username']").get("value") == username  # kept
+        assert tree.find(".//input[@id='password']").get("value") == ""  # never sent back
+    assert audit_actions(app) == ["sign_in_failed", "sign_in_failed"]
+
+
+def test_an_empty_sign_in_form_names_each_field(client):
+    response, tree = Journey(client).submit("/staff/sign-in", {}, error=True)
+    links = {a.get("href"): a.text for a in tree.findall(".//ul[@class='error-summary-list']//a")}
+    assert links == {"#username": "Enter your username", "#password": "Enter your password"}
+
+
+def test_the_account_locks_after_repeated_failures(app, client):
+    add_user(app, "ann", "triage")
+    journey = Journey(client)
+    for _ in range(MAX_FAILURES):
+        sign_in(journey, "ann", "wrong password", refused=True)
+    # Locked: even the right password is refused now.
+    assert sign_in(journey, "ann", refused=True).status_code == 401
+    with app.app_context():
+        user = db.session.execute(db.select(User).filter_by(username="ann")).scalar_one()
+        assert user.locked_until is not None
+        user.locked_until = None  # as if the lock had run out
+        db.session.commit()
+    assert sign_in(journey, "ann").status_code == 302
+    actions = audit_actions(app)
+    assert actions.count("sign_in_failed") == MAX_FAILURES + 1 and actions[-1] == "sign_in"
+
+
+def test_an_inactive_user_cannot_sign_in(app, client):
+    add_user(app, "gone", "admin")
+    with app.app_context():
+        db.session.execute(db.update(User).values(active=False))
+        db.session.commit()
+    assert sign_in(Journey(client), "gone", refused=True).status_code == 401
+
+
+def test_a_session_ends_after_30_idle_minutes(app, client):
+    add_user(app, "ann", "triage")
+    sign_in(Journey(client), "ann")
+    assert client.get("/staff/").status_code == 200
+    with client.session_transaction() as session:
+        session["staff_seen"] = time.time() - IDLE_MINUTES * 60 - 5
+    response = client.get("/staff/patients")
+    assert response.status_code == 302
+    assert response.location.startswith("/staff/sign-in?next=")
+    assert client.get("/staff/").status_code == 302  # signed out for good
+    assert "sign_out_idle" in audit_actions(app)
+
+
+def test_activity_keeps_the_session_alive(app, client):
+    add_user(app, "ann", "triage")
+    sign_in(Journey(client), "ann")
+    with client.session_transaction() as session:
+        session["staff_seen"] = time.time() - (IDLE_MINUTES - 1) * 60
+    assert client.get("/staff/").status_code == 200
+
+
+@pytest.mark.parametrize("target, landing", [
+    ("/staff/patients", "/staff/patients"),
+    ("https://evil.example/staff/", "/staff/"),
+    ("//evil.example/staff/", "/staff/"),
+    ("/result/abc", "/staff/"),
+])
+def test_sign_in_returns_only_to_staff_pages_on_this_site(app, client, target, landing):
+    add_user(app, "ann", "triage")
+    journey = Journey(client)
+    _, tree = journey.get("/staff/sign-in")
+    token = next(i.get("value") for i in tree.findall(".//input") if i.get("name") == "csrf_token")
+    response = client.post("/staff/sign-in", query_string={"next": target},
+                           data={"username": "ann", "password": PASSWORD, "csrf_token": token})
+    assert response.status_code == 302 and response.location == landing
+
+
+def test_the_sign_in_page_passes_the_page_checks(client):
+    check_page(client.get("/staff/sign-in"))
+
+
+def test_sign_in_without_a_csrf_token_is_refused(app, client):
+    add_user(app, "ann", "triage")
+    response = client.post("/staff/sign-in", data={"username": "ann", "password": PASSWORD})
+    assert response.status_code == 400
+    assert b"This page had expired" in response.data
+    assert client.get("/staff/").status_code == 302
