@@ -255,7 +255,16 @@ def test_a_screening_is_linked_to_a_patient_by_reference_or_by_staff(app, client
     with app.app_context():
         linked = {s.public_id for s in db.session.execute(
             db.select(Screening).where(Screening.patient_id.is_not(None))).scalars()}
+        db.session.add(Patient(reference="P-2", route="oral"))
+        db.session.commit()
     assert linked == {by_caregiver, by_staff}
+    # A wrong link (a mistyped reference) can be put right.
+    page = f"/staff/screenings/{by_caregiver}"
+    assert post_form(journey, page, f"{page}/patient", {"reference": "P-2"}).status_code == 302
+    with app.app_context():
+        moved = db.session.execute(
+            db.select(Screening).filter_by(public_id=by_caregiver)).scalar_one()
+        assert moved.patient.reference == "P-2" and moved.patient_ref == "P-1"
 
 
 def test_screenings_sent_before_the_record_existed_are_linked_when_it_is_added(app, client,
