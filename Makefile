@@ -19,6 +19,7 @@ run: $(STAMP)
 	$(BIN)/flask --app screener run --host 127.0.0.1 --port 5000
 
 test: $(STAMP)
+	bash scripts/ensure-chromium.sh
 	$(BIN)/ruff check screener tests bench scripts
 	$(BIN)/screener rules check
 	$(BIN)/pytest

@@ -76,11 +76,16 @@ def db_client(db_app):
 
 
 def pytest_terminal_summary(terminalreporter):
-    """Say plainly how the PostgreSQL tests went, so CI output shows they really ran."""
-    counts = {}
-    for outcome in ("passed", "failed", "error", "skipped"):
-        reports = terminalreporter.stats.get(outcome, [])
-        counts[outcome] = sum(1 for r in reports if "[postgresql]" in getattr(r, "nodeid", ""))
-    terminalreporter.write_line(
-        "PostgreSQL tests ({}): {passed} passed, {failed} failed, {error} errors, "
-        "{skipped} skipped".format(POSTGRES_URL, **counts))
+    """Say plainly how the PostgreSQL and browser tests went, so CI output shows they ran."""
+    def counts(belongs) -> dict[str, int]:
+        found = {}
+        for outcome in ("passed", "failed", "error", "skipped"):
+            reports = terminalreporter.stats.get(outcome, [])
+            found[outcome] = sum(1 for r in reports if belongs(getattr(r, "nodeid", "")))
+        return found
+
+    line = "{passed} passed, {failed} failed, {error} errors, {skipped} skipped"
+    terminalreporter.write_line(f"PostgreSQL tests ({POSTGRES_URL}): " + line.format(
+        **counts(lambda nodeid: "[postgresql]" in nodeid)))
+    terminalreporter.write_line("Browser tests (Chromium, axe-core WCAG 2.1 AA): " + line.format(
+        **counts(lambda nodeid: nodeid.startswith("tests/browser/"))))

@@ -1,0 +1,117 @@
+"""A caregiver's journey in Chromium: each outcome, errors, the red-flag exit, resuming,
+no JavaScript, keyboard only, phone and desktop widths. axe-core checks every page."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import DESKTOP
+from tests.browser.helpers import Walker
+from tests.test_journey import OUTCOMES
+
+
+@pytest.mark.parametrize("level", ["emergency", "urgent", "soon", "routine"])
+def test_a_caregiver_reaches_each_outcome(server, page, level):
+    walker = Walker(page, server)
+    walker.answer(OUTCOMES[level])
+    assert walker.path().startswith("/result/")
+    assert walker.level() == level
+    assert page.get_by_role("heading", name="If things get worse").is_visible()
+    assert len(walker.checked) >= 4
+
+
+def test_the_same_journey_at_desktop_width(server, open_page):
+    walker = Walker(open_page(viewport=DESKTOP), server)
+    walker.answer(OUTCOMES["urgent"])
+    assert walker.level() == "urgent"
+
+
+def test_an_error_is_announced_focused_linked_and_recovered(server, page):
+    walker = Walker(page, server)
+    walker.goto("/")
+    walker.press("Start now")
+    walker.fill({"symptoms": ["none"]})
+    walker.continue_()
+    walker.continue_()  # the route question left unanswered
+    assert page.title().startswith("Error: ")
+    summary = page.locator(".error-summary")
+    assert summary.is_visible()
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    summary.get_by_role("link").first.click()
+    assert page.evaluate("document.activeElement.name") == "route"
+    outline = page.evaluate("getComputedStyle(document.activeElement.nextElementSibling, "
+                            "'::before').boxShadow")
+    assert outline != "none"  # the focus is visible
+    walker.fill({"route": "oral"})
+    walker.continue_()
+    assert walker.path() == "/check/tablets"
+
+
+def test_a_red_flag_ends_the_check_at_once(server, page):
+    walker = Walker(page, server)
+    walker.goto("/")
+    walker.press("Start now")
+    walker.fill({"symptoms": ["seizure"]})
+    walker.continue_()
+    assert walker.path().startswith("/result/")
+    assert walker.level() == "emergency"
+
+
+def test_a_check_can_be_resumed_after_a_reload(server, page):
+    walker = Walker(page, server)
+    walker.goto("/")
+    walker.press("Start now")
+    walker.fill({"symptoms": ["none"]})
+    walker.continue_()
+    walker.fill({"route": "intrathecal"})
+    walker.continue_()
+    page.reload()
+    assert walker.path() == "/check/pump"
+    walker.goto("/")
+    page.get_by_role("link", name="Continue the check").click()
+    assert walker.path() == "/check/pump"
+    page.get_by_role("link", name="Back").click()
+    assert walker.path() == "/check/route"
+    assert page.locator("input[name='route'][value='intrathecal']").is_checked()
+
+
+def test_the_journey_works_without_javascript(server, open_page):
+    page = open_page(java_script_enabled=False)
+    walker = Walker(page, server, axe=False)  # the same pages were checked with JS on
+    walker.answer(OUTCOMES["soon"])
+    assert walker.level() == "soon"
+    assert page.locator(".js-copy").is_hidden()  # the copy button needs JS; the text is there
+    assert page.locator("#tell-text").inner_text().strip()
+
+
+def test_the_journey_with_the_keyboard_alone(server, page):
+    """Tab to each control, Space to tick or choose, Enter to submit: no mouse at all."""
+    keys = page.keyboard
+    page.goto(server + "/")
+
+    def tab_to(selector: str) -> None:
+        for _ in range(60):
+            keys.press("Tab")
+            if page.evaluate(f"document.activeElement.matches({selector!r})"):
+                return
+        raise AssertionError(f"could not reach {selector} with Tab")
+
+    tab_to("button.button-start")
+    keys.press("Enter")
+    page.wait_for_url("**/check/emergency-signs")
+    tab_to("input[value='none']")
+    keys.press("Space")
+    keys.press("Enter")
+    page.wait_for_url("**/check/route")
+    tab_to("input[name='route']")
+    keys.press("ArrowDown")  # arrows move between radios; the second is tablets
+    assert page.locator("input[name='route'][value='oral']").is_checked()
+    keys.press("Enter")
+    page.wait_for_url("**/check/tablets")
+    for radio in page.locator("input[type='radio'][value='no']").all():
+        name = radio.get_attribute("name")
+        tab_to(f"input[name='{name}']")
+        keys.press("ArrowRight")  # Yes -> No
+    keys.press("Enter")
+    page.wait_for_url("**/check/background")
+    assert page.locator(".error-summary").count() == 0
