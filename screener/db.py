@@ -13,7 +13,10 @@ class Base(DeclarativeBase):
     pass
 
 
-db = SQLAlchemy(model_class=Base)
+# Objects stay loaded after a commit: views commit their audit line before rendering, and
+# reloading every row of a page one query at a time made the queue 5-30x slower
+# (bench/staff_scale.py). Each request has its own session, so nothing goes stale across them.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 
 
 def init_app(app: Flask) -> None:

@@ -144,6 +144,11 @@ class Screening(db.Model):
     __table_args__ = (
         Index("ix_screenings_level_created", "level", "created_at"),
         Index("ix_screenings_queue", "status", "priority", "created_at"),
+        # The queue filtered by level, and its COUNT, answered from the index alone.
+        Index("ix_screenings_queue_level", "status", "level", "priority", "created_at"),
+        # The queue's own order with its filters inside: a page is read in order and the scan
+        # stops after it, rather than sorting every open screening (bench/staff_scale.py).
+        Index("ix_screenings_queue_order", "priority", "created_at", "id", "status", "level"),
         Index("ix_screenings_patient_created", "patient_id", "created_at"),
         Index("ix_screenings_created", "created_at"),
     )
