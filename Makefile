@@ -14,6 +14,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# Development only: allows the built-in secret key and cookies over plain HTTP.
+run: export SCREENER_DEVELOPMENT = true
 run: $(STAMP)
 	$(BIN)/flask --app screener init-db
 	$(BIN)/flask --app screener run --host 127.0.0.1 --port 5000

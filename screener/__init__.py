@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException
 from .ruleset import load_ruleset
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused outside development (issue 5)
+DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused outside development
 MAX_BODY_BYTES = 64 * 1024  # an answer set is < 4 KB; anything far larger is not ours
 csrf = CSRFProtect()
 
@@ -40,7 +40,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
-        app.config.from_prefixed_env("SCREENER")
+        if os.environ.get("SECRET_KEY"):
+            app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
+        app.config.from_prefixed_env("SCREENER")  # e.g. SCREENER_SECRET_KEY, SCREENER_DEVELOPMENT
         if os.environ.get("DATABASE_URL"):
             app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
     else:
@@ -51,8 +53,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["ruleset"] = load_ruleset(app.config["RULESET_PATH"])
     app.json.sort_keys = False  # keep the documented order (level first); sorting costs time
 
-    from . import accounts, api, db, errors, health, journey, staff
+    from . import accounts, api, db, errors, health, journey, security, staff
 
+    security.init_app(app, DEV_SECRET_KEY)
     db.init_app(app)
     csrf.init_app(app)
     csrf.exempt(api.bp)  # JSON API: no cookies, so no cross-site request to forge

@@ -21,6 +21,7 @@ from wtforms.validators import InputRequired
 from . import audit
 from .db import db
 from .models import ROLES, User, as_utc, utc_now
+from .security import SIGN_IN_ATTEMPTS, limiter
 
 MAX_FAILURES = 5
 LOCK_MINUTES = 15
@@ -86,13 +87,8 @@ def _safe_next(target: str | None) -> str:
     return target.rstrip("?")
 
 
-@bp.after_request
-def no_store(response):
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(SIGN_IN_ATTEMPTS, methods=["POST"])
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("staff.queue"))

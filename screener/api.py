@@ -11,6 +11,7 @@ from .answers import InvalidAnswers
 from .catalog import build_catalog
 from .openapi import build_openapi
 from .screenings import ScoringFailed, find_screening, run_assessment, save_screening
+from .security import PUBLIC_SUBMISSIONS, limiter
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -37,12 +38,14 @@ def _json_body() -> Any:
 
 
 @bp.post("/assess")
+@limiter.limit(PUBLIC_SUBMISSIONS, methods=["POST"])
 def assess_answers():
     """Score the answers and return the assessment. Nothing is saved."""
     return run_assessment(_json_body(), _ruleset()).to_dict()
 
 
 @bp.post("/screenings")
+@limiter.limit(PUBLIC_SUBMISSIONS, methods=["POST"])
 def create_screening():
     """Score and save the answers; 201 with the saved screening and its Location."""
     screening = save_screening(run_assessment(_json_body(), _ruleset()))
@@ -82,10 +85,3 @@ def bad_body(error: BadBody):
 @bp.errorhandler(ScoringFailed)
 def scoring_failed(error: ScoringFailed):
     return {"errors": {"assessment": [ScoringFailed.message]}}, 500
-
-
-@bp.after_request
-def no_store(response):
-    """API answers hold health data: never cache them."""
-    response.headers["Cache-Control"] = "no-store"
-    return response

@@ -14,6 +14,7 @@ TITLES = {
     404: "Page not found",
     405: "That action is not allowed here",
     413: "What was sent is too large",
+    429: "Too many requests from this connection",
 }
 
 
@@ -23,11 +24,15 @@ def http_error(error: HTTPException):
     if isinstance(error, CSRFError):
         title = "This page had expired"
         message = "Nothing was saved. Go back, reload the page and try again."
+    elif error.code == 429:
+        title = TITLES[429]
+        message = ("Wait a minute, then try again. If someone is in danger now, do not wait: "
+                   "call the emergency number.")
     else:
         title = TITLES.get(error.code or 500, "Something went wrong")
         message = ""
     page = render_template("error.html", title=title, message=message, code=error.code)
-    return page, error.code or 500, {"Cache-Control": "no-store"}
+    return page, error.code or 500
 
 
 def _json_error(error: HTTPException):
@@ -38,5 +43,4 @@ def _json_error(error: HTTPException):
         message = f"The request body is too large: the limit is {limit} KB."
     response.data = json.dumps({"errors": {"body": [message]}})
     response.content_type = "application/json"
-    response.headers["Cache-Control"] = "no-store"
     return response

@@ -26,6 +26,7 @@ from .models import Screening, as_utc
 from .pages import PAGE_IDS, Page, page, pages_for
 from .scoring import COULD_NOT_COMPLETE
 from .screenings import ScoringFailed, add_screening, find_screening, run_assessment
+from .security import PUBLIC_SUBMISSIONS, limiter
 
 bp = Blueprint("journey", __name__)
 
@@ -63,6 +64,7 @@ def start():
 
 
 @bp.post("/start")
+@limiter.limit(PUBLIC_SUBMISSIONS, methods=["POST"])
 def begin():
     """Start a new check: a fresh draft whose random id is the only thing in the cookie."""
     draft = Draft()
@@ -74,6 +76,7 @@ def begin():
 
 
 @bp.route("/check/<page_id>", methods=["GET", "POST"])
+@limiter.limit(PUBLIC_SUBMISSIONS, methods=["POST"])
 def question(page_id: str):
     """One question page. A page asked out of order sends you to the first unanswered one."""
     if page_id not in PAGE_IDS:
@@ -120,6 +123,7 @@ def question(page_id: str):
 
 
 @bp.route("/check-answers", methods=["GET", "POST"])
+@limiter.limit(PUBLIC_SUBMISSIONS, methods=["POST"])
 def check_answers():
     draft = _current_draft()
     if draft is None:
@@ -167,13 +171,6 @@ def result(public_id: str):
 @bp.get("/how-it-works")
 def how_it_works():
     return render_template("how_it_works.html", catalog=build_catalog(_rules()))
-
-
-@bp.after_request
-def no_store(response):
-    """Pages hold health data: never cache them."""
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 def _previous_answers(draft: Draft) -> dict[str, str]:

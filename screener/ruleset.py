@@ -324,7 +324,8 @@ def default_ruleset() -> RuleSet:
 def parse_ruleset(text: str, filename: str = "ruleset.yaml") -> RuleSet:
     """Validate and compile rule-file text. Hazards: H7 (invalid rules used for scoring)."""
     try:
-        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        # _LineLoader is a SafeLoader subclass: no arbitrary objects can be built.
+        data = yaml.load(text, Loader=_LineLoader)  # noqa: S506  # nosec B506
     except RuleSetError as error:
         raise RuleSetError([f"{filename} {p}" for p in error.problems]) from None
     except yaml.YAMLError as error:

@@ -16,7 +16,10 @@ POSTGRES_URL = os.environ.get(
 
 
 def _make_app(uri: str):
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": uri})
+    # Rate limits are off here (hundreds of posts a minute); tests/test_security.py turns
+    # them on.
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": uri,
+                      "RATELIMIT_ENABLED": False})
     with app.app_context():
         from screener import drafts, models  # noqa: F401
 

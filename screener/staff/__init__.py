@@ -29,12 +29,6 @@ def require_staff():
     return enforce_idle_timeout()
 
 
-@bp.after_request
-def no_store(response):
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @bp.app_template_filter("age")
 def age(moment: datetime, now: datetime) -> str:
     """How long ago, in words a busy clinician reads at a glance."""

@@ -32,5 +32,4 @@ def csv_response(filename: str, header: list[str], rows: Iterable[list[Any]]) ->
         yield buffer.getvalue()
 
     return Response(stream_with_context(generate()), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
-                             "Cache-Control": "no-store"})
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -48,7 +48,7 @@ def server(tmp_path_factory):
     """The app under gunicorn (2 workers) on a fresh SQLite file; yields its base URL."""
     folder = tmp_path_factory.mktemp("browser")
     database = f"sqlite:///{folder / 'browser.sqlite'}"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database})
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database})  # to seed it
     with app.app_context():
         db.create_all()
     for role in ("triage", "clinic", "admin"):

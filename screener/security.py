@@ -1,0 +1,76 @@
+"""Security defaults for health data: headers, cookies, caching, rate limits, secret key.
+
+Flask-Talisman sets the security headers and cookie flags; Flask-Limiter the rate limits.
+Limits stay on by default; `RATELIMIT_ENABLED=false` in the environment switches them off
+(for the load benchmark only). `RATELIMIT_STORAGE_URI` points them at a shared store
+(e.g. redis://) when several servers run; the default keeps counts in memory.
+"""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask, request
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_talisman import Talisman
+
+# No inline script or style anywhere: every script and stylesheet is a file under /static/.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+    "base-uri": "'none'",
+    "object-src": "'none'",
+}
+PUBLIC_SUBMISSIONS = "120 per minute"  # one check is about 10 posts; a clinic shares an IP
+SIGN_IN_ATTEMPTS = "10 per minute; 60 per hour"  # per address, beside the per-account lock
+
+talisman = Talisman()
+limiter = Limiter(key_func=get_remote_address)
+
+
+class InsecureConfiguration(RuntimeError):
+    """The app was asked to run outside development with a setting unsafe for health data."""
+
+
+def is_development(app: Flask) -> bool:
+    return bool(app.debug or app.testing or app.config.get("DEVELOPMENT"))
+
+
+def init_app(app: Flask, dev_secret_key: str) -> None:
+    development = is_development(app)
+    if not development and app.config["SECRET_KEY"] == dev_secret_key:
+        raise InsecureConfiguration(
+            "Refusing to start: SECRET_KEY is the development key. Set SCREENER_SECRET_KEY "
+            "(or SECRET_KEY) in the environment, or SECRET_KEY in instance/config.py, to a "
+            "long random value, e.g. python -c 'import secrets; print(secrets.token_hex(32))'. "
+            "For local development only, set SCREENER_DEVELOPMENT=true.")
+    app.config.setdefault("RATELIMIT_ENABLED",
+                          os.environ.get("RATELIMIT_ENABLED", "true").lower() != "false")
+    app.config.setdefault("RATELIMIT_STORAGE_URI",
+                          os.environ.get("RATELIMIT_STORAGE_URI", "memory://"))
+    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    talisman.init_app(
+        app,
+        force_https=False,  # TLS ends at the proxy in front; HSTS is still sent over HTTPS
+        session_cookie_secure=not development,
+        session_cookie_http_only=True,
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        frame_options="DENY",
+        referrer_policy="no-referrer",
+        permissions_policy={"geolocation": "()", "camera": "()", "microphone": "()"},
+    )
+    limiter.init_app(app)
+    app.after_request(_no_store)
+
+
+def _no_store(response):
+    """Pages and API answers may hold health data: no cache keeps them (static files may)."""
+    if not request.path.startswith("/static/"):
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
