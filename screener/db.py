@@ -1,34 +1,50 @@
-"""The database: Flask-SQLAlchemy with a typed declarative base, and `flask init-db`."""
+"""The database: Flask-SQLAlchemy with a typed declarative base, Flask-Migrate (Alembic) for
+the schema, and `flask init-db`, which brings a database up to the newest schema."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import click
 from flask import Flask
 from flask.cli import with_appcontext
+from flask_migrate import Migrate, upgrade
 from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
 class Base(DeclarativeBase):
-    pass
+    # Named constraints, so later migrations can alter them (SQLite needs batch mode for that).
+    metadata = MetaData(naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    })
 
 
 # Objects stay loaded after a commit: views commit their audit line before rendering, and
 # reloading every row of a page one query at a time made the queue 5-30x slower
 # (bench/staff_scale.py). Each request has its own session, so nothing goes stale across them.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
+migrate = Migrate(directory=str(MIGRATIONS), render_as_batch=True, compare_type=True)
 
 
 def init_app(app: Flask) -> None:
+    from . import drafts, models  # noqa: F401 - registers the tables for migrations
+
     db.init_app(app)
+    migrate.init_app(app, db)
     app.cli.add_command(init_db_command)
 
 
 @click.command("init-db")
 @with_appcontext
 def init_db_command() -> None:
-    """Create the tables that do not exist yet (existing data is kept)."""
-    from . import drafts, models  # noqa: F401 - registers the tables
-
-    db.create_all()
-    click.echo("Initialised the database.")
+    """Apply every migration not yet applied (existing data is kept)."""
+    upgrade(directory=str(MIGRATIONS))
+    click.echo("The database is up to date.")

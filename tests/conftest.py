@@ -15,16 +15,28 @@ POSTGRES_URL = os.environ.get(
 )
 
 
+def wipe_database(app) -> None:
+    """Remove every table, the migration record and the audit trigger function."""
+    from sqlalchemy import text
+
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(text("DROP FUNCTION IF EXISTS audit_events_append_only() "
+                                    "CASCADE"))
+        db.session.commit()
+
+
 def _make_app(uri: str):
     # Rate limits are off here (hundreds of posts a minute); tests/test_security.py turns
     # them on.
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": uri,
                       "RATELIMIT_ENABLED": False})
+    wipe_database(app)
     with app.app_context():
-        from screener import drafts, models  # noqa: F401
-
-        db.drop_all()
-        db.create_all()
+        db.create_all()  # quicker than the migrations, which tests/test_migrations.py checks
     return app
 
 
@@ -67,9 +79,8 @@ def db_app(request, tmp_path):
         uri = f"sqlite:///{tmp_path / 'test.sqlite'}"
     app = _make_app(uri)
     yield app
+    wipe_database(app)
     with app.app_context():
-        db.session.remove()
-        db.drop_all()
         db.engine.dispose()
 
 

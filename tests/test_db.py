@@ -8,6 +8,7 @@ from sqlalchemy import inspect
 
 from screener.db import db
 from screener.models import Screening
+from tests.conftest import wipe_database
 from tests.test_api import VALID, conforms
 
 
@@ -58,10 +59,10 @@ def test_health_checks_the_database(db_client):
 
 
 def test_init_db_creates_the_tables(db_app):
+    wipe_database(db_app)
     with db_app.app_context():
-        db.drop_all()
         assert "screenings" not in inspect(db.engine).get_table_names()
     result = db_app.test_cli_runner().invoke(args=["init-db"])
-    assert "Initialised the database." in result.output
+    assert "The database is up to date." in result.output
     with db_app.app_context():
         assert "screenings" in inspect(db.engine).get_table_names()

@@ -17,9 +17,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from flask_migrate import upgrade
 
 from screener import create_app
-from screener.db import db
+from screener.db import MIGRATIONS
 from tests.pages import add_user
 
 CHROMIUM = os.environ.get("SCREENER_CHROMIUM", "/usr/bin/chromium")
@@ -50,7 +51,7 @@ def server(tmp_path_factory):
     database = f"sqlite:///{folder / 'browser.sqlite'}"
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database})  # to seed it
     with app.app_context():
-        db.create_all()
+        upgrade(directory=str(MIGRATIONS))  # as the README's set-up does
     for role in ("triage", "clinic", "admin"):
         add_user(app, role, role)
     port = _free_port()

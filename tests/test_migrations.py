@@ -1,0 +1,76 @@
+"""The schema is managed by migrations: they build exactly what the models describe, on
+SQLite and PostgreSQL, and make the audit trail append-only in the database itself."""
+
+from __future__ import annotations
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import inspect, text
+from sqlalchemy.exc import DBAPIError
+
+from screener import create_app
+from screener.db import MIGRATIONS, db
+from tests.conftest import POSTGRES_URL, _require_postgres, wipe_database
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def empty_app(request, tmp_path):
+    """The app on an empty database of each kind (no tables at all)."""
+    if request.param == "postgresql":
+        _require_postgres()
+        uri = POSTGRES_URL
+    else:
+        uri = f"sqlite:///{tmp_path / 'migrated.sqlite'}"
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": uri,
+                      "RATELIMIT_ENABLED": False})
+    wipe_database(app)
+    yield app
+    wipe_database(app)
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_the_migrations_build_what_the_models_describe(empty_app):
+    with empty_app.app_context():
+        upgrade(directory=str(MIGRATIONS))
+        with db.engine.connect() as connection:
+            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            drift = compare_metadata(context, db.metadata)
+        assert drift == [], f"models and migrations differ: {drift}"
+
+
+def test_init_db_applies_the_migrations_and_keeps_data(empty_app):
+    runner = empty_app.test_cli_runner()
+    assert "up to date" in runner.invoke(args=["init-db"]).output
+    with empty_app.app_context():
+        db.session.execute(text("INSERT INTO patients (reference, route, created_at, "
+                                "updated_at) VALUES ('P-1', 'oral', CURRENT_TIMESTAMP, "
+                                "CURRENT_TIMESTAMP)"))
+        db.session.commit()
+    assert runner.invoke(args=["init-db"]).exit_code == 0  # a second run changes nothing
+    with empty_app.app_context():
+        assert db.session.execute(text("SELECT count(*) FROM patients")).scalar() == 1
+
+
+def test_the_database_refuses_to_change_or_remove_audit_rows(empty_app):
+    with empty_app.app_context():
+        upgrade(directory=str(MIGRATIONS))
+        db.session.execute(text("INSERT INTO audit_events (at, action, details) VALUES "
+                                "(CURRENT_TIMESTAMP, 'sign_in', '{}')"))
+        db.session.commit()
+        for statement in ("UPDATE audit_events SET action = 'nothing'",
+                          "DELETE FROM audit_events"):
+            with pytest.raises(DBAPIError, match="append-only"):
+                db.session.execute(text(statement))
+            db.session.rollback()
+        assert db.session.execute(text("SELECT action FROM audit_events")).scalar() == "sign_in"
+
+
+def test_the_migrations_go_down_as_well_as_up(empty_app):
+    with empty_app.app_context():
+        upgrade(directory=str(MIGRATIONS))
+        downgrade(directory=str(MIGRATIONS), revision="base")
+        tables = set(inspect(db.engine).get_table_names()) - {"alembic_version"}
+        assert tables == set()
