@@ -21,7 +21,7 @@ from flask_migrate import upgrade
 
 from screener import create_app
 from screener.db import MIGRATIONS
-from tests.pages import add_user
+from tests.pages import PASSWORD, add_user
 
 CHROMIUM = os.environ.get("SCREENER_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -52,11 +52,17 @@ def server(tmp_path_factory):
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database})  # to seed it
     with app.app_context():
         upgrade(directory=str(MIGRATIONS))  # as the README's set-up does
-    for role in ("triage", "clinic", "admin"):
+    for role in ("triage", "clinic"):
         add_user(app, role, role)
     port = _free_port()
     env = {**os.environ, "DATABASE_URL": database,
            "SCREENER_SECRET_KEY": secrets.token_hex(32)}
+    # The admin is made as a new clinic would: with the command, the password on its prompt.
+    created = subprocess.run(
+        [sys.executable, "-m", "flask", "--app", "screener", "create-user", "--username",
+         "admin", "--name", "Admin Admin", "--role", "admin"], env=env, text=True,
+        input=f"{PASSWORD}\n{PASSWORD}\n", capture_output=True, check=False)
+    assert created.returncode == 0 and PASSWORD not in created.stdout, created.stderr
     log = (folder / "gunicorn.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
