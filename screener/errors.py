@@ -32,7 +32,9 @@ def http_error(error: HTTPException):
         title = TITLES.get(error.code or 500, "Something went wrong")
         message = ""
     page = render_template("error.html", title=title, message=message, code=error.code)
-    return page, error.code or 500
+    # Keep the error's own headers (Allow on a 405, for instance), not its content type.
+    headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+    return page, error.code or 500, headers
 
 
 def _json_error(error: HTTPException):
