@@ -1,0 +1,89 @@
+"""Fuzzing the web forms: arbitrary form data, with a valid CSRF token, at every form a
+caregiver or member of staff can post. Never a 500; never a half-written record."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from screener.db import db
+from screener.models import Patient, Screening, ScreeningAction
+from screener.pages import PAGE_IDS
+from tests.pages import Journey, add_user, csrf_token, parse, sign_in
+
+FIELD_NAMES = st.sampled_from([
+    "symptoms", "route", "pump_alarm", "refill_overdue", "hours_since_problem", "age_years",
+    "temperature", "temperature_unit", "heart_rate", "respondent", "patient_ref",
+    "reference", "name", "date_of_birth", "reservoir_ml", "concentration_mcg_per_ml",
+    "next_refill_date", "clinic_phone", "notes", "kind", "note", "then", "refilled_on",
+    "username", "password", "level", "status", "date_from", "x"])
+VALUES = st.one_of(st.text(max_size=40), st.sampled_from(
+    ["none", "seizure", "yes", "no", "unknown", "oral", "intrathecal", "caregiver", "staff",
+     "38.5", "-1", "1e309", "nan", "2026-02-30", "2026-11-21", "other", "close", "f", "c"]))
+FORM = st.dictionaries(FIELD_NAMES, st.one_of(VALUES, st.lists(VALUES, max_size=3)),
+                       max_size=8)
+FUZZ = settings(max_examples=40, deadline=None,
+                suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                       HealthCheck.too_slow])
+
+
+def _post(client, page: str, action: str, data: dict):
+    token = csrf_token(parse(client.get(page).data))
+    return client.post(action, data={**data, "csrf_token": token})
+
+
+def _no_half_records(app) -> None:
+    with app.app_context():
+        for screening in db.session.execute(db.select(Screening)).scalars():
+            assert screening.assessment and screening.answers and screening.level
+        assert db.session.execute(db.select(ScreeningAction).where(
+            ScreeningAction.kind.is_(None))).first() is None
+
+
+@pytest.mark.parametrize("page_id", PAGE_IDS)
+def test_any_answer_on_any_question_page_is_handled(app, client, page_id):
+    journey = Journey(client)
+    journey.start()
+    journey.submit("/check/emergency-signs", {"symptoms": ["none"]})
+    journey.submit("/check/route", {"route": "both"})
+
+    @given(data=FORM)
+    @FUZZ
+    def post(data):
+        response = _post(client, "/", f"/check/{page_id}", data)
+        assert response.status_code in (200, 302, 400), response.status_code
+        _no_half_records(app)
+
+    post()
+
+
+def test_any_staff_form_data_is_handled(app, client):
+    add_user(app, "ann", "admin")
+    with app.app_context():
+        db.session.add(Patient(reference="P-1", route="intrathecal",
+                               next_refill_date=date.today()))
+        db.session.commit()
+    public_id = client.post("/api/v1/screenings",
+                            json={"route": "oral", "patient_ref": "P-1"}).json["id"]
+    sign_in(Journey(client), "ann")
+    targets = [("/staff/patients/new", "/staff/patients/new"),
+               ("/staff/patients/P-1", "/staff/patients/P-1/edit"),
+               ("/staff/patients/P-1", "/staff/patients/P-1/refill"),
+               (f"/staff/screenings/{public_id}", f"/staff/screenings/{public_id}/actions"),
+               (f"/staff/screenings/{public_id}", f"/staff/screenings/{public_id}/patient")]
+
+    @given(data=FORM, target=st.sampled_from(targets))
+    @FUZZ
+    def post(data, target):
+        page, action = target
+        response = _post(client, page, action, data)
+        assert response.status_code in (200, 302, 400), (action, response.status_code)
+        _no_half_records(app)
+        for query in ("?level=x&status=y&date_from=z", "?q=%00%ff", "?page=-1"):
+            assert client.get(f"/staff/{query}").status_code in (200,)
+        assert client.get("/staff/patients?q=" + str(data)[:60]).status_code == 200
+
+    post()
