@@ -1,6 +1,7 @@
 # Two commands for a fresh machine (Python 3.11+ and make are all it needs):
 #   make run    set up, initialise the SQLite database in instance/, serve http://127.0.0.1:5000
-#   make test   set up and run the whole test suite (lint included)
+#   make test   set up and run the whole test suite (lint included): once on SQLite with the
+#               browser tests, then again on PostgreSQL (SCREENER_TEST_POSTGRES_URL)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -25,3 +26,4 @@ test: $(STAMP)
 	$(BIN)/ruff check screener tests bench scripts
 	$(BIN)/screener rules check
 	$(BIN)/pytest
+	SCREENER_TEST_DATABASE=postgresql $(BIN)/pytest -m "not browser"

@@ -13,6 +13,9 @@ from screener.db import db
 POSTGRES_URL = os.environ.get(
     "SCREENER_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 )
+# The database under the whole suite's `app` fixture: sqlite (default) or postgresql.
+# `make test` runs the suite once with each.
+SUITE_DATABASE = os.environ.get("SCREENER_TEST_DATABASE", "sqlite")
 
 
 def wipe_database(app) -> None:
@@ -50,9 +53,16 @@ def _push_request_context():
 
 @pytest.fixture
 def app(tmp_path):
-    """The app on a fresh SQLite database (pytest-flask builds `client` from it)."""
-    app = _make_app(f"sqlite:///{tmp_path / 'test.sqlite'}")
+    """The app on a fresh database: SQLite, or PostgreSQL when SCREENER_TEST_DATABASE says so
+    (pytest-flask builds `client` from it)."""
+    if SUITE_DATABASE == "postgresql":
+        _require_postgres()
+        app = _make_app(POSTGRES_URL)
+    else:
+        app = _make_app(f"sqlite:///{tmp_path / 'test.sqlite'}")
     yield app
+    if SUITE_DATABASE == "postgresql":
+        wipe_database(app)
     with app.app_context():
         db.engine.dispose()
 
@@ -99,6 +109,7 @@ def pytest_terminal_summary(terminalreporter):
         return found
 
     line = "{passed} passed, {failed} failed, {error} errors, {skipped} skipped"
+    terminalreporter.write_line(f"Whole suite on: {SUITE_DATABASE}")
     terminalreporter.write_line(f"PostgreSQL tests ({POSTGRES_URL}): " + line.format(
         **counts(lambda nodeid: "[postgresql]" in nodeid)))
     terminalreporter.write_line("Browser tests (Chromium, axe-core WCAG 2.1 AA): " + line.format(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -13,29 +14,45 @@ from sqlalchemy.pool import StaticPool
 from screener import create_app
 from screener.db import db
 from screener.models import Screening
+from tests.conftest import POSTGRES_URL, SUITE_DATABASE, _require_postgres, wipe_database
 
 
-def _fuzz_app():
-    """One app for the whole module (schemathesis loads the schema at import time)."""
-    app = create_app({"TESTING": True, "RATELIMIT_ENABLED": False,
-                      "SQLALCHEMY_DATABASE_URI": "sqlite:///:memory:",
-                      "SQLALCHEMY_ENGINE_OPTIONS": {"poolclass": StaticPool}})
-    with app.app_context():
-        db.create_all()
-    return app
+def _suite_uri() -> str:
+    return POSTGRES_URL if SUITE_DATABASE == "postgresql" else "sqlite:///:memory:"
 
 
-APP = _fuzz_app()
+# One app for the module: schemathesis reads the schema when the module is imported.
+APP = create_app({"TESTING": True, "RATELIMIT_ENABLED": False,
+                  "SQLALCHEMY_DATABASE_URI": _suite_uri(),
+                  **({"SQLALCHEMY_ENGINE_OPTIONS": {"poolclass": StaticPool}}
+                     if SUITE_DATABASE != "postgresql" else {})})
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", APP)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def fuzz_database():
+    """Fresh tables for the module on the suite's database, removed afterwards."""
+    if SUITE_DATABASE == "postgresql":
+        _require_postgres()
+    wipe_database(APP)
+    with APP.app_context():
+        db.create_all()
+    yield
+    wipe_database(APP)
+
+
+@pytest.fixture
+def app():
+    return APP
 
 
 @schema.parametrize()
 @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
-def test_the_api_keeps_its_documented_promises(case):
-    with APP.app_context():
+def test_the_api_keeps_its_documented_promises(app, case):
+    with app.app_context():
         before = db.session.query(Screening).count()
     response = case.call_and_validate()
-    with APP.app_context():
+    with app.app_context():
         after = db.session.query(Screening).count()
         db.session.remove()
     assert response.status_code < 500
@@ -53,13 +70,13 @@ ANSWER_LIKE = st.dictionaries(KEYS, JSON, max_size=6)
 
 @given(body=JSON | ANSWER_LIKE, path=st.sampled_from(["/api/v1/assess", "/api/v1/screenings"]))
 @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
-def test_arbitrary_json_never_causes_a_500_or_a_half_record(body, path):
-    client = APP.test_client()
-    with APP.app_context():
+def test_arbitrary_json_never_causes_a_500_or_a_half_record(app, body, path):
+    client = app.test_client()
+    with app.app_context():
         before = db.session.query(Screening).count()
     response = client.post(path, data=json.dumps(body), content_type="application/json")
     assert response.status_code in (200, 201, 400), response.data
-    with APP.app_context():
+    with app.app_context():
         rows = db.session.query(Screening).count()
         incomplete = db.session.query(Screening).filter(
             (Screening.assessment.is_(None)) | (Screening.level.is_(None))).count()

@@ -9,6 +9,8 @@ from tests.browser.conftest import DESKTOP
 from tests.browser.helpers import Walker
 from tests.test_journey import OUTCOMES
 
+pytestmark = pytest.mark.browser
+
 
 @pytest.mark.parametrize("level", ["emergency", "urgent", "soon", "routine"])
 def test_a_caregiver_reaches_each_outcome(server, page, level):

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.browser.conftest import DESKTOP
 from tests.browser.helpers import Walker
 from tests.pages import PASSWORD
 from tests.test_journey import OUTCOMES
+
+pytestmark = pytest.mark.browser
 
 
 def test_staff_take_a_screening_from_the_queue_and_close_it(server, open_page):
