@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import text
 
+from screener import create_app
 from screener.db import db
 from tests.conftest import POSTGRES_URL, _require_postgres, wipe_database
 from tests.live import gunicorn, migrate, server_env
@@ -65,7 +66,9 @@ def test_200_concurrent_screenings_are_each_stored_once(database, tmp_path):
 
 
 def migrate_fresh(uri: str):
-    from screener import create_app
-
-    wipe_database(create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": uri}))
+    """An empty database brought up to the newest schema by the migrations."""
+    stale = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": uri})
+    wipe_database(stale)
+    with stale.app_context():
+        db.engine.dispose()
     return migrate(uri)
