@@ -3,6 +3,7 @@ the schema, and `flask init-db`, which brings a database up to the newest schema
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import click
@@ -10,7 +11,8 @@ from flask import Flask
 from flask.cli import with_appcontext
 from flask_migrate import Migrate, upgrade
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -32,6 +34,18 @@ class Base(DeclarativeBase):
 # (bench/staff_scale.py). Each request has its own session, so nothing goes stale across them.
 db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate(directory=str(MIGRATIONS), render_as_batch=True, compare_type=True)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_for_many_writers(dbapi_connection, _record) -> None:
+    """SQLite in write-ahead-log mode: readers never wait for the writer, and a writer waits
+    (up to 5 s) for another rather than failing. FULL sync keeps every commit on disk."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA busy_timeout = 5000")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
 
 
 def init_app(app: Flask) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 from .answers import normalise
 from .db import db
-from .models import Patient, Screening
+from .models import Patient, Screening, new_public_id, utc_now
 from .ruleset import RuleSet
 from .scoring import COULD_NOT_COMPLETE, Assessment, assess
 
@@ -49,7 +49,7 @@ def save_screening(assessment: Assessment) -> Screening:
 
 
 def add_screening(assessment: Assessment, patient_id: int | None = None) -> Screening:
-    """Add a screening to the session (not yet committed), with its public id assigned.
+    """Add a screening to the session (not yet committed), its public id and time assigned.
 
     It is linked to `patient_id` (a staff call), else to the patient whose reference the
     caregiver entered, if there is one.
@@ -59,6 +59,8 @@ def add_screening(assessment: Assessment, patient_id: int | None = None) -> Scre
         patient_id = db.session.execute(db.select(Patient.id).filter_by(
             reference=answers["patient_ref"])).scalar_one_or_none()
     screening = Screening(
+        public_id=new_public_id(),  # set here, so no flush is needed before the commit
+        created_at=utc_now(),
         ruleset_version=assessment.ruleset_version,
         level=assessment.level,
         score=assessment.score,
@@ -70,7 +72,6 @@ def add_screening(assessment: Assessment, patient_id: int | None = None) -> Scre
         patient_id=patient_id,
     )
     db.session.add(screening)
-    db.session.flush()
     return screening
 
 
