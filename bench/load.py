@@ -4,7 +4,9 @@ For each database and for 16 and 64 connections, wrk runs 10 s against GET /, GE
 POST /api/v1/assess and POST /api/v1/screenings. It prints requests per second, p50 and
 p99 latency, non-2xx answers, and each endpoint's throughput as a ratio of GET /healthz in
 the same run. Afterwards it checks that the database holds exactly as many screenings as
-wrk received 201 answers (none lost, none doubled).
+wrk received 201 answers: none lost, none doubled. wrk stops mid-request, so up to one
+request per connection may be stored without wrk seeing its 201; the check allows exactly
+that many and no more.
 
 Rate limits are switched off with their one documented setting, RATELIMIT_ENABLED=false,
 so that this measures the app and not the limiter. Needs wrk (apt-get install -y wrk).
@@ -108,7 +110,7 @@ def main() -> int:
             else:
                 url = f"sqlite:///{Path(folder) / 'load.sqlite'}"
             fresh(url)
-            created = 0
+            created, in_flight = 0, 0
             env = server_env(url, RATELIMIT_ENABLED="false")
             with gunicorn(env, Path(folder) / f"gunicorn-{kind}.log") as base:
                 for connections in options.connections:
@@ -119,6 +121,7 @@ def main() -> int:
                     results = {name: run_wrk(base, path, body, connections, options.duration)
                                for name, path, body in ENDPOINTS}
                     health = results["GET /healthz"]["rps"]
+                    in_flight += connections  # the most POSTs cut off when wrk stopped
                     for name, result in results.items():
                         created += result["created"]
                         failed |= result["non2xx"] > 0
@@ -126,10 +129,12 @@ def main() -> int:
                               f"{result['p99']:>9} {result['non2xx']:8d} "
                               f"{result['rps'] / health:10.2f}  {result['socket_errors']}")
             stored = saved_screenings(url)
-            lost = created - stored
-            failed |= lost != 0
-            print(f"  {kind}: 201 answers {created}, screenings stored {stored}: "
-                  f"{'none lost' if lost == 0 else f'MISMATCH of {lost}'}")
+            unseen = stored - created  # stored, but wrk had stopped before the 201 arrived
+            verdict = ("none lost, none doubled" if 0 <= unseen <= in_flight
+                       else "LOST OR DOUBLED")
+            failed |= verdict != "none lost, none doubled"
+            print(f"  {kind}: 201 answers {created}, screenings stored {stored} "
+                  f"({unseen} cut off in flight, at most {in_flight} possible): {verdict}")
     print("\nreproduce: .venv/bin/python bench/load.py " + " ".join(sys.argv[1:]))
     return 1 if failed else 0
 
