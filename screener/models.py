@@ -159,7 +159,7 @@ class Screening(db.Model):
             "created_at": _utc_iso(self.created_at),
             "ruleset_version": self.ruleset_version,
             "answers": self.answers,
-            "assessment": self.assessment,
+            "assessment": {**self.assessment, "answers": self.answers},
         }
 
 
