@@ -40,9 +40,16 @@ def _current_draft() -> Draft | None:
     return db.session.get(Draft, draft_id) if draft_id else None
 
 
-def _staff_only(draft: Draft) -> bool:
-    """A follow-up call shows a patient's record and history: staff only."""
-    return draft.patient_id is not None and not current_user.is_authenticated
+def _open_draft() -> tuple[Draft | None, Any]:
+    """The check in progress, or (None, the response that leaves the journey instead)."""
+    draft = _current_draft()
+    if draft is None:
+        return None, redirect(url_for("journey.start"))
+    if draft.patient_id is not None and not current_user.is_authenticated:
+        return None, login_manager.unauthorized()  # a follow-up call: staff only
+    if draft.screening_id:
+        return None, redirect(url_for("journey.result", public_id=draft.screening_id))
+    return draft, None
 
 
 def _first_unanswered(draft: Draft) -> Page | None:
@@ -81,13 +88,9 @@ def question(page_id: str):
     """One question page. A page asked out of order sends you to the first unanswered one."""
     if page_id not in PAGE_IDS:
         abort(404)
-    draft = _current_draft()
+    draft, leave = _open_draft()
     if draft is None:
-        return redirect(url_for("journey.start"))
-    if _staff_only(draft):
-        return login_manager.unauthorized()
-    if draft.screening_id:
-        return redirect(url_for("journey.result", public_id=draft.screening_id))
+        return leave
     rules = _rules()
     this = page(page_id)
     flow = pages_for(rules, draft.route)
@@ -125,13 +128,9 @@ def question(page_id: str):
 @bp.route("/check-answers", methods=["GET", "POST"])
 @limiter.limit(PUBLIC_SUBMISSIONS, methods=["POST"])
 def check_answers():
-    draft = _current_draft()
+    draft, leave = _open_draft()
     if draft is None:
-        return redirect(url_for("journey.start"))
-    if _staff_only(draft):
-        return login_manager.unauthorized()
-    if draft.screening_id:
-        return redirect(url_for("journey.result", public_id=draft.screening_id))
+        return leave
     if _first_unanswered(draft) is not None:
         return redirect(_next_url(draft))
     if request.method == "POST":  # CSRFProtect has checked the token

@@ -55,11 +55,7 @@ def _push_request_context():
 def app(tmp_path):
     """The app on a fresh database: SQLite, or PostgreSQL when SCREENER_TEST_DATABASE says so
     (pytest-flask builds `client` from it)."""
-    if SUITE_DATABASE == "postgresql":
-        _require_postgres()
-        app = _make_app(POSTGRES_URL)
-    else:
-        app = _make_app(f"sqlite:///{tmp_path / 'test.sqlite'}")
+    app = _make_app(database_url(SUITE_DATABASE, tmp_path))
     yield app
     if SUITE_DATABASE == "postgresql":
         wipe_database(app)
@@ -79,15 +75,22 @@ def _require_postgres() -> None:
         pytest.skip(message + " (set CI=true to make this a failure)")
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+# Parametrize a fixture or test with these to run it on each database.
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+def database_url(kind: str, tmp_path) -> str:
+    """A fresh SQLite file under `tmp_path`, or the test PostgreSQL (which must answer)."""
+    if kind == "postgresql":
+        _require_postgres()
+        return POSTGRES_URL
+    return f"sqlite:///{tmp_path / 'test.sqlite'}"
+
+
+@pytest.fixture(params=BACKENDS)
 def db_app(request, tmp_path):
     """The app on each database backend: SQLite, and PostgreSQL."""
-    if request.param == "postgresql":
-        _require_postgres()
-        uri = POSTGRES_URL
-    else:
-        uri = f"sqlite:///{tmp_path / 'test.sqlite'}"
-    app = _make_app(uri)
+    app = _make_app(database_url(request.param, tmp_path))
     yield app
     wipe_database(app)
     with app.app_context():

@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from screener import create_app
 from screener.db import db
-from tests.conftest import POSTGRES_URL, _require_postgres, wipe_database
+from tests.conftest import BACKENDS, database_url, wipe_database
 from tests.live import gunicorn, migrate, server_env
 
 THREADS, EACH = 20, 10
@@ -34,14 +34,9 @@ def _send(base: str, index: int) -> tuple[int, str]:
         return response.status, json.loads(response.read())["id"]
 
 
-@pytest.mark.parametrize("database", ["sqlite", pytest.param("postgresql",
-                                                             marks=pytest.mark.postgres)])
+@pytest.mark.parametrize("database", BACKENDS)
 def test_200_concurrent_screenings_are_each_stored_once(database, tmp_path):
-    if database == "postgresql":
-        _require_postgres()
-        uri = POSTGRES_URL
-    else:
-        uri = f"sqlite:///{tmp_path / 'concurrent.sqlite'}"
+    uri = database_url(database, tmp_path)
     app = migrate_fresh(uri)
     # Rate limits off through their one documented switch: 200 posts come from one address.
     env = server_env(uri, RATELIMIT_ENABLED="false")

@@ -12,17 +12,13 @@ from sqlalchemy.exc import DBAPIError
 
 from screener import create_app
 from screener.db import MIGRATIONS, db
-from tests.conftest import POSTGRES_URL, _require_postgres, wipe_database
+from tests.conftest import BACKENDS, database_url, wipe_database
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(params=BACKENDS)
 def empty_app(request, tmp_path):
     """The app on an empty database of each kind (no tables at all)."""
-    if request.param == "postgresql":
-        _require_postgres()
-        uri = POSTGRES_URL
-    else:
-        uri = f"sqlite:///{tmp_path / 'migrated.sqlite'}"
+    uri = database_url(request.param, tmp_path)
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": uri,
                       "RATELIMIT_ENABLED": False})
     wipe_database(app)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from sqlalchemy import or_
 
 from .. import audit
@@ -27,11 +27,7 @@ def _rules():
 
 
 def patient_or_404(reference: str) -> Patient:
-    patient = db.session.execute(
-        db.select(Patient).filter_by(reference=reference)).scalar_one_or_none()
-    if patient is None:
-        abort(404)
-    return patient
+    return db.one_or_404(db.select(Patient).filter_by(reference=reference))
 
 
 def _patient_form(**kwargs) -> PatientForm:

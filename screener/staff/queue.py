@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
@@ -41,19 +41,11 @@ def queue():
                  **{k: str(v) for k, v in used.data.items() if v})
     db.session.commit()
     return render_template("staff/queue.html", form=form, page=page, now=utc_now(),
-                           error=bool(form.errors), levels=_levels())
-
-
-def _levels():
-    return {level.id: level for level in current_app.extensions["ruleset"].levels}
+                           error=bool(form.errors))
 
 
 def _screening_or_404(public_id: str) -> Screening:
-    screening = db.session.execute(
-        db.select(Screening).filter_by(public_id=public_id)).scalar_one_or_none()
-    if screening is None:
-        abort(404)
-    return screening
+    return db.one_or_404(db.select(Screening).filter_by(public_id=public_id))
 
 
 @bp.get("/screenings/<public_id>")
