@@ -32,8 +32,13 @@ ACTION_KINDS = (
 
 
 def new_public_id() -> str:
-    """An unguessable id for links and the API (128 random bits)."""
-    return secrets.token_urlsafe(16)
+    """An unguessable id for links and the API (128 random bits). It starts with a letter or
+    digit: a leading "-" would be escaped in CSV exports (it can start a formula) and read as
+    an option on a command line."""
+    while True:
+        public_id = secrets.token_urlsafe(16)
+        if public_id[0].isalnum():
+            return public_id
 
 
 def utc_now() -> datetime:

@@ -45,6 +45,15 @@ def test_public_ids_are_unguessable_and_distinct(db_client):
     assert all(len(public_id) >= 22 for public_id in ids)  # 128 random bits
 
 
+def test_public_ids_never_start_with_a_formula_or_option_character():
+    from screener.models import new_public_id
+    from screener.staff.csv_export import cell
+
+    ids = {new_public_id() for _ in range(5000)}  # about 150 would start with "-" otherwise
+    assert len(ids) == 5000
+    assert all(public_id[0].isalnum() and cell(public_id) == public_id for public_id in ids)
+
+
 def test_a_refused_screening_writes_nothing(db_app, db_client):
     response = db_client.post("/api/v1/screenings", json={"route": "oral", "vitals": {"spo2": 0}})
     assert response.status_code == 400
