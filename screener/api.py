@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import Blueprint, current_app, request, url_for
 
+from . import jsonio
 from .answers import InvalidAnswers
 from .catalog import build_catalog
 from .openapi import build_openapi
@@ -32,8 +32,8 @@ def _json_body() -> Any:
         raise BadBody(415, "Send the answers as JSON with Content-Type: application/json.")
     data = request.get_data(cache=False)  # raises 413 above MAX_CONTENT_LENGTH
     try:
-        return json.loads(data)
-    except ValueError:
+        return jsonio.loads(data)
+    except jsonio.DecodeError:
         raise BadBody(400, "The request body is not valid JSON.") from None
 
 
