@@ -94,6 +94,10 @@ ERRORS = [
      "Content-Type: application/json"),
     ("body malformed JSON", b'{"route": "oral"', "application/json", 400, "body",
      "not valid JSON"),
+    ("body with NaN", b'{"route": "oral", "vitals": {"heart_rate": NaN}}', "application/json",
+     400, "body", "not valid JSON"),
+    ("body with a lone surrogate", b'{"route": "oral", "patient_ref": "\\ud800"}',
+     "application/json", 400, "body", "not valid JSON"),
     ("body too large", b'{"route": "oral", "x": "' + b"a" * 70_000 + b'"}', "application/json",
      413, "body", "too large"),
 ]
