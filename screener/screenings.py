@@ -40,15 +40,17 @@ def run_assessment(raw: Mapping[str, Any], ruleset: RuleSet) -> Assessment:
 
 
 def save_screening(assessment: Assessment) -> Screening:
-    """Store one completed screening: one INSERT and its COMMIT, in a transaction of its own.
+    """Store one completed screening: a single INSERT, which is all-or-nothing by itself.
 
-    A plain INSERT on an engine connection rather than the ORM session: the unit of work and
-    the session's bookkeeping took a third of a worker's time under load (bench/load.py).
-    The returned screening is not attached to any session.
+    Sent in autocommit mode on an engine connection, so it is one round trip: no BEGIN and
+    COMMIT around it (PostgreSQL answered three times per screening), and not the ORM's
+    unit of work (a third of a worker's time under load, bench/load.py). The returned
+    screening is not attached to any session.
     """
     row = screening_row(assessment)
-    with db.engine.begin() as connection:  # commits, or rolls back if the INSERT fails
-        connection.execute(_INSERT_SCREENING, row)
+    with db.engine.connect() as connection:
+        connection.execution_options(isolation_level="AUTOCOMMIT").execute(
+            _INSERT_SCREENING, row)
     return Screening(**row)
 
 
