@@ -12,7 +12,7 @@ Rate limits are switched off with their one documented setting, RATELIMIT_ENABLE
 so that this measures the app and not the limiter. Needs wrk (apt-get install -y wrk).
 
     .venv/bin/python bench/load.py [--duration 10s] [--connections 16 64]
-        [--databases sqlite postgresql]
+        [--databases sqlite postgresql] [--repeat 1]
         [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/screener_bench]
 
 The PostgreSQL database named is emptied and migrated first (created if missing): never
@@ -22,9 +22,11 @@ point it at one whose data you want.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -99,6 +101,8 @@ def main() -> int:
     parser.add_argument("--duration", default="10s")
     parser.add_argument("--connections", type=int, nargs="+", default=[16, 64])
     parser.add_argument("--databases", nargs="+", default=["sqlite", "postgresql"])
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="rounds per database; prints each ratio and their median")
     parser.add_argument("--postgres",
                         default="postgresql+psycopg://postgres@127.0.0.1:5432/screener_bench")
     options = parser.parse_args()
@@ -115,15 +119,20 @@ def main() -> int:
             fresh(url)
             created, in_flight = 0, 0
             env = server_env(url, RATELIMIT_ENABLED="false")
+            ratios: dict[int, list[float]] = {c: [] for c in options.connections}
             with gunicorn(env, Path(folder) / f"gunicorn-{kind}.log") as base:
-                for connections in options.connections:
+                for round_, connections in itertools.product(range(options.repeat),
+                                                             options.connections):
                     print(f"\n{kind}: gunicorn 2 workers, wrk -t2 -c{connections} "
-                          f"-d{options.duration}")
+                          f"-d{options.duration}"
+                          + (f", round {round_ + 1}" if options.repeat > 1 else ""))
                     print(f"  {'endpoint':26} {'req/s':>9} {'p50':>9} {'p99':>9} "
                           f"{'non-2xx':>8} {'vs healthz':>10}  socket errors")
                     results = {name: run_wrk(base, path, body, connections, options.duration)
                                for name, path, body in ENDPOINTS}
                     health = results["GET /healthz"]["rps"]
+                    ratios[connections].append(
+                        results["POST /api/v1/screenings"]["rps"] / health)
                     in_flight += connections  # the most POSTs cut off when wrk stopped
                     for name, result in results.items():
                         created += result["created"]
@@ -131,6 +140,12 @@ def main() -> int:
                         print(f"  {name:26} {result['rps']:9.1f} {result['p50']:>9} "
                               f"{result['p99']:>9} {result['non2xx']:8d} "
                               f"{result['rps'] / health:10.2f}  {result['socket_errors']}")
+            if options.repeat > 1:
+                for connections, values in ratios.items():
+                    print(f"  {kind}, {connections} connections: POST /api/v1/screenings / "
+                          f"GET /healthz over {len(values)} rounds: "
+                          f"{', '.join(f'{v:.2f}' for v in values)}; "
+                          f"median {statistics.median(values):.2f}")
             stored = saved_screenings(url)
             unseen = stored - created  # stored, but wrk had stopped before the 201 arrived
             verdict = ("none lost, none doubled" if 0 <= unseen <= in_flight

@@ -40,17 +40,22 @@ def run_assessment(raw: Mapping[str, Any], ruleset: RuleSet) -> Assessment:
 
 
 def save_screening(assessment: Assessment) -> Screening:
-    """Store one completed screening: a single INSERT, which is all-or-nothing by itself.
+    """Store one completed screening: a single INSERT, all-or-nothing by itself.
 
-    Sent in autocommit mode on an engine connection, so it is one round trip: no BEGIN and
-    COMMIT around it (PostgreSQL answered three times per screening), and not the ORM's
-    unit of work (a third of a worker's time under load, bench/load.py). The returned
-    screening is not attached to any session.
+    On an engine connection, not through the ORM's unit of work (a third of a worker's time
+    under load, bench/load.py). The returned screening is not attached to any session.
     """
     row = screening_row(assessment)
-    with db.engine.connect() as connection:
-        connection.execution_options(isolation_level="AUTOCOMMIT").execute(
-            _INSERT_SCREENING, row)
+    if db.engine.dialect.name == "sqlite":
+        # The INSERT opens SQLite's transaction itself. Autocommit here would cost a PRAGMA
+        # on every checkout that makes SQLite re-prepare each cached statement.
+        with db.engine.begin() as connection:
+            connection.execute(_INSERT_SCREENING, row)
+    else:
+        # Autocommit: one round trip, not three (BEGIN, INSERT, COMMIT).
+        with db.engine.connect() as connection:
+            connection.execution_options(isolation_level="AUTOCOMMIT").execute(
+                _INSERT_SCREENING, row)
     return Screening(**row)
 
 
