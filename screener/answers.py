@@ -10,7 +10,7 @@ Hazards: H6 an implausible or mistyped value (e.g. °F sent as °C) is scored as
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -43,11 +43,13 @@ class Answers:
     vitals: Mapping[str, float]
     respondent: str | None = None
     patient_ref: str | None = None
+    choices: Mapping[str, str | None] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The normalised answers in the request's own shape ("unknown" spelled out)."""
         history: dict[str, Any] = {k: UNKNOWN if v is None else v for k, v in self.history.items()}
         history.update({k: UNKNOWN if v is None else v for k, v in self.numbers.items()})
+        history.update({k: UNKNOWN if v is None else v for k, v in self.choices.items()})
         return {
             "route": self.route,
             "symptoms": sorted(self.symptoms),
@@ -64,21 +66,26 @@ def request_schema(ruleset: RuleSet) -> dict[str, Any]:
     for feature in ruleset.features.values():
         if feature.kind == "history":
             history[feature.id] = {
-                "description": feature.question,
-                "enum": [True, False, UNKNOWN],
+                "description": f"{feature.question} (null or missing: {UNKNOWN})",
+                "enum": [True, False, UNKNOWN, None],
+            }
+        elif feature.kind == "choice":
+            history[feature.id] = {
+                "description": f"{feature.question} (null or missing: {UNKNOWN})",
+                "enum": [*(o.id for o in feature.options), UNKNOWN, None],
             }
         elif feature.kind == "number":
             history[feature.id] = {
                 "description": f"{feature.question} ({feature.unit})",
                 "anyOf": [
                     {"type": "number", "minimum": feature.min, "maximum": feature.max},
-                    {"const": UNKNOWN},
+                    {"enum": [UNKNOWN, None]},
                 ],
             }
     vitals = {
         vital.id: {
-            "description": f"{vital.label} ({vital.unit})",
-            "type": "number",
+            "description": f"{vital.label} ({vital.unit}; null or missing: not measured)",
+            "type": ["number", "null"],
             "minimum": vital.min,
             "maximum": vital.max,
         }
@@ -154,26 +161,28 @@ def normalise(raw: Any, ruleset: RuleSet | None = None) -> Answers:
     if errors:
         raise InvalidAnswers(errors)
     given = raw.get("history", {})
-    history = {
-        fid: _boolean(given.get(fid, UNKNOWN)) for fid in ruleset.ids("history")
-    }
+    # JSON null, a missing key and "unknown" all mean "I don't know" (invariant 3).
+    history = {fid: _known(given.get(fid)) for fid in ruleset.ids("history")}
     numbers = {
-        fid: None if given.get(fid, UNKNOWN) == UNKNOWN else float(given[fid])
+        fid: None if _known(given.get(fid)) is None else float(given[fid])
         for fid in ruleset.ids("number")
     }
+    choices = {fid: _known(given.get(fid)) for fid in ruleset.ids("choice")}
     return Answers(
         route=raw["route"],
         symptoms=frozenset(raw.get("symptoms", ())),
         history=history,
         numbers=numbers,
-        vitals={k: float(v) for k, v in raw.get("vitals", {}).items()},
+        vitals={k: float(v) for k, v in raw.get("vitals", {}).items() if v is not None},
         respondent=raw.get("respondent"),
         patient_ref=raw.get("patient_ref"),
+        choices=choices,
     )
 
 
-def _boolean(value: bool | str) -> bool | None:
-    return None if value == UNKNOWN else value
+def _known(value: Any) -> Any:
+    """The answer, or None for "I don't know" (missing, null or "unknown")."""
+    return None if value is None or value == UNKNOWN else value
 
 
 # --- Plain messages ---------------------------------------------------------------------
@@ -238,6 +247,9 @@ def _required_message(missing: str, ruleset: RuleSet) -> str:
 
 
 def _history_message(feature, instance: Any) -> str:
+    if feature.kind == "choice":
+        options = ", ".join(f'"{o.id}"' for o in feature.options)
+        return f"Answer one of {options} or \"{UNKNOWN}\" (got {_quote(instance)})."
     if feature.kind == "number":
         if isinstance(instance, int | float) and not isinstance(instance, bool):
             return (f"Must be between {_num(feature.min)} and {_num(feature.max)} "

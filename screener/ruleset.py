@@ -9,6 +9,7 @@ Hazards: H7 a corrupted or inconsistent rule set scores patients wrongly.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -24,7 +25,10 @@ LEVELS = ("emergency", "urgent", "soon", "routine")  # fixed order, most urgent 
 LEVEL_RANK = {level: rank for rank, level in enumerate(reversed(LEVELS))}  # routine=0
 ROUTES = ("intrathecal", "oral", "both", "unknown")
 DIRECTIONS = ("withdrawal", "overdose", "both", "neither")
-FEATURE_KINDS = ("symptom", "history", "number")
+FEATURE_KINDS = ("symptom", "history", "number", "choice")
+PUMP_ROUTES = ("intrathecal", "both", "unknown")  # routes where a pump is possible
+AGE = "age_years"  # the number features the engine itself reads
+USUAL_SYSTOLIC = "usual_systolic_bp"
 AUDIENCES = ("caregiver", "staff")
 ADVICE_SECTIONS = ("headline", "do_now", "tell", "watch_for")
 
@@ -77,6 +81,15 @@ def _line(obj: Any) -> int:
 
 
 @dataclass(frozen=True)
+class Option:
+    """One answer to a choice question, with the fact it states."""
+
+    id: str
+    label: str
+    statement: str
+
+
+@dataclass(frozen=True)
 class Feature:
     """One question: a symptom, a history fact or a number, with its weight and sources."""
 
@@ -94,6 +107,7 @@ class Feature:
     max: float | None = None
     statement: str | None = None  # history only: the fact in plain words, as a "yes"
     modifier: bool = False  # counts only alongside a symptom or abnormal vital sign
+    options: tuple[Option, ...] = ()  # choice only
 
     def weight_for(self, route: str) -> int:
         return self.weights[route]
@@ -118,10 +132,14 @@ class Vital:
     high_direction: str
     bands: tuple[Band, ...]
     sources: tuple[str, ...]
-    implies: tuple[tuple[str, float], ...] = ()  # (symptom, at_least): a measured finding
+    implies: tuple[tuple[str, str, float], ...] = ()  # (symptom, at_least|at_most, value)
 
     def points(self, value: float) -> int:
-        for band in self.bands:
+        return self.band_points(self.bands, value)
+
+    @staticmethod
+    def band_points(bands: tuple[Band, ...], value: float) -> int:
+        for band in bands:
             if value <= band.upto:
                 return band.points
         raise AssertionError("the last band is unbounded")
@@ -155,12 +173,14 @@ class Rule:
     sources: tuple[str, ...]
     when: Predicate = field(repr=False, compare=False)
     audience: str | None = None  # notes only
+    says: str = ""  # discriminators: the caregiver's words when it fires
+    rationale: str = ""  # discriminators: why this finding sets this level
 
 
 @dataclass(frozen=True)
 class Level:
     id: str
-    min_score: int
+    min_score: int | None  # None: the score alone never reaches this level
     title: str
     meaning: str
     analogue: str
@@ -182,6 +202,9 @@ class AdviceAddition:
     routes: tuple[str, ...] | None
     levels: tuple[str, ...] | None
     directions: tuple[str, ...] | None  # "none" stands for no direction
+    fired: frozenset[str] | None = None  # shown when any of these discriminators fired
+    when: Predicate | None = field(default=None, repr=False, compare=False)
+    unless: Predicate | None = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,10 +219,58 @@ class Facts:
     symptoms: frozenset[str]
     history: Mapping[str, bool | None]
     numbers: Mapping[str, float | None]
+    choices: Mapping[str, str | None]
     vitals: Mapping[str, float]
-    news2_total: int
+    news2_total: int  # 0 when NEWS2 does not apply (a child)
     news2_max: int
     asked: frozenset[str]
+    spo2_scale_2: bool = False
+    child: ChildGroup | None = None  # the NICE age band, for an age under 16
+    fired: frozenset[str] = frozenset()  # discriminators that fired (for advice)
+    slow_pulse_at_most: float = 0  # children's slow-pulse edge (from the rule set)
+
+    @property
+    def adult(self) -> bool:
+        """Aged 16 or over, or age not given (adult bands apply: a documented decision)."""
+        return self.child is None
+
+
+@dataclass(frozen=True)
+class News2:
+    """NEWS2 settings beyond the vital bands: ACVPU, oxygen and SpO2 Scale 2."""
+
+    adult_from_age: float
+    consciousness_points: int
+    consciousness_symptoms: frozenset[str]
+    oxygen_fact: str
+    oxygen_points: int
+    scale_2_fact: str
+    scale_2_on_air: tuple[Band, ...]
+    scale_2_on_oxygen: tuple[Band, ...]
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ChildGroup:
+    """A NICE age band: the findings that are high risk or moderate-to-high risk."""
+
+    id: str
+    below: float
+    high: Predicate = field(repr=False, compare=False)
+    moderate: Predicate = field(repr=False, compare=False)
+
+
+@dataclass(frozen=True)
+class Children:
+    below_age: float
+    groups: tuple[ChildGroup, ...]
+    slow_pulse_at_most: float
+    sources: tuple[str, ...]
+
+    def group_for(self, age: float | None) -> ChildGroup | None:
+        if age is None or age >= self.below_age:
+            return None
+        return next(g for g in self.groups if age < g.below)
 
 
 @dataclass(frozen=True, eq=False)  # identity hash: used as a cache key
@@ -215,16 +286,30 @@ class RuleSet:
     groups: tuple[Mapping[str, str], ...]
     features: Mapping[str, Feature]
     vitals: Mapping[str, Vital]
-    consciousness_points: int
-    consciousness_symptoms: frozenset[str]
-    consciousness_sources: tuple[str, ...]
+    news2: News2
+    children: Children
     concepts: Mapping[str, Concept]
-    red_flags: tuple[Rule, ...]
-    combinations: tuple[Rule, ...]
+    discriminators: tuple[Rule, ...]  # most urgent first
     notes: tuple[Rule, ...]
     advice: Mapping[str, Mapping[str, AdviceText]]
     advice_additions: tuple[AdviceAddition, ...]
+    content_hash: str  # sha256 of the rule file's text
     raw: Mapping[str, Any] = field(repr=False, compare=False)
+
+    @property
+    def short_hash(self) -> str:
+        """The first 16 hex digits of the content hash: what responses and pages show."""
+        return self.content_hash[:16]
+
+    @cached_property
+    def red_flags(self) -> tuple[Rule, ...]:
+        """The emergency discriminators."""
+        return tuple(r for r in self.discriminators if r.level == "emergency")
+
+    @cached_property
+    def combinations(self) -> tuple[Rule, ...]:
+        """The discriminators that set urgent or soon."""
+        return tuple(r for r in self.discriminators if r.level != "emergency")
 
     def ids(self, kind: str) -> tuple[str, ...]:
         return tuple(f.id for f in self.features.values() if f.kind == kind)
@@ -335,13 +420,13 @@ def parse_ruleset(text: str, filename: str = "ruleset.yaml") -> RuleSet:
     if not isinstance(data, Mapping):
         raise RuleSetError([f"{filename} line 1: the rule file must be a mapping"])
     check = _Checker(data, filename)
-    ruleset = _compile(check, data)
+    ruleset = _compile(check, data, hashlib.sha256(text.encode("utf-8")).hexdigest())
     if check.problems:
         raise RuleSetError(check.problems)
     return ruleset
 
 
-def _compile(check: _Checker, data: Mapping[str, Any]) -> RuleSet | None:
+def _compile(check: _Checker, data: Mapping[str, Any], content_hash: str) -> RuleSet | None:
     version = check.require(data, "version", str, "the rule set")
     sources = check.require(data, "sources", Mapping, "the rule set") or {}
     for name, text in sources.items():
@@ -362,14 +447,6 @@ def _compile(check: _Checker, data: Mapping[str, Any]) -> RuleSet | None:
     features = _compile_features(check, _list(data, "features"), group_kinds)
     vitals = _compile_vitals(check, _list(data, "vitals"), features)
 
-    consciousness = data.get("news2_consciousness") or _Node()
-    conscious_points = check.require(consciousness, "points", int, "news2_consciousness") or 0
-    conscious_symptoms = frozenset(_list(consciousness, "symptoms"))
-    for symptom in conscious_symptoms:
-        if features.get(symptom, None) is None or features[symptom].kind != "symptom":
-            check.problem(consciousness, f"news2_consciousness: unknown symptom '{symptom}'")
-    conscious_sources = check.sources(consciousness, "news2_consciousness")
-
     concepts: dict[str, Concept] = {}
     check.unique(_list(data, "concepts"), "concept")
     for node in _list(data, "concepts"):
@@ -383,10 +460,12 @@ def _compile(check: _Checker, data: Mapping[str, Any]) -> RuleSet | None:
         )
 
     compiler = _ConditionCompiler(check, features, vitals, concepts)
-    red_flags = _compile_rules(check, compiler, _list(data, "red_flags"), "red flag", "emergency")
-    combinations = _compile_rules(check, compiler, _list(data, "combinations"), "combination")
+    news2 = _compile_news2(check, data.get("news2") or _Node(), features)
+    children = _compile_children(check, data.get("children") or _Node(), compiler)
+    discriminators = _compile_rules(check, compiler, _list(data, "discriminators"),
+                                    "discriminator")
     notes = _compile_rules(check, compiler, _list(data, "notes"), "note", note=True)
-    advice, additions = _compile_advice(check, data.get("advice"))
+    advice, additions = _compile_advice(check, data.get("advice"), compiler, discriminators)
 
     if check.problems:
         return None
@@ -395,9 +474,8 @@ def _compile(check: _Checker, data: Mapping[str, Any]) -> RuleSet | None:
         levels=levels, routes=tuple(dict(r) for r in _list(data, "routes")),
         respondents=tuple(dict(r) for r in _list(data, "respondents")),
         groups=tuple(dict(g) for g in groups), features=features, vitals=vitals,
-        consciousness_points=conscious_points, consciousness_symptoms=conscious_symptoms,
-        consciousness_sources=conscious_sources, concepts=concepts, red_flags=red_flags,
-        combinations=combinations, notes=notes, advice=advice, advice_additions=additions,
+        news2=news2, children=children, concepts=concepts, discriminators=discriminators,
+        notes=notes, advice=advice, advice_additions=additions, content_hash=content_hash,
         raw=data,
     )
 
@@ -412,6 +490,13 @@ def _compile_levels(check: _Checker, nodes: list) -> tuple[Level, ...]:
     levels = []
     previous = math.inf
     for node in nodes:
+        if node["id"] == "emergency":
+            if "min_score" in node:
+                check.problem(node, "level 'emergency' must have no min_score: only a "
+                                    "discriminator may set emergency, never a pile of points")
+            levels.append(Level("emergency", None, str(node.get("title", "")),
+                                str(node.get("meaning", "")), str(node.get("analogue", ""))))
+            continue
         min_score = check.require(node, "min_score", int, f"level '{node['id']}'")
         if min_score is None:
             continue
@@ -458,12 +543,26 @@ def _compile_features(check: _Checker, nodes: list, group_kinds: Mapping) -> dic
                 check.problem(node, f"{where}: a number needs min < max")
         for text_key in ("question", "term") + (("statement",) if kind == "history" else ()):
             check.require(node, text_key, str, where)
+        options = []
+        if kind == "choice":
+            check.unique(_list(node, "options"), f"option of {where}")
+            for option in _list(node, "options"):
+                if not all(isinstance(option.get(k), str) for k in ("id", "label", "statement")):
+                    check.problem(option, f"{where}: an option needs an id, a label and a "
+                                          "statement")
+                elif option["id"] == "unknown":
+                    check.problem(option, f"{where}: 'unknown' is always an answer; it is "
+                                          "not an option")
+                options.append(Option(str(option.get("id")), str(option.get("label")),
+                                      str(option.get("statement"))))
+            if not options:
+                check.problem(node, f"{where}: a choice needs options")
         features[feature_id] = Feature(
             id=feature_id, kind=str(kind), group=str(group), question=str(node.get("question")),
             term=str(node.get("term")), direction=str(direction), weights=weights,
             sources=check.sources(node, where), routes=routes, unit=node.get("unit"),
             min=low, max=high, statement=node.get("statement"),
-            modifier=node.get("modifier") is True,
+            modifier=node.get("modifier") is True, options=tuple(options),
         )
     return features
 
@@ -500,42 +599,22 @@ def _compile_vitals(check: _Checker, nodes: list, features: Mapping) -> dict[str
         if not (isinstance(low, int | float) and isinstance(high, int | float) and low < high):
             check.problem(node, f"{where}: needs min < max")
             continue
-        bands: list[Band] = []
-        for index, band in enumerate(_list(node, "bands")):
-            last = index == len(node["bands"]) - 1
-            if ("upto" in band) == last:
-                check.problem(band, f"{where}: every band but the last needs 'upto'; "
-                                    "the last must not have one")
-            upto = math.inf if last else band.get("upto", math.inf)
-            if bands and upto <= bands[-1].upto:
-                check.problem(band, f"{where}: band limits must increase ({upto} after "
-                                    f"{bands[-1].upto})")
-            points = band.get("points")
-            if not isinstance(points, int) or points < 0:
-                check.problem(band, f"{where}: band points must be a whole number >= 0")
-                points = 0
-            bands.append(Band(upto, points))
-        normal = [i for i, b in enumerate(bands) if b.points == 0]
-        if len(normal) != 1:
-            check.problem(node, f"{where}: needs exactly one 0-point (normal) band")
-        else:
-            i = normal[0]
-            falling = [b.points for b in bands[: i + 1]]
-            rising = [b.points for b in bands[i:]]
-            if falling != sorted(falling, reverse=True) or rising != sorted(rising):
-                check.problem(node, f"{where}: points must not fall as values move away from "
-                                    "normal (a worse value would lower the level)")
+        bands = _compile_bands(check, _list(node, "bands"), where)
         for key in ("low_direction", "high_direction"):
             if node.get(key) not in DIRECTIONS:
                 check.problem(node, f"{where}: {key} must be one of {', '.join(DIRECTIONS)}")
         implies = []
         for item in _list(node, "implies"):
-            symptom, at_least = item.get("symptom"), item.get("at_least")
+            symptom = item.get("symptom")
+            bound = [(k, v) for k, v in item.items() if k in ("at_least", "at_most")]
             if features.get(symptom) is None or features[symptom].kind != "symptom":
                 check.problem(item, f"{where}: implies unknown symptom '{symptom}'")
-            if not isinstance(at_least, int | float) or not low <= at_least <= high:
-                check.problem(item, f"{where}: implies needs at_least within {low}-{high}")
-            implies.append((symptom, at_least))
+            if (len(bound) != 1 or not isinstance(bound[0][1], int | float)
+                    or not low <= bound[0][1] <= high):
+                check.problem(item, f"{where}: implies needs at_least or at_most within "
+                                    f"{low}-{high}")
+                continue
+            implies.append((symptom, *bound[0]))
         vitals[vital_id] = Vital(
             id=vital_id, label=str(node.get("label", "")), unit=str(node.get("unit", "")),
             min=low, max=high, low_direction=str(node.get("low_direction")),
@@ -545,14 +624,107 @@ def _compile_vitals(check: _Checker, nodes: list, features: Mapping) -> dict[str
     return vitals
 
 
+def _compile_bands(check: _Checker, nodes: list, where: str) -> tuple[Band, ...]:
+    """Bands with rising limits; points must not fall moving away from one 0-point band."""
+    bands: list[Band] = []
+    for index, band in enumerate(nodes):
+        last = index == len(nodes) - 1
+        if ("upto" in band) == last:
+            check.problem(band, f"{where}: every band but the last needs 'upto'; "
+                                "the last must not have one")
+        upto = math.inf if last else band.get("upto", math.inf)
+        if bands and upto <= bands[-1].upto:
+            check.problem(band, f"{where}: band limits must increase ({upto} after "
+                                f"{bands[-1].upto})")
+        points = band.get("points")
+        if not isinstance(points, int) or points < 0:
+            check.problem(band, f"{where}: band points must be a whole number >= 0")
+            points = 0
+        bands.append(Band(upto, points))
+    normal = [i for i, b in enumerate(bands) if b.points == 0]
+    if len(normal) != 1:
+        check.problem(nodes, f"{where}: needs exactly one 0-point (normal) band")
+    else:
+        i = normal[0]
+        falling = [b.points for b in bands[: i + 1]]
+        rising = [b.points for b in bands[i:]]
+        if falling != sorted(falling, reverse=True) or rising != sorted(rising):
+            check.problem(nodes, f"{where}: points must not fall as values move away from "
+                                 "normal (a worse value would lower the level)")
+    return tuple(bands)
+
+
+def _compile_news2(check: _Checker, node: Mapping, features: Mapping) -> News2:
+    """ACVPU, the oxygen parameter and SpO2 Scale 2. Hazards: H1, H17 (chronic baselines)."""
+    consciousness = node.get("consciousness") or _Node()
+    symptoms = frozenset(_list(consciousness, "symptoms"))
+    for symptom in symptoms:
+        if features.get(symptom) is None or features[symptom].kind != "symptom":
+            check.problem(consciousness, f"news2 consciousness: unknown symptom '{symptom}'")
+    oxygen = node.get("oxygen") or _Node()
+    scale_2 = node.get("spo2_scale_2") or _Node()
+    for part, what in ((oxygen, "oxygen"), (scale_2, "spo2_scale_2")):
+        fact = part.get("fact")
+        if features.get(fact) is None or features[fact].kind != "history":
+            check.problem(part, f"news2 {what}: unknown history id '{fact}'")
+    age = node.get("adult_from_age")
+    if not isinstance(age, int | float):
+        check.problem(node, "news2 needs adult_from_age")
+    return News2(
+        adult_from_age=age if isinstance(age, int | float) else 16,
+        consciousness_points=check.require(consciousness, "points", int,
+                                           "news2 consciousness") or 0,
+        consciousness_symptoms=symptoms,
+        oxygen_fact=str(oxygen.get("fact")),
+        oxygen_points=check.require(oxygen, "points", int, "news2 oxygen") or 0,
+        scale_2_fact=str(scale_2.get("fact")),
+        scale_2_on_air=_compile_bands(check, _list(scale_2, "on_air"), "spo2 Scale 2 on air"),
+        scale_2_on_oxygen=_compile_bands(check, _list(scale_2, "on_oxygen"),
+                                         "spo2 Scale 2 on oxygen"),
+        sources=check.sources(node, "news2"),
+    )
+
+
+def _compile_children(check: _Checker, node: Mapping, compiler: _ConditionCompiler) -> Children:
+    """NICE age bands for under-16s: each group's high and moderate findings, plus the
+    findings that count at every age. Hazards: H8 a child judged on adult bands."""
+    below_age = node.get("below_age")
+    if not isinstance(below_age, int | float):
+        check.problem(node, "children needs below_age")
+        below_age = 16
+    every_high = tuple(_list(node, "high"))
+    every_moderate = tuple(_list(node, "moderate"))
+    groups = []
+    previous = 0.0
+    check.unique(_list(node, "groups"), "child age group")
+    for group in _list(node, "groups"):
+        where = f"child age group '{group.get('id')}'"
+        below = group.get("below")
+        if not isinstance(below, int | float) or below <= previous:
+            check.problem(group, f"{where}: 'below' must rise from group to group")
+            below = previous
+        previous = below
+        high = compiler.compile({"any": [*_list(group, "high"), *every_high]}, where)
+        moderate = compiler.compile({"any": [*_list(group, "moderate"), *every_moderate]},
+                                    where)
+        groups.append(ChildGroup(str(group.get("id")), below, high, moderate))
+    if previous != below_age:
+        check.problem(node, f"children: the last age group must end at {below_age}")
+    slow = node.get("slow_pulse_at_most")
+    if not isinstance(slow, int | float):
+        check.problem(node, "children needs slow_pulse_at_most")
+        slow = 0
+    return Children(below_age, tuple(groups), slow, check.sources(node, "children"))
+
+
 def _compile_rules(check: _Checker, compiler: _ConditionCompiler, nodes: list, what: str,
-                   fixed_level: str | None = None, note: bool = False) -> tuple[Rule, ...]:
+                   note: bool = False) -> tuple[Rule, ...]:
     check.unique(nodes, what)
     rules = []
     for node in nodes:
         rule_id = node.get("id", "?")
         where = f"{what} '{rule_id}'"
-        level = fixed_level if fixed_level or note else node.get("level")
+        level = None if note else node.get("level")
         if not note and level not in LEVELS:
             check.problem(node, f"{where}: level must be one of {', '.join(LEVELS)}")
         audience = node.get("audience") if note else None
@@ -564,12 +736,25 @@ def _compile_rules(check: _Checker, compiler: _ConditionCompiler, nodes: list, w
         if "when" not in node:
             check.problem(node, f"{where} has no 'when' condition")
             continue
+        says = rationale = ""
+        if not note:
+            says, rationale = node.get("says"), node.get("rationale")
+            for key, text in (("says", says), ("rationale", rationale)):
+                if not isinstance(text, str) or not text.strip():
+                    check.problem(node, f"{where} has no '{key}'")
         rules.append(Rule(rule_id, str(label), level, check.sources(node, where),
-                          compiler.compile(node["when"], where), audience))
+                          compiler.compile(node["when"], where), audience, str(says or ""),
+                          str(rationale or "")))
+    if not note:
+        ranks = [LEVELS.index(r.level) for r in rules if r.level in LEVELS]
+        if ranks != sorted(ranks):
+            check.problem(nodes[0] if nodes else None,
+                          f"{what}s must be listed from emergency down")
     return tuple(rules)
 
 
-def _compile_advice(check: _Checker, node: Any):
+def _compile_advice(check: _Checker, node: Any, compiler: _ConditionCompiler,
+                    discriminators: tuple[Rule, ...]):
     advice: dict[str, dict[str, AdviceText]] = {}
     if not isinstance(node, Mapping):
         check.problem(node, "the rule set has no 'advice'")
@@ -603,9 +788,17 @@ def _compile_advice(check: _Checker, node: Any):
             for value in _list(item, key):
                 if value not in allowed:
                     check.problem(item, f"advice addition: unknown {key[:-1]} '{value}'")
+        known = {r.id for r in discriminators}
+        for rule_id in _list(item, "fired"):
+            if rule_id not in known:
+                check.problem(item, f"advice addition: unknown discriminator '{rule_id}'")
+        where = f"advice addition on line {_line(item)}"
         additions.append(AdviceAddition(
             str(item.get("audience")), str(item.get("section")), str(item.get("text", "")),
             *(tuple(item[k]) if k in item else None for k in ("routes", "levels", "directions")),
+            fired=frozenset(item["fired"]) if "fired" in item else None,
+            when=compiler.compile(item["when"], where) if "when" in item else None,
+            unless=compiler.compile(item["unless"], where) if "unless" in item else None,
         ))
     return advice, tuple(additions)
 
@@ -703,19 +896,104 @@ class _ConditionCompiler:
         return lambda facts: facts.vitals.get(vital_id, math.inf) <= threshold
 
     def _number(self, value, node, where):
+        """{id, below, or_unknown} or {id, at_least}: a number answered (or unknown)."""
         number_id = value.get("id") if isinstance(value, Mapping) else value
         if not self._known(number_id, "number", node, where):
             return _never
-        below = value.get("below")
-        if not isinstance(below, int | float):
-            self.check.problem(node, f"{where}: a number condition needs 'below'")
+        unknown_counts = value.get("or_unknown") is True
+        if isinstance(value.get("below"), int | float):
+            below = value["below"]
+
+            def is_below(facts: Facts) -> bool:
+                number = facts.numbers.get(number_id)
+                return unknown_counts if number is None else number < below
+
+            return is_below
+        if isinstance(value.get("at_least"), int | float) and not unknown_counts:
+            at_least = value["at_least"]
+
+            def is_at_least(facts: Facts) -> bool:
+                number = facts.numbers.get(number_id)
+                return number is not None and number >= at_least
+
+            return is_at_least
+        self.check.problem(node, f"{where}: a number condition needs 'below' or 'at_least'")
+        return _never
+
+    def _choice(self, value, node, where):
+        """{id, is: [options], or_unknown}: the answer is one of these (or not known)."""
+        choice_id = value.get("id") if isinstance(value, Mapping) else None
+        if not self._known(choice_id, "choice", node, where):
             return _never
+        wanted = frozenset(value.get("is") or ())
+        options = {o.id for o in self.features[choice_id].options}
+        if not wanted or not wanted <= options:
+            self.check.problem(node, f"{where}: choice '{choice_id}' needs 'is' with options "
+                                     f"from {', '.join(sorted(options))}")
+        unknown_counts = value.get("or_unknown") is True
+        return lambda facts: (facts.choices.get(choice_id) in wanted
+                              or (unknown_counts and facts.choices.get(choice_id) is None))
 
-        def is_below(facts: Facts) -> bool:
-            number = facts.numbers.get(number_id)
-            return number is not None and number < below
+    def _route(self, value, node, where):
+        routes = frozenset(value if isinstance(value, list) else [value])
+        if not routes or not routes <= set(ROUTES):
+            self.check.problem(node, f"{where}: route must list routes from {', '.join(ROUTES)}")
+        return lambda facts: facts.route in routes
 
-        return is_below
+    def _adult(self, value, node, where):
+        """Aged 16 or over, or age not given: adult bands apply."""
+        if value is not True:
+            self.check.problem(node, f"{where}: write 'adult: true'")
+        return lambda facts: facts.child is None
+
+    def _child(self, value, node, where):
+        """high / moderate: a NICE criterion for the child's age band; any: under 16;
+        slow_pulse: a child's pulse at or below the children's slow-pulse edge."""
+        if value == "high":
+            return lambda facts: facts.child is not None and facts.child.high(facts)
+        if value == "moderate":
+            return lambda facts: facts.child is not None and facts.child.moderate(facts)
+        if value == "any":
+            return lambda facts: facts.child is not None
+        if value == "slow_pulse":
+            return lambda facts: (facts.child is not None
+                                  and facts.vitals.get("heart_rate", math.inf)
+                                  <= facts.slow_pulse_at_most)
+        self.check.problem(node, f"{where}: child must be high, moderate, any or slow_pulse")
+        return _never
+
+    def _spo2_at_most(self, value, node, where):
+        """SpO2 at or below the Scale 1 or Scale 2 limit, as the person's scale applies."""
+        scale_1 = value.get("scale_1") if isinstance(value, Mapping) else None
+        scale_2 = value.get("scale_2") if isinstance(value, Mapping) else None
+        if not (isinstance(scale_1, int | float) and isinstance(scale_2, int | float)):
+            self.check.problem(node, f"{where}: spo2_at_most needs scale_1 and scale_2")
+            return _never
+        return lambda facts: facts.vitals.get("spo2", math.inf) <= (
+            scale_2 if facts.spo2_scale_2 else scale_1)
+
+    def _systolic_rise(self, value, node, where):
+        """Systolic pressure at least N mmHg over the usual (or the default usual) value."""
+        parts = [value.get(k) if isinstance(value, Mapping) else None
+                 for k in ("adult", "under_18", "usual_default")]
+        if not all(isinstance(p, int | float) for p in parts):
+            self.check.problem(node, f"{where}: systolic_rise needs adult, under_18 and "
+                                     "usual_default")
+            return _never
+        adult, under_18, usual_default = parts
+        for number_id in (USUAL_SYSTOLIC, AGE):
+            self._known(number_id, "number", node, where)
+
+        def rise(facts: Facts) -> bool:
+            systolic = facts.vitals.get("systolic_bp")
+            if systolic is None:
+                return False
+            usual = facts.numbers.get(USUAL_SYSTOLIC)
+            age = facts.numbers.get(AGE)
+            needed = under_18 if age is not None and age < 18 else adult
+            return systolic - (usual if usual is not None else usual_default) >= needed
+
+        return rise
 
     def _news2_total_at_least(self, value, node, where):
         return lambda facts: facts.news2_total >= value

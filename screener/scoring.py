@@ -1,10 +1,12 @@
 """The scoring engine: answers in, a frozen `Assessment` out. Pure: no Flask, no database.
 
-    level = max(level reached by the score, every combination that fired,
-                emergency if any red flag fired)
+    level = max(every discriminator that fired, the level the symptom score reaches)
 
-Every weight is >= 0, every rule only tests for findings being present, and the level
-is a maximum, so more findings can only keep or raise it. See docs/hazard-log.md.
+Discriminators (NEWS2 and the children's NICE bands among them) set the floor; the
+route-aware weighted score explains the answers and can lift a quiet picture to soon or
+urgent, never to emergency. Every weight is >= 0, every discriminator only tests for
+findings being present, and the level is a maximum, so more findings can only keep or
+raise it. See docs/hazard-log.md.
 """
 
 from __future__ import annotations
@@ -15,7 +17,9 @@ from typing import Any
 
 from .answers import Answers, normalise
 from .plain import to_plain
-from .ruleset import LEVEL_RANK, Facts, RuleSet, default_ruleset
+from dataclasses import replace
+
+from .ruleset import AGE, LEVEL_RANK, Facts, RuleSet, Vital, default_ruleset
 
 COULD_NOT_COMPLETE = (
     "We could not complete the check. If you are worried, call the emergency number now "
@@ -40,10 +44,13 @@ class Contribution:
 
 @dataclass(frozen=True, slots=True)
 class FiredRule:
+    """A discriminator that fired: the level it sets, and what the caregiver is told."""
+
     id: str
     label: str
     level: str
     sources: tuple[str, ...]
+    says: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,14 +87,17 @@ class Assessment:
     score: int
     score_level: str
     contributions: tuple[Contribution, ...]
-    red_flags: tuple[FiredRule, ...]
-    combinations: tuple[FiredRule, ...]
+    discriminators: tuple[FiredRule, ...]  # every one that fired, most urgent first
+    red_flags: tuple[FiredRule, ...]  # the emergency ones among them
+    combinations: tuple[FiredRule, ...]  # the urgent and soon ones
     direction: str | None
     vital_scores: tuple[VitalScore, ...]
-    news2_total: int
+    news2_total: int | None  # None: NEWS2 does not apply (under 16)
+    age_band: str  # "adult" (16 or over, or age not given) or the NICE child band
     advice: Mapping[str, Advice]  # "caregiver" and "staff"
     notes: tuple[Note, ...]
     ruleset_version: str
+    ruleset_hash: str  # the first 16 hex digits of the rule file's sha256
     answers: Mapping[str, Any]
 
     def to_dict(self) -> dict[str, Any]:
@@ -105,30 +115,39 @@ def assess(answers: Answers | Mapping[str, Any], ruleset: RuleSet | None = None)
     ruleset = ruleset or default_ruleset()
     if not isinstance(answers, Answers):
         answers = normalise(answers, ruleset)
-    vital_scores = _vital_scores(answers, ruleset)
+    child = ruleset.children.group_for(answers.numbers.get(AGE))
+    scale_2 = answers.history.get(ruleset.news2.scale_2_fact) is True
+    on_oxygen = answers.history.get(ruleset.news2.oxygen_fact) is True
+    vital_scores = _vital_scores(answers, ruleset, scale_2, on_oxygen)
     symptoms, implied = _symptoms_with_implied(answers, ruleset)
-    consciousness = (
-        ruleset.consciousness_points
-        if not symptoms.isdisjoint(ruleset.consciousness_symptoms) else 0
-    )
-    vital_points = [v.points for v in vital_scores]
+    news2 = ruleset.news2
+    points = [v.points for v in vital_scores]
+    if not symptoms.isdisjoint(news2.consciousness_symptoms):
+        points.append(news2.consciousness_points)
+    if on_oxygen:
+        points.append(news2.oxygen_points)
+    adult = child is None
     facts = Facts(
         route=answers.route,
         symptoms=symptoms,
         history=answers.history,
         numbers=answers.numbers,
+        choices=answers.choices,
         vitals=answers.vitals,
-        news2_total=sum(vital_points) + consciousness,
-        news2_max=max([*vital_points, consciousness]),
+        news2_total=sum(points) if adult else 0,
+        news2_max=max(points, default=0) if adult else 0,
         asked=ruleset.asked_for(answers.route),
+        spo2_scale_2=scale_2,
+        child=child,
+        slow_pulse_at_most=ruleset.children.slow_pulse_at_most,
     )
     contributions = _contributions(answers, symptoms, implied, vital_scores, ruleset)
-    score = sum(c.points for c in contributions)
-    red_flags = _fired(ruleset.red_flags, facts)
-    combinations = _fired(ruleset.combinations, facts)
+    score = sum(c.points for c in contributions if c.kind != "vital")
+    fired = _fired(ruleset.discriminators, facts)
     score_level = _level_for_score(score, ruleset)
-    level = _escalate(score_level, red_flags, combinations)
+    level = _escalate(score_level, fired)
     direction = _direction(contributions)
+    facts = replace(facts, fired=frozenset(rule.id for rule in fired))
     notes = tuple(
         Note(rule.id, rule.audience or "both", rule.label, rule.sources)
         for rule in ruleset.notes if rule.when(facts)
@@ -138,28 +157,39 @@ def assess(answers: Answers | Mapping[str, Any], ruleset: RuleSet | None = None)
         score=score,
         score_level=score_level,
         contributions=contributions,
-        red_flags=red_flags,
-        combinations=combinations,
+        discriminators=fired,
+        red_flags=tuple(r for r in fired if r.level == "emergency"),
+        combinations=tuple(r for r in fired if r.level != "emergency"),
         direction=direction,
         vital_scores=vital_scores,
-        news2_total=facts.news2_total,
+        news2_total=facts.news2_total if adult else None,
+        age_band=child.id if child else "adult",
         advice={
             audience: _advice(audience, level, direction, answers, contributions, facts, ruleset)
             for audience in ("caregiver", "staff")
         },
         notes=notes,
         ruleset_version=ruleset.version,
+        ruleset_hash=ruleset.short_hash,
         answers=answers.to_dict(),
     )
 
 
-def _vital_scores(answers: Answers, ruleset: RuleSet) -> tuple[VitalScore, ...]:
+def _vital_scores(answers: Answers, ruleset: RuleSet, scale_2: bool,
+                  on_oxygen: bool) -> tuple[VitalScore, ...]:
+    """NEWS2 points of each measured vital sign (SpO2 on Scale 2 when a target of 88-92 %
+    is set). Hazards: H17 a chronic abnormal baseline scored as new."""
     scores = []
     for vital in ruleset.vitals.values():
         value = answers.vitals.get(vital.id)
         if value is not None:
+            points = vital.points(value)
+            if vital.id == "spo2" and scale_2:
+                news2 = ruleset.news2
+                points = Vital.band_points(
+                    news2.scale_2_on_oxygen if on_oxygen else news2.scale_2_on_air, value)
             scores.append(VitalScore(vital.id, vital.label, value, vital.unit,
-                                     vital.points(value), vital.direction(value)))
+                                     points, vital.direction(value)))
     return tuple(scores)
 
 
@@ -171,8 +201,11 @@ def _symptoms_with_implied(answers: Answers, ruleset: RuleSet):
     implied: dict[str, str] = {}
     for vital in ruleset.vitals.values():
         value = answers.vitals.get(vital.id)
-        for symptom, at_least in vital.implies:
-            if value is not None and value >= at_least and symptom not in answers.symptoms:
+        if value is None:
+            continue
+        for symptom, bound, limit in vital.implies:
+            met = value >= limit if bound == "at_least" else value <= limit
+            if met and symptom not in answers.symptoms:
                 implied[symptom] = vital.id
     return answers.symptoms | frozenset(implied), implied
 
@@ -204,26 +237,30 @@ def _contributions(answers, symptoms, implied, vital_scores, ruleset) -> tuple[C
 
 
 def _fired(rules, facts: Facts) -> tuple[FiredRule, ...]:
-    """Rules whose condition holds. Hazards: H1 (a red flag not recognised)."""
+    """Discriminators whose condition holds, most urgent first.
+
+    Hazards: H1 (an emergency sign not recognised)."""
     return tuple([
-        FiredRule(rule.id, rule.label, rule.level, rule.sources)
+        FiredRule(rule.id, rule.label, rule.level, rule.sources, rule.says)
         for rule in rules if rule.when(facts)
     ])
 
 
 def _level_for_score(score: int, ruleset: RuleSet) -> str:
-    return next(level.id for level in ruleset.levels if score >= level.min_score)
+    """The level points alone reach: never emergency (that level has no min_score)."""
+    return next(level.id for level in ruleset.levels
+                if level.min_score is not None and score >= level.min_score)
 
 
-def _escalate(score_level: str, red_flags, combinations) -> str:
-    """The highest of the score's level and every fired rule's level.
+def _escalate(score_level: str, fired: tuple[FiredRule, ...]) -> str:
+    """The highest of the score's level and every fired discriminator's level.
 
-    Hazards: H1 a red flag not ending in emergency; H2 a rule lowering the level
-    (a maximum can only stay or rise as rules fire).
+    Hazards: H1 an emergency discriminator not ending in emergency; H2 a rule lowering
+    the level (a maximum can only stay or rise as rules fire).
     """
-    if red_flags:
-        return "emergency"
-    return max([score_level, *(c.level for c in combinations)], key=LEVEL_RANK.__getitem__)
+    if fired:  # listed most urgent first
+        return max(score_level, fired[0].level, key=LEVEL_RANK.__getitem__)
+    return score_level
 
 
 def _direction(contributions: tuple[Contribution, ...]) -> str | None:
@@ -271,13 +308,19 @@ _DIRECTION_WORDS = {
     "overdose": "The signs point to possibly too much baclofen (overdose).",
     "unclear": "The signs could be withdrawal or too much baclofen; it is not clear which.",
 }
+# A cause other than baclofen that the crew must hear first (Hazards: H16 misdirected
+# advice: autonomic dysreflexia called withdrawal, so a crew lays the person flat).
+_AUTONOMIC_DYSREFLEXIA = frozenset({"autonomic_dysreflexia", "autonomic_dysreflexia_picture"})
+_AD_WORDS = ("The signs point to possible autonomic dysreflexia: a sudden, dangerous rise in "
+             "blood pressure after a spinal cord injury. It needs first aid now (below).")
+_AD_STAFF = "Suspected cause: autonomic dysreflexia (consider baclofen withdrawal as well)."
 
 
 def _advice(audience, level, direction, answers, contributions, facts, ruleset) -> Advice:
     base = ruleset.advice[level][audience]
     sections: dict[str, list[str]] = {
         "do_now": list(base.do_now),
-        "tell": _summary(audience, direction, answers, contributions, facts),
+        "tell": _summary(audience, direction, answers, contributions, facts, ruleset),
         "watch_for": list(base.watch_for),
     }
     sections["tell"].extend(base.tell)
@@ -286,13 +329,16 @@ def _advice(audience, level, direction, answers, contributions, facts, ruleset) 
         if (extra.audience == audience
                 and (extra.routes is None or answers.route in extra.routes)
                 and (extra.levels is None or level in extra.levels)
-                and (extra.directions is None or direction_key in extra.directions)):
+                and (extra.directions is None or direction_key in extra.directions)
+                and (extra.fired is None or not extra.fired.isdisjoint(facts.fired))
+                and (extra.when is None or extra.when(facts))
+                and (extra.unless is None or not extra.unless(facts))):
             sections[extra.section].append(extra.text)
     return Advice(base.headline, tuple(sections["do_now"]), tuple(sections["tell"]),
                   tuple(sections["watch_for"]))
 
 
-def _summary(audience, direction, answers, contributions, facts) -> list[str]:
+def _summary(audience, direction, answers, contributions, facts, ruleset) -> list[str]:
     """What to tell the clinician or the emergency team, made from the answers."""
     staff = audience == "staff"
     symptoms, history, vitals = [], [], []
@@ -307,21 +353,32 @@ def _summary(audience, direction, answers, contributions, facts) -> list[str]:
         if history:
             lines.append(f"History: {'; '.join(history)}.")
         if vitals:
-            lines.append(f"Observations: {'; '.join(vitals)}. NEWS2 total {facts.news2_total}.")
+            news2 = (f"NEWS2 total {facts.news2_total}." if facts.child is None
+                     else f"Under 16: NICE age band {facts.child.id}, not NEWS2.")
+            lines.append(f"Observations: {'; '.join(vitals)}. {news2}")
+        if not _AUTONOMIC_DYSREFLEXIA.isdisjoint(facts.fired):
+            lines.append(_AD_STAFF)
         if direction:
             lines.append(f"Direction: {direction}.")
     else:
         lines = [_ROUTE_WORDS[answers.route]]
-        if direction:
+        if not _AUTONOMIC_DYSREFLEXIA.isdisjoint(facts.fired):
+            lines.append(_AD_WORDS)
+        elif direction:
             lines.append(_DIRECTION_WORDS[direction])
         if symptoms:
             lines.append(f"Signs now: {'; '.join(symptoms)}.")
         lines.extend(history)
         if vitals:
             lines.append(f"Measured: {'; '.join(vitals)}.")
-    hours = answers.numbers.get("hours_since_problem")
-    if hours is not None:
-        lines.append(f"The problem started about {_fmt(hours)} hours ago.")
+    for number_id, value in answers.numbers.items():
+        if value is not None and number_id != AGE:
+            feature = ruleset.features[number_id]
+            lines.append(f"{feature.term}: {_fmt(value)} {feature.unit}.")
+    for choice_id, value in answers.choices.items():
+        if value is not None:
+            lines.append(next(o.statement for o in ruleset.features[choice_id].options
+                              if o.id == value))
     return lines
 
 
