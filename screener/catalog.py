@@ -14,6 +14,7 @@ def build_catalog(ruleset: RuleSet) -> dict[str, Any]:
     raw = ruleset.raw
     return {
         "version": ruleset.version,
+        "ruleset_hash": ruleset.short_hash,
         "title": ruleset.title,
         "levels": [
             {"id": lv.id, "min_score": lv.min_score, "title": lv.title, "meaning": lv.meaning}
@@ -37,6 +38,8 @@ def build_catalog(ruleset: RuleSet) -> dict[str, Any]:
                 "unit": f.unit,
                 "min": f.min,
                 "max": f.max,
+                "options": [{"id": o.id, "label": o.label} for o in f.options],
+                "optional": f.optional,
                 "sources": list(f.sources),
             }
             for f in ruleset.features.values()
@@ -57,8 +60,13 @@ def build_catalog(ruleset: RuleSet) -> dict[str, Any]:
             for v in ruleset.vitals.values()
         ],
         "concepts": to_plain(raw.get("concepts", [])),
-        "red_flags": to_plain(raw.get("red_flags", [])),
-        "combinations": to_plain(raw.get("combinations", [])),
+        "discriminators": to_plain(raw.get("discriminators", [])),
+        "red_flags": [r for r in to_plain(raw.get("discriminators", []))
+                      if r["level"] == "emergency"],
+        "combinations": [r for r in to_plain(raw.get("discriminators", []))
+                         if r["level"] != "emergency"],
+        "news2": to_plain(raw.get("news2", {})),
+        "children": to_plain(raw.get("children", {})),
         "notes": to_plain(raw.get("notes", [])),
         "sources": dict(ruleset.sources),
     }

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 
 from .answers import InvalidAnswers
 from .docs import rules_markdown
-from .ruleset import RuleSetError, default_ruleset, load_ruleset
+from .ruleset import (
+    LOCK_PATH,
+    RuleSetError,
+    default_ruleset,
+    load_ruleset,
+    read_lock,
+    version_problem,
+)
 from .scoring import Assessment, assess
 
 DISCLAIMER = "This check supports, and never replaces, clinical judgement."
@@ -44,9 +52,11 @@ def as_summary(result: Assessment, audience: str = "staff") -> str:
     advice = result.advice[audience]
     lines = [f"{result.level.upper()}: {advice.headline}",
              f"Score {result.score} (reaches {result.score_level} by points); "
-             f"direction: {result.direction or 'none'}; NEWS2 {result.news2_total}", ""]
-    for title, items in (("Red flags", [r.label for r in result.red_flags]),
-                         ("Combinations", [f"{r.label} [{r.level}]" for r in result.combinations]),
+             f"direction: {result.direction or 'none'}; NEWS2 "
+             f"{'not used (under 16)' if result.news2_total is None else result.news2_total}",
+             ""]
+    for title, items in (("Discriminators that fired (most urgent first)",
+                          [f"{r.label} [{r.level}]" for r in result.discriminators]),
                          ("What to do now", advice.do_now), ("What to tell them", advice.tell),
                          ("Watch for", advice.watch_for)):
         if items:
@@ -55,7 +65,8 @@ def as_summary(result: Assessment, audience: str = "staff") -> str:
     for c in result.contributions:
         label = c.term if audience == "staff" else c.label
         lines.append(f"  +{c.points:<2} {label}  [{', '.join(c.sources)}]")
-    lines += ["", f"Rule set {result.ruleset_version}. {DISCLAIMER}"]
+    lines += ["", f"Rule set {result.ruleset_version} (sha256 {result.ruleset_hash}). "
+              f"{DISCLAIMER}"]
     return "\n".join(lines)
 
 
@@ -67,18 +78,42 @@ def rules() -> None:
 @rules.command("check")
 @click.argument("path", required=False, type=click.Path(exists=True, dir_okay=False))
 def rules_check(path: str | None) -> None:
-    """Validate a rule file (default: the packaged one); exit 1 naming each bad line."""
+    """Validate a rule file (default: the packaged one); exit 1 naming each bad line, or if
+    its content changed while its version did not (see screener/rules/ruleset.lock)."""
     try:
         ruleset = load_ruleset(path)
     except RuleSetError as error:
         for problem in error.problems:
             click.echo(problem, err=True)
         sys.exit(1)
-    click.echo(f"Rule set {ruleset.version} is valid: {len(ruleset.features)} features, "
-               f"{len(ruleset.red_flags)} red flags, {len(ruleset.combinations)} combinations.")
+    problem = version_problem(ruleset)
+    if problem:
+        click.echo(problem, err=True)
+        sys.exit(1)
+    click.echo(f"Rule set {ruleset.version} (sha256 {ruleset.short_hash}) is valid: "
+               f"{len(ruleset.features)} features, {len(ruleset.discriminators)} "
+               f"discriminators ({len(ruleset.red_flags)} emergency).")
+
+
+@rules.command("lock")
+def rules_lock() -> None:
+    """Record the packaged rule set's version and content hash in the lock file (run it
+    after giving a changed rule set its new version)."""
+    ruleset = default_ruleset()
+    locked = read_lock()
+    if locked.get(ruleset.version, ruleset.content_hash) != ruleset.content_hash:
+        raise click.ClickException(
+            f"version {ruleset.version} is already locked to other content: give the rule "
+            "set a new version first")
+    locked[ruleset.version] = ruleset.content_hash
+    LOCK_PATH.write_text(json.dumps(locked, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    click.echo(f"Locked {ruleset.version} to sha256 {ruleset.content_hash}.")
 
 
 @rules.command("docs")
-def rules_docs() -> None:
+@click.option("--probes", type=click.Path(exists=True, dir_okay=False),
+              help="A probe table (tests/data/probes.json) to include as the specification.")
+def rules_docs(probes: str | None) -> None:
     """Print the rule set as Markdown (this is docs/rules.md)."""
-    click.echo(rules_markdown(default_ruleset()), nl=False)
+    table = json.loads(Path(probes).read_text(encoding="utf-8")) if probes else None
+    click.echo(rules_markdown(default_ruleset(), table), nl=False)

@@ -90,10 +90,13 @@ def _unit_needed(form, field: Field) -> None:
 def _history_fields(page: Page, ruleset: RuleSet, route: str | None) -> dict[str, Field]:
     fields: dict[str, Field] = {}
     for feature in page.features(ruleset, route):
-        if feature.kind == "history":
-            required = InputRequired(f"Select Yes, No or I don\u2019t know: {feature.question}")
-            fields[feature.id] = RadioField(feature.question, choices=choices(YES_NO_UNKNOWN),
-                                            validators=[required])
+        if feature.kind in ("history", "choice"):
+            answers = (YES_NO_UNKNOWN if feature.kind == "history" else
+                       [*((o.id, o.label) for o in feature.options), YES_NO_UNKNOWN[-1]])
+            presence = (Optional() if feature.optional else InputRequired(
+                f"Select Yes, No or I don\u2019t know: {feature.question}"))
+            fields[feature.id] = RadioField(feature.question, choices=choices(answers),
+                                            validators=[presence])
         elif feature.kind == "number":
             low, high = feature.min, feature.max
             fields[feature.id] = StringField(feature.question, validators=[
@@ -161,6 +164,8 @@ def to_request(pages: dict[str, dict[str, Any]], ruleset: RuleSet) -> dict[str, 
             feature = ruleset.features.get(name)
             if feature is not None and feature.kind == "history" and value:
                 history[name] = {"yes": True, "no": False}.get(value, UNKNOWN)
+            elif feature is not None and feature.kind == "choice" and value:
+                history[name] = value
             elif feature is not None and feature.kind == "number":
                 number = parse_number(value)
                 history[name] = UNKNOWN if number is None else number

@@ -20,5 +20,6 @@ def healthz():
         current_app.logger.exception("health check: database unreachable")
         db.session.rollback()
         return {"status": "error", "database": "unreachable"}, 503
-    return {"status": "ok", "database": database,
-            "ruleset_version": current_app.extensions["ruleset"].version}
+    ruleset = current_app.extensions["ruleset"]
+    return {"status": "ok", "database": database, "ruleset_version": ruleset.version,
+            "ruleset_hash": ruleset.short_hash}

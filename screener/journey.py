@@ -187,6 +187,9 @@ def _previous_answers(draft: Draft) -> dict[str, str]:
         feature = rules.features.get(feature_id)
         if feature is not None and feature.kind == "number" and isinstance(value, int | float):
             words[feature_id] = f"{value:g} {feature.unit}"
+        elif feature is not None and feature.kind == "choice":
+            words[feature_id] = next((o.label for o in feature.options if o.id == value),
+                                     "I\u2019m not sure")
         else:
             words[feature_id] = labels.get(value, "I don\u2019t know")
     for symptom in answers.get("symptoms") or []:
@@ -218,6 +221,9 @@ def _summary(draft: Draft) -> list[dict[str, Any]]:
                 value = values.get(feature.id)
                 if feature.kind == "number":
                     shown = f"{value} {feature.unit}" if (value or "").strip() else "Not known"
+                elif feature.kind == "choice":
+                    shown = next((o.label for o in feature.options if o.id == value),
+                                 labels.get(value, "Not answered"))
                 else:
                     shown = labels.get(value, "Not answered")
                 rows.append((feature.question, shown))

@@ -124,6 +124,8 @@ class Screening(db.Model):
     public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     ruleset_version: Mapped[str] = mapped_column(String(20))
+    # The rule file's sha256 (first 16 hex digits): which exact logic gave this result.
+    ruleset_hash: Mapped[str | None] = mapped_column(String(64))
     level: Mapped[str] = mapped_column(String(10))
     # 0 = emergency ... 3 = routine: lets the database sort the queue most urgent first.
     priority: Mapped[int] = mapped_column(default=0)
@@ -163,6 +165,7 @@ class Screening(db.Model):
             "id": self.public_id,
             "created_at": _utc_iso(self.created_at),
             "ruleset_version": self.ruleset_version,
+            "ruleset_hash": self.ruleset_hash,
             "answers": self.answers,
             "assessment": {**self.assessment, "answers": self.answers},
         }

@@ -31,13 +31,13 @@ def _schemas(ruleset: RuleSet) -> dict[str, Any]:
     answers = request_schema(ruleset)
     answers.pop("$schema")
     level = {"enum": list(LEVELS)}
-    fired = _obj({"id": _STR, "label": _STR, "level": level, "sources": _STRS})
+    fired = _obj({"id": _STR, "label": _STR, "level": level, "sources": _STRS, "says": _STR})
     advice = _obj({"headline": _STR, "do_now": _STRS, "tell": _STRS, "watch_for": _STRS})
     normalised = _obj({
         "route": answers["properties"]["route"],
         "symptoms": {"type": "array", "items": answers["properties"]["symptoms"]["items"]},
         "history": answers["properties"]["history"] | {"required": [
-            f.id for f in ruleset.features.values() if f.kind in ("history", "number")
+            f.id for f in ruleset.features.values() if f.kind in ("history", "number", "choice")
         ]},
         "vitals": answers["properties"]["vitals"],
         "respondent": {"enum": [*answers["properties"]["respondent"]["enum"], None]},
@@ -58,6 +58,8 @@ def _schemas(ruleset: RuleSet) -> dict[str, Any]:
             "value": {"type": ["number", "null"]},
             "implied_by": _NULLABLE_STR,
         })},
+        "discriminators": {"type": "array",
+                           "items": {"$ref": "#/components/schemas/FiredRule"}},
         "red_flags": {"type": "array", "items": {"$ref": "#/components/schemas/FiredRule"}},
         "combinations": {"type": "array", "items": {"$ref": "#/components/schemas/FiredRule"}},
         "direction": {"enum": ["withdrawal", "overdose", "unclear", None]},
@@ -69,7 +71,8 @@ def _schemas(ruleset: RuleSet) -> dict[str, Any]:
             "points": {"type": "integer", "minimum": 0},
             "direction": {"enum": list(DIRECTIONS)},
         })},
-        "news2_total": {"type": "integer", "minimum": 0},
+        "news2_total": {"type": ["integer", "null"], "minimum": 0},
+        "age_band": _STR,
         "advice": _obj({"caregiver": {"$ref": "#/components/schemas/Advice"},
                         "staff": {"$ref": "#/components/schemas/Advice"}}),
         "notes": {"type": "array", "items": _obj({
@@ -77,6 +80,7 @@ def _schemas(ruleset: RuleSet) -> dict[str, Any]:
             "text": _STR, "sources": _STRS,
         })},
         "ruleset_version": {"const": ruleset.version},
+        "ruleset_hash": {"const": ruleset.short_hash},
         "answers": {"$ref": "#/components/schemas/NormalisedAnswers"},
     })
     return {
@@ -89,6 +93,7 @@ def _schemas(ruleset: RuleSet) -> dict[str, Any]:
             "id": {"type": "string", "minLength": 16},
             "created_at": {"type": "string", "format": "date-time"},
             "ruleset_version": _STR,
+            "ruleset_hash": _NULLABLE_STR,
             "answers": {"$ref": "#/components/schemas/NormalisedAnswers"},
             "assessment": {"$ref": "#/components/schemas/Assessment"},
         }),
@@ -100,6 +105,7 @@ def _schemas(ruleset: RuleSet) -> dict[str, Any]:
             "status": {"enum": ["ok", "error"]},
             "database": {"enum": ["ok", "unreachable"]},
             "ruleset_version": _STR,
+            "ruleset_hash": _STR,
         }},
         "Catalog": {"type": "object", "required": [
             "version", "levels", "routes", "groups", "features", "vitals", "red_flags",

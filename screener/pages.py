@@ -24,11 +24,12 @@ class Page:
         return [
             f for f in ruleset.features.values()
             if f.group in self.groups
-            and (f.kind != "history" or route is None or route in f.routes)
+            and (f.kind == "symptom" or route is None or route in f.routes)
         ]
 
     def applies(self, ruleset: RuleSet, route: str | None) -> bool:
-        return self.kind != "history" or bool(self.features(ruleset, route or "unknown"))
+        return self.kind != "history" or any(
+            f.kind == "history" for f in self.features(ruleset, route or "unknown"))
 
 
 PAGES = (

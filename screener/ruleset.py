@@ -10,6 +10,7 @@ Hazards: H7 a corrupted or inconsistent rule set scores patients wrongly.
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -20,6 +21,8 @@ from typing import Any
 import yaml
 
 DEFAULT_PATH = Path(__file__).parent / "rules" / "ruleset.yaml"
+# Each released version and the sha256 of its content: a version names one content only.
+LOCK_PATH = Path(__file__).parent / "rules" / "ruleset.lock"
 
 LEVELS = ("emergency", "urgent", "soon", "routine")  # fixed order, most urgent first
 LEVEL_RANK = {level: rank for rank, level in enumerate(reversed(LEVELS))}  # routine=0
@@ -108,6 +111,7 @@ class Feature:
     statement: str | None = None  # history only: the fact in plain words, as a "yes"
     modifier: bool = False  # counts only alongside a symptom or abnormal vital sign
     options: tuple[Option, ...] = ()  # choice only
+    optional: bool = False  # the web form may leave it unanswered (= "I don't know")
 
     def weight_for(self, route: str) -> int:
         return self.weights[route]
@@ -228,6 +232,7 @@ class Facts:
     child: ChildGroup | None = None  # the NICE age band, for an age under 16
     fired: frozenset[str] = frozenset()  # discriminators that fired (for advice)
     slow_pulse_at_most: float = 0  # children's slow-pulse edge (from the rule set)
+    systolic_usual: bool = False  # a low systolic pressure is the person's stated usual
 
     @property
     def adult(self) -> bool:
@@ -240,6 +245,7 @@ class News2:
     """NEWS2 settings beyond the vital bands: ACVPU, oxygen and SpO2 Scale 2."""
 
     adult_from_age: float
+    usual_systolic_margin: float
     consciousness_points: int
     consciousness_symptoms: frozenset[str]
     oxygen_fact: str
@@ -258,6 +264,7 @@ class ChildGroup:
     below: float
     high: Predicate = field(repr=False, compare=False)
     moderate: Predicate = field(repr=False, compare=False)
+    low: Predicate = field(repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -398,6 +405,27 @@ def load_ruleset(path: str | Path | None = None) -> RuleSet:
     """Read, validate and compile a rule file; raise `RuleSetError` naming each bad line."""
     path = Path(path) if path else DEFAULT_PATH
     return parse_ruleset(path.read_text(encoding="utf-8"), path.name)
+
+
+def read_lock() -> dict[str, str]:
+    """{version: sha256} of every locked rule-set version."""
+    return json.loads(LOCK_PATH.read_text(encoding="utf-8")) if LOCK_PATH.exists() else {}
+
+
+def version_problem(ruleset: RuleSet) -> str | None:
+    """Why this rule set's version does not match its content, or None.
+
+    Hazards: H25 a result that cannot be traced to the logic that produced it.
+    """
+    locked = read_lock().get(ruleset.version)
+    if locked is None:
+        return (f"rule set {ruleset.version} is not in {LOCK_PATH.name}: run `screener rules "
+                "lock` once its content is final")
+    if locked != ruleset.content_hash:
+        return (f"the rule set's content changed but its version ({ruleset.version}) did not: "
+                f"{LOCK_PATH.name} has sha256 {locked[:16]}, the file has "
+                f"{ruleset.short_hash}. Give it a new version, then run `screener rules lock`.")
+    return None
 
 
 @cache
@@ -563,6 +591,7 @@ def _compile_features(check: _Checker, nodes: list, group_kinds: Mapping) -> dic
             sources=check.sources(node, where), routes=routes, unit=node.get("unit"),
             min=low, max=high, statement=node.get("statement"),
             modifier=node.get("modifier") is True, options=tuple(options),
+            optional=kind in ("number", "choice") or node.get("optional") is True,
         )
     return features
 
@@ -670,8 +699,13 @@ def _compile_news2(check: _Checker, node: Mapping, features: Mapping) -> News2:
     age = node.get("adult_from_age")
     if not isinstance(age, int | float):
         check.problem(node, "news2 needs adult_from_age")
+    margin = node.get("usual_systolic_margin")
+    if not isinstance(margin, int | float) or margin < 0:
+        check.problem(node, "news2 needs usual_systolic_margin >= 0")
+        margin = 0
     return News2(
         adult_from_age=age if isinstance(age, int | float) else 16,
+        usual_systolic_margin=margin,
         consciousness_points=check.require(consciousness, "points", int,
                                            "news2 consciousness") or 0,
         consciousness_symptoms=symptoms,
@@ -694,6 +728,7 @@ def _compile_children(check: _Checker, node: Mapping, compiler: _ConditionCompil
         below_age = 16
     every_high = tuple(_list(node, "high"))
     every_moderate = tuple(_list(node, "moderate"))
+    every_low = tuple(_list(node, "low"))
     groups = []
     previous = 0.0
     check.unique(_list(node, "groups"), "child age group")
@@ -707,7 +742,8 @@ def _compile_children(check: _Checker, node: Mapping, compiler: _ConditionCompil
         high = compiler.compile({"any": [*_list(group, "high"), *every_high]}, where)
         moderate = compiler.compile({"any": [*_list(group, "moderate"), *every_moderate]},
                                     where)
-        groups.append(ChildGroup(str(group.get("id")), below, high, moderate))
+        low = compiler.compile({"any": [*_list(group, "low"), *every_low]}, where)
+        groups.append(ChildGroup(str(group.get("id")), below, high, moderate, low))
     if previous != below_age:
         check.problem(node, f"children: the last age group must end at {below_age}")
     slow = node.get("slow_pulse_at_most")
@@ -909,12 +945,12 @@ class _ConditionCompiler:
                 return unknown_counts if number is None else number < below
 
             return is_below
-        if isinstance(value.get("at_least"), int | float) and not unknown_counts:
+        if isinstance(value.get("at_least"), int | float):
             at_least = value["at_least"]
 
             def is_at_least(facts: Facts) -> bool:
                 number = facts.numbers.get(number_id)
-                return number is not None and number >= at_least
+                return unknown_counts if number is None else number >= at_least
 
             return is_at_least
         self.check.problem(node, f"{where}: a number condition needs 'below' or 'at_least'")
@@ -953,13 +989,16 @@ class _ConditionCompiler:
             return lambda facts: facts.child is not None and facts.child.high(facts)
         if value == "moderate":
             return lambda facts: facts.child is not None and facts.child.moderate(facts)
+        if value == "low":
+            return lambda facts: facts.child is not None and facts.child.low(facts)
         if value == "any":
             return lambda facts: facts.child is not None
         if value == "slow_pulse":
             return lambda facts: (facts.child is not None
                                   and facts.vitals.get("heart_rate", math.inf)
                                   <= facts.slow_pulse_at_most)
-        self.check.problem(node, f"{where}: child must be high, moderate, any or slow_pulse")
+        self.check.problem(node, f"{where}: child must be high, moderate, low, any or "
+                                 "slow_pulse")
         return _never
 
     def _spo2_at_most(self, value, node, where):
@@ -971,6 +1010,15 @@ class _ConditionCompiler:
             return _never
         return lambda facts: facts.vitals.get("spo2", math.inf) <= (
             scale_2 if facts.spo2_scale_2 else scale_1)
+
+    def _systolic_low(self, value, node, where):
+        """Systolic pressure at or below N, unless that is the person's usual pressure
+        (within the NEWS2 usual margin of the usual value they gave). Hazards: H17."""
+        if not isinstance(value, int | float):
+            self.check.problem(node, f"{where}: systolic_low needs a number")
+            return _never
+        return lambda facts: (facts.vitals.get("systolic_bp", math.inf) <= value
+                              and not facts.systolic_usual)
 
     def _systolic_rise(self, value, node, where):
         """Systolic pressure at least N mmHg over the usual (or the default usual) value."""

@@ -12,14 +12,12 @@ raise it. See docs/hazard-log.md.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .answers import Answers, normalise
 from .plain import to_plain
-from dataclasses import replace
-
-from .ruleset import AGE, LEVEL_RANK, Facts, RuleSet, Vital, default_ruleset
+from .ruleset import AGE, LEVEL_RANK, USUAL_SYSTOLIC, Facts, RuleSet, Vital, default_ruleset
 
 COULD_NOT_COMPLETE = (
     "We could not complete the check. If you are worried, call the emergency number now "
@@ -118,7 +116,8 @@ def assess(answers: Answers | Mapping[str, Any], ruleset: RuleSet | None = None)
     child = ruleset.children.group_for(answers.numbers.get(AGE))
     scale_2 = answers.history.get(ruleset.news2.scale_2_fact) is True
     on_oxygen = answers.history.get(ruleset.news2.oxygen_fact) is True
-    vital_scores = _vital_scores(answers, ruleset, scale_2, on_oxygen)
+    systolic_usual = _systolic_is_usual(answers, ruleset)
+    vital_scores = _vital_scores(answers, ruleset, scale_2, on_oxygen, systolic_usual)
     symptoms, implied = _symptoms_with_implied(answers, ruleset)
     news2 = ruleset.news2
     points = [v.points for v in vital_scores]
@@ -140,6 +139,7 @@ def assess(answers: Answers | Mapping[str, Any], ruleset: RuleSet | None = None)
         spo2_scale_2=scale_2,
         child=child,
         slow_pulse_at_most=ruleset.children.slow_pulse_at_most,
+        systolic_usual=systolic_usual,
     )
     contributions = _contributions(answers, symptoms, implied, vital_scores, ruleset)
     score = sum(c.points for c in contributions if c.kind != "vital")
@@ -175,15 +175,29 @@ def assess(answers: Answers | Mapping[str, Any], ruleset: RuleSet | None = None)
     )
 
 
-def _vital_scores(answers: Answers, ruleset: RuleSet, scale_2: bool,
-                  on_oxygen: bool) -> tuple[VitalScore, ...]:
+def _systolic_is_usual(answers: Answers, ruleset: RuleSet) -> bool:
+    """A low systolic pressure within the margin below the person's stated usual value."""
+    systolic = answers.vitals.get("systolic_bp")
+    usual = answers.numbers.get(USUAL_SYSTOLIC)
+    if systolic is None or usual is None:
+        return False
+    return systolic >= usual - ruleset.news2.usual_systolic_margin
+
+
+def _vital_scores(answers: Answers, ruleset: RuleSet, scale_2: bool, on_oxygen: bool,
+                  systolic_usual: bool) -> tuple[VitalScore, ...]:
     """NEWS2 points of each measured vital sign (SpO2 on Scale 2 when a target of 88-92 %
-    is set). Hazards: H17 a chronic abnormal baseline scored as new."""
+    is set; a low systolic pressure that is the person's usual scores 0).
+
+    Hazards: H17 a chronic abnormal baseline scored as new."""
     scores = []
     for vital in ruleset.vitals.values():
         value = answers.vitals.get(vital.id)
         if value is not None:
             points = vital.points(value)
+            if vital.id == "systolic_bp" and systolic_usual and vital.direction(value) != (
+                    vital.high_direction):
+                points = 0
             if vital.id == "spo2" and scale_2:
                 news2 = ruleset.news2
                 points = Vital.band_points(

@@ -83,6 +83,7 @@ def screening_row(assessment: Assessment, patient_id: int | None = None) -> dict
         "public_id": new_public_id(),
         "created_at": utc_now(),
         "ruleset_version": assessment.ruleset_version,
+        "ruleset_hash": assessment.ruleset_hash,
         "level": assessment.level,
         "priority": LEVELS.index(assessment.level),
         "score": assessment.score,

@@ -1,0 +1,108 @@
+"""The rule set against the probe table (tests/data/probes.json): every symptom alone for
+each route, with the history unknown, all "no", and each withdrawal or overdose event
+"yes"; every vital sign at its band edges; each age group; hand-written edge cases.
+
+The lowest and highest acceptable levels were written from the clinical briefs before the
+2026.2 engine was run on them. Below the lowest is under-triage (a failure); above the
+highest is over-triage (also a failure here: it is measured, reported and kept at zero).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from screener.ruleset import LEVEL_RANK, default_ruleset
+from screener.scoring import assess
+
+RULES = default_ruleset()
+PROBES = json.loads((Path(__file__).parent / "data" / "probes.json").read_text())
+ROUTES = ("intrathecal", "oral", "both", "unknown")
+WITHDRAWAL_EVENTS = ("pump_alarm", "refill_overdue", "recent_pump_or_catheter_surgery",
+                     "recent_mri", "pump_battery_low", "abrupt_stop", "ran_out_of_medication",
+                     "unable_to_take_oral", "missed_doses", "dose_recently_reduced")
+OVERDOSE_EVENTS = ("took_more_than_prescribed", "recent_refill_or_programming_change",
+                   "kidney_disease", "other_sedatives_or_alcohol", "someone_elses_tablets",
+                   "recent_mri")
+TABLET_EVENTS = {"abrupt_stop", "ran_out_of_medication", "unable_to_take_oral", "missed_doses",
+                 "dose_recently_reduced"}
+
+
+# Rows the engine puts above the highest acceptable level, each with why we accept it.
+# Under-triage is never accepted.
+ACCEPTED_OVER_TRIAGE = {
+    "adult-temperature-c-38_0-oral": (
+        "38.0 °C is a fever by NICE NG143, and with the tablet history unknown a fever counts "
+        "as a withdrawal sign after a possible interruption (urgent, one level above the "
+        "table's soon); we keep invariant 3 over a tenth of a degree"),
+}
+
+
+def histories(route: str, context: str):
+    """(label, history) pairs for one context of the probe table, as its header defines."""
+    asked = RULES.asked_for(route)
+    if context == "unknown":
+        yield "history unknown", {}
+    elif context == "all_no":
+        yield "all no", dict.fromkeys(asked, False)
+    else:
+        events = WITHDRAWAL_EVENTS if context == "withdrawal_event" else OVERDOSE_EVENTS
+        for fact in events:
+            if fact in asked:
+                history = {fact: True}
+                if fact in TABLET_EVENTS:
+                    history["long_term_use"] = True
+                yield f"{fact} yes", history
+
+
+def symptom_rows():
+    for entry in PROBES["symptoms"]:
+        for route in ROUTES:
+            for context, (lowest, highest) in entry["expect"][route].items():
+                for label, history in histories(route, context):
+                    answers = {"route": route, "symptoms": [entry["symptom"]],
+                               "history": history}
+                    yield pytest.param(answers, lowest, highest, entry["why"],
+                                       id=f"{entry['symptom']}-{route}-{label}")
+
+
+def case_rows():
+    for row in [*PROBES["vitals"], *PROBES["cases"]]:
+        yield pytest.param(row["answers"], row["lowest"], row["highest"], row["why"],
+                           id=row["id"])
+
+
+def check(row_id, answers, lowest, highest, why):
+    result = assess(answers)
+    rank = LEVEL_RANK[result.level]
+    fired = [r.id for r in result.discriminators]
+    assert rank >= LEVEL_RANK[lowest], (
+        f"UNDER-TRIAGE: {result.level}, wanted at least {lowest} ({why}); fired {fired}")
+    over = rank > LEVEL_RANK[highest]
+    assert over == (row_id in ACCEPTED_OVER_TRIAGE), (
+        f"over-triage: {result.level}, wanted at most {highest} ({why}); fired {fired}"
+        if over else f"{row_id} is no longer over-triaged: take it off the accepted list")
+
+
+@pytest.mark.parametrize(("answers", "lowest", "highest", "why"), list(symptom_rows()))
+def test_each_symptom_alone(request, answers, lowest, highest, why):
+    check(request.node.callspec.id, answers, lowest, highest, why)
+
+
+@pytest.mark.parametrize(("answers", "lowest", "highest", "why"), list(case_rows()))
+def test_vital_signs_age_groups_and_edge_cases(request, answers, lowest, highest, why):
+    check(request.node.callspec.id, answers, lowest, highest, why)
+
+
+def test_the_table_covers_every_symptom_route_and_age_group():
+    assert {e["symptom"] for e in PROBES["symptoms"]} == set(RULES.ids("symptom"))
+    for entry in PROBES["symptoms"]:
+        assert set(entry["expect"]) == set(ROUTES)
+    ages = {row["answers"].get("history", {}).get("age_years")
+            for row in [*PROBES["vitals"], *PROBES["cases"]]}
+    for group in RULES.children.groups:
+        assert any(isinstance(a, int | float) and RULES.children.group_for(a) is group
+                   for a in ages), group.id
+    assert None in ages  # age not given
