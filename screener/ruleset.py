@@ -628,7 +628,7 @@ def _compile_vitals(check: _Checker, nodes: list, features: Mapping) -> dict[str
         if not (isinstance(low, int | float) and isinstance(high, int | float) and low < high):
             check.problem(node, f"{where}: needs min < max")
             continue
-        bands = _compile_bands(check, _list(node, "bands"), where)
+        bands = _compile_bands(check, node, "bands", where)
         for key in ("low_direction", "high_direction"):
             if node.get(key) not in DIRECTIONS:
                 check.problem(node, f"{where}: {key} must be one of {', '.join(DIRECTIONS)}")
@@ -653,8 +653,9 @@ def _compile_vitals(check: _Checker, nodes: list, features: Mapping) -> dict[str
     return vitals
 
 
-def _compile_bands(check: _Checker, nodes: list, where: str) -> tuple[Band, ...]:
+def _compile_bands(check: _Checker, parent: Mapping, key: str, where: str) -> tuple[Band, ...]:
     """Bands with rising limits; points must not fall moving away from one 0-point band."""
+    nodes = _list(parent, key)
     bands: list[Band] = []
     for index, band in enumerate(nodes):
         last = index == len(nodes) - 1
@@ -672,13 +673,13 @@ def _compile_bands(check: _Checker, nodes: list, where: str) -> tuple[Band, ...]
         bands.append(Band(upto, points))
     normal = [i for i, b in enumerate(bands) if b.points == 0]
     if len(normal) != 1:
-        check.problem(nodes, f"{where}: needs exactly one 0-point (normal) band")
+        check.problem(parent, f"{where}: needs exactly one 0-point (normal) band")
     else:
         i = normal[0]
         falling = [b.points for b in bands[: i + 1]]
         rising = [b.points for b in bands[i:]]
         if falling != sorted(falling, reverse=True) or rising != sorted(rising):
-            check.problem(nodes, f"{where}: points must not fall as values move away from "
+            check.problem(parent, f"{where}: points must not fall as values move away from "
                                  "normal (a worse value would lower the level)")
     return tuple(bands)
 
@@ -712,9 +713,8 @@ def _compile_news2(check: _Checker, node: Mapping, features: Mapping) -> News2:
         oxygen_fact=str(oxygen.get("fact")),
         oxygen_points=check.require(oxygen, "points", int, "news2 oxygen") or 0,
         scale_2_fact=str(scale_2.get("fact")),
-        scale_2_on_air=_compile_bands(check, _list(scale_2, "on_air"), "spo2 Scale 2 on air"),
-        scale_2_on_oxygen=_compile_bands(check, _list(scale_2, "on_oxygen"),
-                                         "spo2 Scale 2 on oxygen"),
+        scale_2_on_air=_compile_bands(check, scale_2, "on_air", "spo2 Scale 2 on air"),
+        scale_2_on_oxygen=_compile_bands(check, scale_2, "on_oxygen", "spo2 Scale 2 on oxygen"),
         sources=check.sources(node, "news2"),
     )
 

@@ -6,7 +6,15 @@ import pytest
 
 from screener import create_app
 from screener.cli import main
-from screener.ruleset import DEFAULT_PATH, LEVELS, RuleSetError, default_ruleset, parse_ruleset
+from screener.ruleset import (
+    DEFAULT_PATH,
+    LEVELS,
+    RuleSetError,
+    default_ruleset,
+    parse_ruleset,
+    read_lock,
+    version_problem,
+)
 
 # The vocabulary the clinical brief (section 4) requires the API and rule set to accept.
 SYMPTOMS = ["rebound_spasticity", "muscle_rigidity", "muscle_spasms", "tremor", "pruritus", "paresthesia", "fever", "sweating", "palpitations", "hallucinations", "delusions", "confusion", "agitation", "anxiety", "insomnia", "mood_change", "seizure", "reduced_consciousness", "excessive_drowsiness", "slow_breathing", "breathing_difficulty", "weakness", "vomiting", "dizziness", "headache", "dark_urine", "muscle_pain", "pump_site_swelling_or_redness", "pupil_change", "cough_or_cold_symptoms", "neck_stiffness"]
@@ -17,21 +25,65 @@ VITALS = ["temperature_c", "heart_rate", "systolic_bp", "respiratory_rate", "spo
 TEXT = DEFAULT_PATH.read_text(encoding="utf-8")
 
 
+# Added in 2026.2 where the clinical review showed a need (brief-2).
+NEW_SYMPTOMS = ["blue_or_mottled_skin", "non_blanching_rash", "cold_to_touch",
+                "swallowing_difficulty", "positional_headache", "flushing_or_blurred_vision",
+                "no_urine", "pump_site_fluid"]
+NEW_HISTORY = ["deliberate_overdose", "someone_elses_tablets", "spo2_target_88_92", "on_oxygen"]
+NEW_NUMBERS = ["amount_taken_mg", "usual_systolic_bp"]
+CHOICES = ["alarm_type", "pump_make"]
+
+
 def test_packaged_rule_set_covers_the_whole_vocabulary():
     rules = default_ruleset()
-    assert rules.version == "2026.1"
-    assert set(rules.ids("symptom")) == set(SYMPTOMS)
-    assert set(rules.ids("history")) == set(HISTORY)
-    assert set(rules.ids("number")) == set(NUMBERS)
+    assert rules.version == "2026.2"
+    assert set(rules.ids("symptom")) == set(SYMPTOMS + NEW_SYMPTOMS)
+    assert set(rules.ids("history")) == set(HISTORY + NEW_HISTORY)
+    assert set(rules.ids("number")) == set(NUMBERS + NEW_NUMBERS)
+    assert set(rules.ids("choice")) == set(CHOICES)
     assert list(rules.vitals) == VITALS
     assert [level.id for level in rules.levels] == list(LEVELS)
+
+
+def test_discriminators_run_from_emergency_down_each_with_rationale_and_wording():
+    rules = default_ruleset()
+    ranks = [LEVELS.index(r.level) for r in rules.discriminators]
+    assert ranks == sorted(ranks)
+    assert {r.level for r in rules.discriminators} == {"emergency", "urgent", "soon"}
+    for rule in rules.discriminators:
+        assert rule.rationale and rule.says and rule.sources, rule.id
+    assert rules.level("emergency").min_score is None  # points alone never reach it
+
+
+def test_the_packaged_version_is_locked_to_its_content():
+    rules = default_ruleset()
+    assert version_problem(rules) is None
+    assert read_lock()[rules.version] == rules.content_hash
+    assert len(rules.short_hash) == 16 and rules.content_hash.startswith(rules.short_hash)
+
+
+def test_a_content_change_without_a_new_version_is_refused(tmp_path):
+    from click.testing import CliRunner
+
+    changed = TEXT.replace("title: Baclofen withdrawal", "title: Baclofen  withdrawal")
+    rules = parse_ruleset(changed)
+    assert rules.version == default_ruleset().version
+    assert rules.content_hash != default_ruleset().content_hash
+    assert "content changed but its version" in version_problem(rules)
+    path = tmp_path / "ruleset.yaml"
+    path.write_text(changed)
+    result = CliRunner().invoke(main, ["rules", "check", str(path)])
+    assert result.exit_code == 1 and "Give it a new version" in result.output
+    renamed = parse_ruleset(changed.replace('version: "2026.2"', 'version: "2026.99"'))
+    assert "not in ruleset.lock" in version_problem(renamed)
 
 
 def test_every_feature_and_rule_cites_a_known_source():
     rules = default_ruleset()
     cited = [f.sources for f in rules.features.values()]
     cited += [v.sources for v in rules.vitals.values()]
-    cited += [r.sources for r in (*rules.red_flags, *rules.combinations, *rules.notes)]
+    cited += [r.sources for r in (*rules.discriminators, *rules.notes)]
+    cited += [rules.news2.sources, rules.children.sources]
     assert all(cited)
     assert {s for group in cited for s in group} <= set(rules.sources)
 
@@ -53,9 +105,20 @@ BAD_FILES = [
      "when: {symptom: seizures}", "unknown symptom id 'seizures'", "{symptom: seizures}"),
     ("unknown concept", "{possible: exposure}", "{possible: exposures}",
      "unknown concept 'exposures'", "{possible: exposures}"),
-    ("rule without a source", "    when: {news2_total_at_least: 7}\n    sources: [NEWS2]\n",
-     "    when: {news2_total_at_least: 7}\n", "red flag 'news2_emergency' has no source",
+    ("rule without a source",
+     "    when: {news2_total_at_least: 7}\n    sources: [NEWS2, CLINMED-NEWS2-DEFS]\n",
+     "    when: {news2_total_at_least: 7}\n", "discriminator 'news2_emergency' has no source",
      "- id: news2_emergency"),
+    ("discriminator without a rationale",
+     "    rationale: NEWS2 7 or more calls for an emergency assessment. Aged 16 or over, or age "
+     "not given.\n", "", "discriminator 'news2_emergency' has no 'rationale'",
+     "- id: news2_emergency"),
+    ("emergency reachable by points", "  - id: emergency\n    title:",
+     "  - id: emergency\n    min_score: 12\n    title:", "level 'emergency' must have no min_score",
+     "  - id: emergency"),
+    ("choice condition with an unknown option", "is: [single_tone]}}\n        - {history: pump_battery_low}",
+     "is: [one_beep]}}\n        - {history: pump_battery_low}", "needs 'is' with options",
+     "is: [one_beep]"),
     ("unknown source", "    term: Tremor\n    direction: withdrawal\n    weight: 1\n    sources: [seed 002]",
      "    term: Tremor\n    direction: withdrawal\n    weight: 1\n    sources: [seed 999]",
      "unknown source 'seed 999'", "- id: tremor"),
@@ -63,8 +126,8 @@ BAD_FILES = [
      "duplicate feature id 'fever'", "  - id: fever\n    kind: symptom\n    group: temperature_heart"),
     ("duplicate key", "    term: Tremor\n", "    term: Tremor\n    term: Shaking\n",
      "duplicate key 'term'", "    term: Shaking"),
-    ("level thresholds out of order", "    min_score: 6\n", "    min_score: 20\n",
-     "min_score 20 must be lower than the level above it (12)", "  - id: urgent"),
+    ("level thresholds out of order", "    min_score: 1\n", "    min_score: 20\n",
+     "min_score 20 must be lower than the level above it (8)", "  - id: soon"),
     ("negative weight", "    term: Tremor\n    direction: withdrawal\n    weight: 1\n",
      "    term: Tremor\n    direction: withdrawal\n    weight: -1\n",
      "the intrathecal weight must be a whole number >= 0", "- id: tremor"),
@@ -76,9 +139,9 @@ BAD_FILES = [
      "{upto: 100, points: 2}"),
     ("threshold outside the accepted range", "at_least: 40.0}", "at_least: 400}",
      "threshold 400 is outside the accepted range", "at_least: 400}"),
-    ("combination with an unknown level", "    level: urgent\n    label: Two or more",
+    ("discriminator with an unknown level", "    level: urgent\n    label: Two or more",
      "    level: very_urgent\n    label: Two or more", "level must be one of",
-     "- id: two_early_withdrawal_signs"),
+     "- id: two_early_pump_withdrawal_signs"),
 ]
 
 
@@ -96,7 +159,7 @@ def test_a_bad_rule_file_is_refused_naming_the_line(old, new, words, anchor):
 
 
 def test_invalid_yaml_is_refused_with_its_line():
-    bad = TEXT.replace("version: \"2026.1\"", "version: [\"2026.1\"")
+    bad = TEXT.replace("version: \"2026.2\"", "version: [\"2026.2\"")
     with pytest.raises(RuleSetError, match=r"line \d+: not valid YAML"):
         parse_ruleset(bad)
 
@@ -122,4 +185,4 @@ def test_rules_check_command_names_the_bad_line(tmp_path):
     assert f"rules.yaml line {second}: duplicate feature id 'fever'" in result.output
 
     ok = CliRunner().invoke(main, ["rules", "check"])
-    assert ok.exit_code == 0 and "2026.1 is valid" in ok.output
+    assert ok.exit_code == 0 and "2026.2 (sha256" in ok.output and "is valid" in ok.output

@@ -18,13 +18,18 @@ def test_the_result_carries_its_working():
     by_feature = {c.feature: c for c in result.contributions}
     assert by_feature["pruritus"].points == 3  # intrathecal weight
     assert by_feature["pump_alarm"].points == 4
-    assert by_feature["heart_rate"].points == 2  # NEWS2 111-130
-    assert result.score == 3 + 4 + 2
+    assert by_feature["heart_rate"].points == 2  # NEWS2 111-130, shown but not summed
+    assert result.score == 3 + 4  # symptoms and history only
+    assert result.news2_total == 2
     assert {"LIORESAL-IT-PI", "NSWIKI-ITBW"} <= set(by_feature["pruritus"].sources)
     assert result.level == "urgent"
     assert "early_itb_signs_with_pump_problem" in {c.id for c in result.combinations}
+    assert [d.level for d in result.discriminators] == sorted(
+        (d.level for d in result.discriminators), key=LEVELS.index)
+    assert all(d.says for d in result.discriminators)
     assert result.direction == "withdrawal"
-    assert result.ruleset_version == "2026.1"
+    assert result.ruleset_version == "2026.2"
+    assert result.ruleset_hash == default_ruleset().short_hash
     json.dumps(result.to_dict())  # serialisable as it stands
 
 
@@ -58,17 +63,24 @@ def test_a_measured_fever_counts_as_the_fever_finding():
     result = assess({"route": "oral", "vitals": {"temperature_c": 39.5}})
     fever = next(c for c in result.contributions if c.feature == "fever")
     assert fever.implied_by == "temperature_c"
-    assert result.score == 3 + 2
-    assert result.level == "soon"
+    assert result.score == 3  # the NEWS2 points (2) are not added to the score
+    # With the tablet history unknown, a fever is a withdrawal sign after a possible stop.
+    assert result.level == "urgent"
+    assert "withdrawal_sign_after_possible_interruption" in {d.id for d in result.discriminators}
 
 
-def test_unknown_pump_status_with_an_early_sign_is_urgent_but_a_clear_no_is_not():
+def test_returning_spasticity_on_a_pump_is_urgent_even_when_every_pump_answer_is_no():
+    """A kinked or broken catheter gives no alarm and no overdue refill (review U4a)."""
     unknown = assess({"route": "intrathecal", "symptoms": ["rebound_spasticity"]})
     assert unknown.level == "urgent"
     all_no = {fact: False for fact in default_ruleset().concepts["pump_problem"].facts}
     clear = assess({"route": "intrathecal", "symptoms": ["rebound_spasticity"],
                     "history": all_no})
-    assert clear.level == "soon"
+    assert clear.level == "urgent"
+    assert {d.id for d in clear.discriminators} == {"pump_sign_even_without_a_known_problem"}
+    tablets = assess({"route": "oral", "symptoms": ["rebound_spasticity"],
+                      "history": dict.fromkeys(default_ruleset().asked_for("oral"), False)})
+    assert tablets.level == "soon"
 
 
 def test_new_confusion_without_any_exposure_is_urgent_not_emergency():
@@ -105,7 +117,7 @@ def test_caregiver_advice_says_what_to_tell_and_what_to_do_if_worse():
                      "history": {"refill_overdue": True, "hours_since_problem": 20}})
     tell = " ".join(result.advice["caregiver"].tell)
     assert "intrathecal pump" in tell and "pump card" in tell
-    assert "The pump refill is overdue." in tell and "about 20 hours ago" in tell
+    assert "The pump refill is overdue." in tell and "Hours since interruption: 20 hours." in tell
     assert any("emergency" in line for line in result.advice["caregiver"].watch_for)
     staff_tell = " ".join(result.advice["staff"].tell)
     assert "Pruritus without rash" in staff_tell
@@ -119,11 +131,22 @@ def test_dosing_advice_stays_within_the_brief():
     assert "mg" not in lines
 
 
-def test_a_child_gets_the_adult_bands_note_and_keeps_the_bands():
-    result = assess({"route": "intrathecal", "history": {"age_years": 8},
-                     "vitals": {"heart_rate": 135}})
-    assert "child_vital_bands" in {n.id for n in result.notes}
-    assert result.level == "urgent"  # the bands still apply: never dropped
+def test_a_child_is_judged_on_the_nice_band_for_their_age_not_news2():
+    child = assess({"route": "intrathecal", "history": {"age_years": 8},
+                    "vitals": {"heart_rate": 135}})
+    assert child.age_band == "age_8_to_11" and child.news2_total is None
+    assert "child_bands" in {n.id for n in child.notes}
+    assert child.level == "emergency"  # NICE high risk at 8-11: 115 or more
+    assert "child_high_risk" in {r.id for r in child.red_flags}
+    adult = assess({"route": "intrathecal", "history": {"age_years": 30},
+                    "vitals": {"heart_rate": 135}})
+    assert adult.age_band == "adult" and adult.news2_total == 3
+    assert adult.level == "urgent"  # a single NEWS2 3
+    # A 4-year-old with a cold: RR 28 is normal at 3-4 (NICE raised from 35), HR 135 moderate.
+    cold = assess({"route": "intrathecal", "symptoms": ["cough_or_cold_symptoms"],
+                   "history": {"age_years": 4, "pump_alarm": False, "refill_overdue": False},
+                   "vitals": {"temperature_c": 38.2, "heart_rate": 135, "respiratory_rate": 28}})
+    assert cold.level == "urgent"
 
 
 def test_staff_notes_name_look_alikes():
@@ -156,3 +179,133 @@ def test_vital_bands_match_news2():
         for value, points in pairs:
             assert vitals[vital_id].points(value) == points, (vital_id, value)
     assert math.isinf(vitals["spo2"].bands[-1].upto)
+
+
+# --- Advice per cause (rule set 2026.2; clinical review section 3) ----------------------
+
+def _caregiver(answers) -> str:
+    advice = assess(answers).advice["caregiver"]
+    return " ".join((*advice.do_now, *advice.tell, *advice.watch_for))
+
+
+def test_never_take_the_next_dose_when_an_overdose_or_sedation_is_possible():
+    """Review 3.1: drowsy after extra tablets was told both 'take the next dose' and not."""
+    text = _caregiver({"route": "oral", "symptoms": ["excessive_drowsiness", "agitation"],
+                       "history": {"took_more_than_prescribed": True}})
+    assert "take the next dose" not in text
+    assert "Do not take or give any extra baclofen" in text
+    assert "tablet box" in text  # what to bring after an overdose
+    # Drowsy with the history unknown: no dose advice either.
+    assert "take the next dose" not in _caregiver({"route": "oral",
+                                                   "symptoms": ["excessive_drowsiness"]})
+    # Withdrawal on tablets with no overdose risk: the dose line is given.
+    withdrawal = _caregiver({"route": "oral", "symptoms": ["rebound_spasticity"],
+                             "history": {"missed_doses": True, "took_more_than_prescribed": False,
+                                         "kidney_disease": False}})
+    assert "take the next dose at the prescribed time" in withdrawal
+
+
+@pytest.mark.parametrize("route", ["intrathecal", "both", "unknown"])
+def test_every_pump_line_is_given_whenever_a_pump_is_possible(route):
+    """Review 3.2: the page-1 exit scored route unknown and lost the pump advice."""
+    result = assess({"route": route, "symptoms": ["seizure"]})
+    caregiver = " ".join((*result.advice["caregiver"].do_now, *result.advice["caregiver"].tell))
+    assert "pump card" in caregiver and "make and model" in caregiver
+    assert "tablets by mouth may not be enough" in caregiver
+    assert "recovery position" in caregiver and "cushion the head" in caregiver
+    assert "ambulance crew" in caregiver
+    assert "interrogate" in " ".join(result.advice["staff"].tell)
+
+
+def test_tablets_only_get_no_pump_lines():
+    text = _caregiver({"route": "oral", "symptoms": ["seizure"]})
+    assert "pump card" not in text and "tablets by mouth may not be enough" not in text
+
+
+def test_autonomic_dysreflexia_is_named_with_first_aid_not_called_withdrawal():
+    """Review U1d: AD called withdrawal, and a crew may lay the person flat."""
+    result = assess({"route": "intrathecal", "symptoms": ["headache", "sweating"],
+                     "history": {"spinal_cord_injury": True, "injury_level_T6_or_above": True,
+                                 "bladder_or_bowel_trigger": True, "usual_systolic_bp": 100},
+                     "vitals": {"systolic_bp": 180}})
+    assert result.level == "emergency"
+    caregiver = result.advice["caregiver"]
+    text = " ".join((*caregiver.do_now, *caregiver.tell))
+    assert "autonomic dysreflexia" in text
+    assert "sit them up" in text and "catheter" in text and "every 5 minutes" in text
+    assert "baclofen withdrawal (too little baclofen)" not in text
+    assert "Usual (baseline) systolic blood pressure: 100 mmHg." in text
+    assert "Suspected cause: autonomic dysreflexia" in " ".join(result.advice["staff"].tell)
+
+
+def test_below_t6_a_headache_with_constipation_is_not_autonomic_dysreflexia():
+    """Review O1: a paraplegic at L1 with a headache was told to call 999."""
+    result = assess({"route": "oral", "symptoms": ["headache"],
+                     "history": {"spinal_cord_injury": True, "injury_level_T6_or_above": False,
+                                 "bladder_or_bowel_trigger": True}})
+    assert result.level in ("routine", "soon")
+    assert "autonomic dysreflexia" not in _caregiver(
+        {"route": "oral", "symptoms": ["headache"],
+         "history": {"spinal_cord_injury": True, "injury_level_T6_or_above": False}})
+
+
+@pytest.mark.parametrize(("history", "words"), [
+    ({"recent_mri": True}, "check (interrogate) the pump today"),
+    ({"pump_battery_low": True}, "within about 90 days"),
+    ({"refill_overdue": True}, "Book the refill for today"),
+    ({"pump_alarm": True, "alarm_type": "two_tone"}, "drug may no longer be flowing"),
+    ({"pump_alarm": True, "alarm_type": "single_tone"}, "single beep"),
+])
+def test_advice_per_cause(history, words):
+    assert words in _caregiver({"route": "intrathecal", "history": history})
+
+
+def test_cooling_while_waiting_for_hyperthermia():
+    text = _caregiver({"route": "intrathecal", "symptoms": ["muscle_rigidity"],
+                       "vitals": {"temperature_c": 40.2}})
+    assert "cool them" in text and "fan them" in text
+
+
+def test_pump_alarm_type_decides_the_level():
+    single = assess({"route": "intrathecal",
+                     "history": {"pump_alarm": True, "alarm_type": "single_tone",
+                                 "refill_overdue": False}})
+    two_tone = assess({"route": "intrathecal",
+                       "history": {"pump_alarm": True, "alarm_type": "two_tone"}})
+    not_known = assess({"route": "intrathecal", "history": {"pump_alarm": True}})
+    assert (single.level, two_tone.level, not_known.level) == ("soon", "urgent", "urgent")
+
+
+def test_null_and_a_missing_key_mean_i_dont_know():
+    base = {"route": "intrathecal", "symptoms": ["excessive_drowsiness", "weakness"],
+            "vitals": {"respiratory_rate": 10, "heart_rate": 48, "spo2": None}}
+    missing = assess(base)
+    null = assess({**base, "history": {"recent_refill_or_programming_change": None,
+                                       "alarm_type": None, "amount_taken_mg": None}})
+    spelled = assess({**base, "history": {"recent_refill_or_programming_change": "unknown"}})
+    assert missing.level == null.level == spelled.level == "emergency"  # review U3a
+    assert null.answers["history"]["recent_refill_or_programming_change"] == "unknown"
+    assert "spo2" not in null.answers["vitals"]
+
+
+def test_scale_2_and_oxygen_follow_news2():
+    usual = assess({"route": "oral", "history": {"long_term_use": True,
+                                                 "spo2_target_88_92": True},
+                    "vitals": {"spo2": 90}})
+    assert usual.level == "routine"  # review O2: their usual saturation
+    scale_1 = assess({"route": "oral", "history": {"long_term_use": True},
+                      "vitals": {"spo2": 90}})
+    assert scale_1.level == "emergency"
+    on_oxygen = assess({"route": "oral", "history": {"on_oxygen": True},
+                        "vitals": {"spo2": 95, "respiratory_rate": 22}})
+    assert on_oxygen.news2_total == 1 + 2 + 2
+
+
+def test_a_pile_of_mild_symptoms_never_reaches_emergency_by_score():
+    """Review O6: eleven mild non-specific symptoms with no exposure reached emergency."""
+    mild = ["palpitations", "sweating", "anxiety", "tremor", "dizziness", "paresthesia",
+            "insomnia", "mood_change", "headache", "pruritus", "muscle_pain"]
+    no = dict.fromkeys(default_ruleset().asked_for("oral"), False)
+    result = assess({"route": "oral", "symptoms": mild, "history": no})
+    assert result.score >= 12 and result.score_level == "urgent"
+    assert result.level == "urgent" and not result.red_flags
