@@ -33,9 +33,21 @@ def test_assess_scores_and_saves_nothing(app, client):
     response = client.post("/api/v1/assess", json=VALID)
     assert response.status_code == 200
     assert response.json["level"] == "urgent"
+    assert response.json["ruleset_hash"] == app.extensions["ruleset"].short_hash
     assert response.headers["Cache-Control"] == "no-store"
     conforms(app, "Assessment", response.json)
     assert saved_count(app) == 0
+
+
+def test_null_and_missing_mean_unknown_through_the_api(app, client):
+    body = {"route": "intrathecal", "symptoms": ["excessive_drowsiness", "weakness"],
+            "vitals": {"respiratory_rate": 10, "heart_rate": 48}}
+    missing = client.post("/api/v1/assess", json=body).json
+    null = client.post("/api/v1/assess", json={**body, "history": {
+        "recent_refill_or_programming_change": None, "alarm_type": None}}).json
+    assert missing["level"] == null["level"] == "emergency"
+    assert null["answers"]["history"]["recent_refill_or_programming_change"] == "unknown"
+    conforms(app, "Assessment", null)
 
 
 # (case, body or raw bytes, content type, status, field, words in the message)
@@ -154,7 +166,10 @@ def test_other_http_errors_answer_json_under_the_api(client):
 def test_catalog_serves_the_rule_set(app, client):
     catalog = client.get("/api/v1/catalog").json
     conforms(app, "Catalog", catalog)
-    assert catalog["version"] == "2026.1"
+    assert catalog["version"] == "2026.2"
+    assert catalog["ruleset_hash"] == app.extensions["ruleset"].short_hash
+    assert [d["level"] for d in catalog["discriminators"]][0] == "emergency"
+    assert all(d["rationale"] and d["says"] for d in catalog["discriminators"])
     pruritus = next(f for f in catalog["features"] if f["id"] == "pruritus")
     assert pruritus["weight"] == {"intrathecal": 3, "oral": 1, "both": 3, "unknown": 3}
     assert pruritus["sources"] and pruritus["question"] and pruritus["term"]

@@ -45,9 +45,15 @@ def test_assess_refuses_text_that_is_not_json():
     assert "not valid JSON" in result.output
 
 
+PROBES = Path(__file__).parent / "data" / "probes.json"
+
+
 def test_the_rule_document_is_current():
-    """docs/rules.md is generated: regenerate it with `screener rules docs > docs/rules.md`."""
-    result = CliRunner().invoke(main, ["rules", "docs"])
+    """docs/rules.md is generated: regenerate it with
+    `screener rules docs --probes tests/data/probes.json > docs/rules.md`."""
+    result = CliRunner().invoke(main, ["rules", "docs", "--probes", str(PROBES)])
     assert result.exit_code == 0
     assert result.output == DOCS.read_text(encoding="utf-8")
     assert "| `pruritus` |" in result.output and "NEWS2" in result.output
+    assert "## Clinical specification: the probe table" in result.output
+    assert "| `autonomic_dysreflexia` | emergency |" in result.output

@@ -35,7 +35,11 @@ def test_a_screening_is_saved_once_and_read_back(db_app, db_client):
         rows = db.session.execute(db.select(Screening)).scalars().all()
         assert len(rows) == 1
         assert (rows[0].level, rows[0].ruleset_version, rows[0].respondent) == (
-            "urgent", "2026.1", "caregiver")
+            "urgent", "2026.2", "caregiver")
+        # The exact logic that gave the result: the rule file's content hash.
+        assert rows[0].ruleset_hash == saved["ruleset_hash"] == db_app.extensions[
+            "ruleset"].short_hash
+        assert saved["assessment"]["ruleset_hash"] == rows[0].ruleset_hash
 
 
 def test_public_ids_are_unguessable_and_distinct(db_client):
@@ -65,6 +69,7 @@ def test_health_checks_the_database(db_client):
     response = db_client.get("/healthz")
     assert response.status_code == 200
     assert response.json["database"] == "ok"
+    assert len(response.json["ruleset_hash"]) == 16
 
 
 def test_init_db_creates_the_tables(db_app):

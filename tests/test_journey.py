@@ -32,6 +32,8 @@ def page_data(page_id: str, answers: dict) -> dict:
             value = history.get(feature.id, "unknown")
             if feature.kind == "number":
                 data[feature.id] = "" if value == "unknown" else str(value)
+            elif feature.kind == "choice":
+                data[feature.id] = value  # an option id, or "unknown"
             else:
                 data[feature.id] = {True: "yes", False: "no"}.get(value, "unknown")
         return data
@@ -71,7 +73,9 @@ def saved_assessment(client, result_path: str) -> dict:
 
 OUTCOMES = {
     "routine": {"route": "oral", "history": {"long_term_use": True, "missed_doses": False}},
-    "soon": {"route": "oral", "symptoms": ["muscle_spasms", "anxiety"]},
+    "soon": {"route": "oral", "symptoms": ["muscle_spasms", "anxiety"],
+             "history": {"abrupt_stop": False, "ran_out_of_medication": False,
+                         "unable_to_take_oral": False, "missed_doses": False}},
     "urgent": {"route": "intrathecal", "symptoms": ["pruritus"], "history": {"pump_alarm": True},
                "vitals": {"heart_rate": 104}},
     "emergency": {"route": "intrathecal", "symptoms": ["fever", "muscle_rigidity"]},
@@ -281,3 +285,21 @@ def test_a_scoring_fault_on_the_web_tells_the_person_to_get_help(app, client, mo
     assert "call the emergency number" in text
     with app.app_context():
         assert db.session.query(Screening).count() == 0
+
+
+def test_choice_and_follow_up_questions_may_be_left_unanswered(app, client):
+    """The alarm type and pump make are optional radios: unanswered means "I don't know"."""
+    journey = Journey(client)
+    first = journey.start()
+    journey.submit(first, {"symptoms": ["none"]})
+    journey.submit("/check/route", {"route": "intrathecal"})
+    _, tree = journey.get("/check/pump")
+    labels = [label.text for label in tree.findall(".//label")]
+    assert any("two-tone" in (text or "") for text in labels)
+    data = {f.id: "no" for f in default_ruleset().features.values()
+            if f.group == "pump" and f.kind == "history"} | {"pump_alarm": "yes"}
+    response, _ = journey.submit("/check/pump", data)
+    assert response.status_code == 302  # alarm_type and pump_make left blank: accepted
+    response, _ = journey.submit("/check/pump", {**data, "alarm_type": "single_tone",
+                                                 "pump_make": "prometra"})
+    assert response.status_code == 302

@@ -18,7 +18,9 @@ SVG = "{http://www.w3.org/2000/svg}"
 CAREGIVER_URGENT = {"route": "intrathecal", "symptoms": ["pruritus"],
                     "history": {"pump_alarm": True}, "respondent": "caregiver"}
 EMERGENCY = {"route": "intrathecal", "symptoms": ["seizure"], "respondent": "caregiver"}
-SOON = {"route": "oral", "symptoms": ["muscle_spasms", "anxiety"], "respondent": "patient"}
+SOON = {"route": "oral", "symptoms": ["muscle_spasms", "anxiety"], "respondent": "patient",
+        "history": {"abrupt_stop": False, "ran_out_of_medication": False,
+                    "unable_to_take_oral": False, "missed_doses": False}}
 ROUTINE = {"route": "oral", "history": {"long_term_use": True}, "respondent": "patient"}
 
 
@@ -345,8 +347,10 @@ def test_a_follow_up_call_is_prefilled_shows_the_last_answers_and_joins_the_time
         db.session.add(Patient(reference="P-1", route="intrathecal",
                                next_refill_date=date.today() - timedelta(days=2)))
         db.session.commit()
+    pump_all_no = dict.fromkeys(app.extensions["ruleset"].concepts["pump_problem"].facts, False)
     first = submit(client, {**SOON, "route": "intrathecal", "patient_ref": "P-1",
-                            "symptoms": ["muscle_spasms"], "vitals": {"heart_rate": 88}})
+                            "symptoms": ["muscle_spasms"], "vitals": {"heart_rate": 88},
+                            "history": pump_all_no})
     age(app, first, days=3)
     journey = staff("clinic", "cath")
     response = post_form(journey, "/staff/patients/P-1", "/staff/patients/P-1/call", {})

@@ -125,7 +125,8 @@ def patient(reference: str):
     ).scalars())
     audit.record("view", "patient", found.id)
     db.session.commit()
-    thresholds = {level.id: level.min_score for level in _rules().levels}
+    thresholds = {level.id: level.min_score for level in _rules().levels
+                  if level.min_score is not None}  # emergency: discriminators only
     rows = list(zip(screenings, timeline.changes(screenings), strict=True))
     return render_template(
         "staff/patient.html", patient=found, rows=list(reversed(rows)), refills=refills,
