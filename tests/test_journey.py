@@ -91,6 +91,8 @@ def test_each_outcome_is_reached_through_the_pages(app, client, level):
     _, tree = journey.get(result)
     heading = tree.find(".//h1").itertext()
     assert level.capitalize() in "".join(heading)  # the level in words, not colour alone
+    page_text = "".join(tree.find(".//main").itertext())
+    assert assessment["ruleset_hash"] in page_text  # the exact logic that gave the result
     assert len(journey.visited) <= 24  # each page is fetched twice (view, then submit)
 
 

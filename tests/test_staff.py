@@ -505,6 +505,8 @@ def test_screenings_export_as_csv_for_a_date_range(app, client, staff):
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
     assert [r["id"] for r in rows] == [recent]
     assert rows[0]["level"] == "urgent" and "pump_alarm" in rows[0]["findings"]
+    assert rows[0]["ruleset_hash"] == app.extensions["ruleset"].short_hash
+    assert "critical_pump_alarm" in rows[0]["discriminators"].split()
     everything = journey.client.get("/staff/exports/screenings.csv")
     assert len(list(csv.DictReader(io.StringIO(everything.get_data(as_text=True))))) == 2
     export = [e for e in audit_rows(app) if e.action == "export"]

@@ -13,9 +13,9 @@ from .csv_export import csv_response
 from .dates import in_date_range, iso_utc
 from .forms import DateRangeForm
 
-SCREENING_COLUMNS = ["id", "created_at_utc", "ruleset_version", "level", "score", "direction",
-                     "respondent", "patient_ref", "status", "claimed_by", "closed_by",
-                     "closed_at_utc", "red_flags", "findings"]
+SCREENING_COLUMNS = ["id", "created_at_utc", "ruleset_version", "ruleset_hash", "level", "score",
+                     "direction", "respondent", "patient_ref", "status", "claimed_by",
+                     "closed_by", "closed_at_utc", "red_flags", "discriminators", "findings"]
 
 
 @bp.get("/exports")
@@ -38,11 +38,12 @@ def export_screenings():
 
     def rows():
         for s in db.session.execute(query).scalars():
-            yield [s.public_id, iso_utc(s.created_at), s.ruleset_version, s.level, s.score,
-                   s.direction, s.respondent, s.patient_ref, s.status,
+            yield [s.public_id, iso_utc(s.created_at), s.ruleset_version, s.ruleset_hash or "",
+                   s.level, s.score, s.direction, s.respondent, s.patient_ref, s.status,
                    s.claimed_by.username if s.claimed_by else "",
                    s.closed_by.username if s.closed_by else "", iso_utc(s.closed_at),
                    " ".join(r["id"] for r in s.assessment.get("red_flags", [])),
+                   " ".join(r["id"] for r in s.assessment.get("discriminators", [])),
                    " ".join(c["feature"] for c in s.assessment.get("contributions", []))]
 
     return csv_response("screenings.csv", SCREENING_COLUMNS, rows())
