@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 def test_staff_take_a_screening_from_the_queue_and_close_it(server, open_page):
     caregiver = Walker(open_page(), server)
     caregiver.answer({**OUTCOMES["urgent"], "respondent": "caregiver"})
-    reference = caregiver.page.locator("code").inner_text()
+    reference = caregiver.page.locator("code").first.inner_text()  # then the rule-set hash
 
     staff = Walker(open_page(viewport=DESKTOP), server)
     staff.goto("/staff/")
