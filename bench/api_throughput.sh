@@ -39,4 +39,4 @@ for name in assess health; do
   printf "  %-22s %9s req/s   p50 %8s   p99 %8s   non-2xx %s\n" "$label" "$rps" "$p50" "$p99" "$errors"
 done
 awk -v a="$assess_rps" -v h="$health_rps" \
-  'BEGIN {printf "  ratio assess / healthz: %.2f (target >= 0.60)\n", a / h}'
+  'BEGIN {printf "  ratio assess / healthz: %.2f (target >= 0.80)\n", a / h}'

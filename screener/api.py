@@ -41,7 +41,8 @@ def _json_body() -> Any:
 @limiter.limit(PUBLIC_SUBMISSIONS, methods=["POST"])
 def assess_answers():
     """Score the answers and return the assessment. Nothing is saved."""
-    return run_assessment(_json_body(), _ruleset()).to_dict()
+    # Encoded straight from the frozen result: orjson reads dataclasses natively.
+    return current_app.json.response(run_assessment(_json_body(), _ruleset()))
 
 
 @bp.post("/screenings")

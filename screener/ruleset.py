@@ -92,7 +92,7 @@ class Option:
     statement: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity hash: used as a cache key
 class Feature:
     """One question: a symptom, a history fact or a number, with its weight and sources."""
 
@@ -123,7 +123,7 @@ class Band:
     points: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity hash: used as a cache key
 class Vital:
     """A vital sign: accepted range, NEWS2 bands, and what a low or high value points to."""
 
@@ -167,7 +167,7 @@ class Concept:
 Predicate = Callable[["Facts"], bool]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity hash: used as a cache key
 class Rule:
     """A red flag (level emergency), a combination or a note: a condition with sources."""
 
@@ -179,6 +179,9 @@ class Rule:
     audience: str | None = None  # notes only
     says: str = ""  # discriminators: the caregiver's words when it fires
     rationale: str = ""  # discriminators: why this finding sets this level
+    # Findings of which at least one must be present for the rule to hold, or None when
+    # it can hold without any (a "possible:" or an age band): a fast pre-check only.
+    needs: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -230,7 +233,8 @@ class Facts:
     asked: frozenset[str]
     spo2_scale_2: bool = False
     child: ChildGroup | None = None  # the NICE age band, for an age under 16
-    fired: frozenset[str] = frozenset()  # discriminators that fired (for advice)
+    # The discriminators that fired: filled in once they have run, for advice and notes.
+    fired: set[str] = field(default_factory=set)
     slow_pulse_at_most: float = 0  # children's slow-pulse edge (from the rule set)
     systolic_usual: bool = False  # a low systolic pressure is the person's stated usual
 
@@ -336,6 +340,20 @@ class RuleSet:
     def order(self) -> dict[str, int]:
         """Each feature's position in the catalogue, for listing findings in a stable order."""
         return {feature_id: index for index, feature_id in enumerate(self.features)}
+
+    def additions_for(self, audience: str, level: str, route: str) -> tuple[AdviceAddition, ...]:
+        """The advice additions that can apply to this audience, level and route."""
+        return self._additions[audience, level, route]
+
+    @cached_property
+    def _additions(self) -> dict[tuple[str, str, str], tuple[AdviceAddition, ...]]:
+        return {
+            (audience, level, route): tuple(
+                a for a in self.advice_additions
+                if a.audience == audience and (a.levels is None or level in a.levels)
+                and (a.routes is None or route in a.routes))
+            for audience in AUDIENCES for level in LEVELS for route in ROUTES
+        }
 
     def level(self, level_id: str) -> Level:
         return next(level for level in self.levels if level.id == level_id)
@@ -780,7 +798,7 @@ def _compile_rules(check: _Checker, compiler: _ConditionCompiler, nodes: list, w
                     check.problem(node, f"{where} has no '{key}'")
         rules.append(Rule(rule_id, str(label), level, check.sources(node, where),
                           compiler.compile(node["when"], where), audience, str(says or ""),
-                          str(rationale or "")))
+                          str(rationale or ""), compiler.needs(node["when"])))
     if not note:
         ranks = [LEVELS.index(r.level) for r in rules if r.level in LEVELS]
         if ranks != sorted(ranks):
@@ -859,6 +877,36 @@ class _ConditionCompiler:
             self.check.problem(node, f"{where}: unknown condition '{key}'")
             return _never
         return handler(value, node, where)
+
+    def needs(self, node: Any) -> frozenset[str] | None:
+        """The findings ("symptom:ID", "vital:ID", "history:ID" answered yes) of which at
+        least one must be present for `node` to hold; None if it can hold without any.
+        tests/test_scoring.py checks that skipping rules on it never changes a result."""
+        if not isinstance(node, Mapping) or len(node) != 1:
+            return None
+        ((key, value),) = node.items()
+        if key == "symptom":
+            return frozenset({f"symptom:{value}"})
+        if key == "symptoms_any":
+            return frozenset(f"symptom:{v}" for v in value)
+        if key == "history":
+            return frozenset({f"history:{value}"})
+        if key == "concept" and value in self.concepts:
+            return frozenset(f"history:{f}" for f in self.concepts[value].facts)
+        if key == "vital" and isinstance(value, Mapping):
+            return frozenset({f"vital:{value.get('id')}"})
+        if key == "spo2_at_most":
+            return frozenset({"vital:spo2"})
+        if key in ("systolic_low", "systolic_rise"):
+            return frozenset({"vital:systolic_bp"})
+        parts = value.get("of") if key == "at_least" and isinstance(value, Mapping) else value
+        if key in ("any", "at_least", "all") and isinstance(parts, list):
+            found = [self.needs(part) for part in parts]
+            if key == "all":
+                known = [n for n in found if n is not None]
+                return min(known, key=len) if known else None
+            return None if None in found else frozenset().union(*found)
+        return None
 
     def _known(self, feature_id: Any, kind: str, node: Any, where: str) -> bool:
         feature = self.features.get(feature_id) if isinstance(feature_id, str) else None

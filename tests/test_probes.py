@@ -106,3 +106,16 @@ def test_the_table_covers_every_symptom_route_and_age_group():
         assert any(isinstance(a, int | float) and RULES.children.group_for(a) is group
                    for a in ages), group.id
     assert None in ages  # age not given
+
+
+def test_the_fast_pre_check_gives_the_same_result_on_every_row():
+    """Skipping rules whose needed findings are absent (Rule.needs) changes nothing."""
+    import dataclasses
+
+    full = dataclasses.replace(
+        RULES, discriminators=tuple(dataclasses.replace(r, needs=None)
+                                    for r in RULES.discriminators))
+    rows = [p.values[0] for p in (*symptom_rows(), *case_rows())]
+    for answers in rows:
+        fast, slow = assess(answers), assess(answers, full)
+        assert [r.id for r in fast.discriminators] == [r.id for r in slow.discriminators], answers

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -285,3 +286,22 @@ def test_emergency_always_comes_from_a_named_discriminator(answers):
         assert result.red_flags
     assert result.level == max([result.score_level, *(d.level for d in result.discriminators)],
                                key=LEVEL_RANK.__getitem__)
+
+
+# --- The fast pre-check never changes a result ------------------------------------------
+
+UNFILTERED = dataclasses.replace(
+    RULES,
+    discriminators=tuple(dataclasses.replace(r, needs=None) for r in RULES.discriminators),
+    notes=tuple(dataclasses.replace(r, needs=None) for r in RULES.notes),
+)
+
+
+@settings(max_examples=400)
+@given(answer_sets())
+def test_skipping_rules_whose_findings_are_absent_never_changes_the_result(answers):
+    """Rules are skipped when none of the findings they need is present (Rule.needs)."""
+    fast, full = assess(answers), assess(answers, UNFILTERED)
+    assert [r.id for r in fast.discriminators] == [r.id for r in full.discriminators]
+    assert [n.id for n in fast.notes] == [n.id for n in full.notes]
+    assert fast.level == full.level and fast.advice == full.advice
