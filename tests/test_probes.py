@@ -119,3 +119,15 @@ def test_the_fast_pre_check_gives_the_same_result_on_every_row():
     for answers in rows:
         fast, slow = assess(answers), assess(answers, full)
         assert [r.id for r in fast.discriminators] == [r.id for r in slow.discriminators], answers
+
+
+def test_every_discriminator_is_exercised_by_a_row_written_before_the_engine():
+    """Each discriminator fires on at least one probe row, review case or vignette (each
+    written from the sources before the engine it tests), so each has evidence that was not
+    written from the rules themselves."""
+    data = Path(__file__).parent / "data"
+    rows = [p.values[0] for p in (*symptom_rows(), *case_rows())]
+    for name in ("review_cases.json", "vignettes.json"):
+        rows += [case["answers"] for case in json.loads((data / name).read_text())]
+    fired = {d.id for answers in rows for d in assess(answers).discriminators}
+    assert {r.id for r in RULES.discriminators} - fired == set()
