@@ -97,7 +97,9 @@ def _risk_assessment(screening: Screening, ruleset: RuleSet, resource_id: str,
         "id": resource_id,
         "extension": [{"url": SCORE_EXTENSION, "valueInteger": screening.score}],
         "status": "final",
-        "method": {"text": f"Baclofen screener rule set {screening.ruleset_version}"},
+        "method": {"text": f"Baclofen screener rule set {screening.ruleset_version}"
+                           + (f" (sha256 {screening.ruleset_hash})" if screening.ruleset_hash
+                              else "")},
         # R4 requires a subject; a screening may have been done without a reference.
         "subject": _subject(screening) or {"display": "Unidentified patient"},
         "occurrenceDateTime": _utc_iso(screening),
@@ -184,6 +186,8 @@ def _answer(value: Any) -> dict[str, Any]:
         return {"valueBoolean": value}
     if isinstance(value, int | float):
         return {"valueDecimal": value}
+    if isinstance(value, str) and value != UNKNOWN:  # a choice: the option's id
+        return {"valueCoding": {"system": f"{SYSTEM}:option", "code": value}}
     return {"valueCoding": {"system": DATA_ABSENT, "code": UNKNOWN, "display": "Unknown"}}
 
 

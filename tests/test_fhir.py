@@ -160,3 +160,13 @@ def test_export_is_json_and_stable(app):
     assert other["id"] != first["id"]
     assert public_id not in text  # the public id opens the screening in the API
     assert Bundle.model_validate_json(text).id == first["id"]
+
+
+def test_a_choice_answer_is_coded_and_the_method_names_the_rule_set_hash(app):
+    raw = {"route": "intrathecal", "history": {"pump_alarm": True, "alarm_type": "two_tone"},
+           "respondent": "caregiver"}
+    _, response, assessment, _ = _export(app, raw)
+    items = _items(response)
+    assert items["alarm_type"]["valueCoding"]["code"] == "two_tone"
+    assert items["pump_make"]["valueCoding"]["code"] == "unknown"
+    assert default_ruleset().short_hash in assessment["method"]["text"]
