@@ -60,6 +60,7 @@ def build_catalog(ruleset: RuleSet) -> dict[str, Any]:
             for v in ruleset.vitals.values()
         ],
         "concepts": to_plain(raw.get("concepts", [])),
+        "conditions": to_plain(raw.get("conditions", [])),
         "discriminators": to_plain(raw.get("discriminators", [])),
         "red_flags": [r for r in to_plain(raw.get("discriminators", []))
                       if r["level"] == "emergency"],

@@ -103,6 +103,8 @@ def rules_markdown(ruleset: RuleSet, probes: dict[str, Any] | None = None) -> st
                    f"{f['direction']} | {', '.join(f['sources'])} |")
     out += ["", "## Concepts (named sets of history facts)", ""]
     out += [f"- `{c['id']}` ({c['label']}): {', '.join(c['facts'])}" for c in cat["concepts"]]
+    out += ["", "## Named conditions (used as `condition: ID`)", ""]
+    out += [f"- `{c['id']}` ({c['label']}): `{_condition(c['when'])}`" for c in cat["conditions"]]
     if probes:
         out += _specification(probes)
     out += ["", "## Sources", ""]

@@ -505,7 +505,13 @@ def _compile(check: _Checker, data: Mapping[str, Any], content_hash: str) -> Rul
             check.sources(node, f"concept '{concept_id}'"),
         )
 
-    compiler = _ConditionCompiler(check, features, vitals, concepts)
+    check.unique(_list(data, "conditions"), "named condition")
+    for node in _list(data, "conditions"):
+        check.sources(node, f"named condition '{node.get('id')}'")
+        if "when" not in node:
+            check.problem(node, f"named condition '{node.get('id')}' has no 'when'")
+    named = {node.get("id"): node.get("when") for node in _list(data, "conditions")}
+    compiler = _ConditionCompiler(check, features, vitals, concepts, named)
     news2 = _compile_news2(check, data.get("news2") or _Node(), features)
     children = _compile_children(check, data.get("children") or _Node(), compiler)
     discriminators = _compile_rules(check, compiler, _list(data, "discriminators"),
@@ -864,8 +870,26 @@ class _ConditionCompiler:
     Hazards: H2 (a rule that adding a finding could switch off), H3 ("unknown" as "no").
     """
 
-    def __init__(self, check: _Checker, features, vitals, concepts):
+    def __init__(self, check: _Checker, features, vitals, concepts, named=None):
         self.check, self.features, self.vitals, self.concepts = check, features, vitals, concepts
+        self.named: Mapping[str, Any] = named or {}
+        self._compiled: dict[str, Predicate] = {}
+        self._expanding: set[str] = set()
+
+    def _condition(self, value, node, where):
+        """A named condition from the `conditions:` section, compiled once."""
+        if value not in self.named:
+            self.check.problem(node, f"{where} refers to unknown named condition '{value}'")
+            return _never
+        if value in self._expanding:
+            self.check.problem(node, f"{where}: named condition '{value}' refers to itself")
+            return _never
+        if value not in self._compiled:
+            self._expanding.add(value)
+            self._compiled[value] = self.compile(self.named[value],
+                                                 f"named condition '{value}'")
+            self._expanding.discard(value)
+        return self._compiled[value]
 
     def compile(self, node: Any, where: str) -> Predicate:
         if not isinstance(node, Mapping) or len(node) != 1:
@@ -899,6 +923,11 @@ class _ConditionCompiler:
             return frozenset({"vital:spo2"})
         if key in ("systolic_low", "systolic_rise"):
             return frozenset({"vital:systolic_bp"})
+        if key == "condition" and value in self.named and value not in self._expanding:
+            self._expanding.add(value)
+            found = self.needs(self.named[value])
+            self._expanding.discard(value)
+            return found
         parts = value.get("of") if key == "at_least" and isinstance(value, Mapping) else value
         if key in ("any", "at_least", "all") and isinstance(parts, list):
             found = [self.needs(part) for part in parts]
