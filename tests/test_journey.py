@@ -113,6 +113,11 @@ def test_a_red_flag_ends_the_check_at_once_and_is_saved(app, client):
     assert "Call the emergency number now" in "".join(tree.find(".//h1").itertext())
     saved = saved_assessment(client, response.location)
     assert saved["level"] == "emergency" and saved["answers"]["route"] == "unknown"
+    # The route is not asked yet, so a pump is possible: every pump line is given (review 3.2),
+    # with seizure first aid and what to show the crew.
+    page = "".join(tree.find(".//main").itertext())
+    assert "pump card" in page and "tablets by mouth may not be enough" in page
+    assert "recovery position" in page and "ambulance crew" in page
     with app.app_context():
         assert db.session.query(Screening).count() == 1
     assert client.get("/check/route").location == "/"  # the finished draft is closed
