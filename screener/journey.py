@@ -99,13 +99,21 @@ def question(page_id: str):
         return redirect(_next_url(draft))
 
     changing = request.args.get("change") == "1"
+    if request.method == "POST" and this.kind == "signs":
+        # Any emergency sign ends the check at once, even ticked with "None of these":
+        # contradictory ticks fail safe (CSRFProtect has already checked the token).
+        signs = [f.id for f in this.features(rules) if f.id in request.form.getlist("symptoms")]
+        if signs:
+            draft.record(page_id, {"symptoms": signs})
+            db.session.commit()
+            return _finish(draft)
     form_type = form_class(this, rules, draft.route)
     form = form_type() if request.method == "POST" else form_type(data=draft.shown(page_id))
     if request.method == "POST" and form.validate():
         draft.record(page_id, form_values(form))
         db.session.commit()
-        if this.kind == "signs" and any(s != NONE for s in form.symptoms.data):
-            return _finish(draft)  # a red flag ends the check at once
+        if _reaches_emergency(draft):
+            return _finish(draft)  # the answers so far already mean: call for help now
         if changing and _first_unanswered(draft) is None:
             return redirect(url_for("journey.check_answers"))
         return redirect(_next_url(draft))
@@ -136,6 +144,18 @@ def check_answers():
     if request.method == "POST":  # CSRFProtect has checked the token
         return _finish(draft)
     return render_template("check_answers.html", sections=_summary(draft))
+
+
+def _reaches_emergency(draft: Draft) -> bool:
+    """Whether the answers given so far already reach `emergency`. Unanswered questions
+    count as "I don't know"; the history pages come before the symptoms, and the pages after
+    them (measurements, who is answering) can only add findings, so the level cannot fall.
+
+    Hazards: H9 a person in danger kept answering questions."""
+    try:
+        return run_assessment(to_request(draft.pages, _rules()), _rules()).level == "emergency"
+    except ScoringFailed:
+        return False  # the outcome page will say the check could not be completed
 
 
 def _finish(draft: Draft):

@@ -59,8 +59,8 @@ def walk(journey: Journey, answers: dict) -> str:
             page_id = response.location.rsplit("/", 1)[1]
             response, tree = journey.submit(response.location, page_data(page_id, answers))
             assert response.status_code == 302, f"{page_id} refused: {tree and tree.findtext('.//h2')}"
-        assert response.location == "/check-answers"
-        response, _ = journey.submit("/check-answers", {})
+        if response.location == "/check-answers":  # else the answers reached emergency early
+            response, _ = journey.submit("/check-answers", {})
     assert response.location.startswith("/result/")
     journey.get(response.location)
     return response.location
@@ -123,11 +123,49 @@ def test_a_red_flag_ends_the_check_at_once_and_is_saved(app, client):
     assert client.get("/check/route").location == "/"  # the finished draft is closed
 
 
-def test_none_of_these_is_exclusive(client):
+def test_a_sign_ticked_with_none_of_these_fails_safe_to_the_emergency_outcome(app, client):
     journey = Journey(client)
     first = journey.start()
-    response, tree = journey.submit(first, {"symptoms": ["none", "seizure"]}, error=True)
+    response, _ = journey.submit(first, {"symptoms": ["none", "seizure"]})
+    assert response.location.startswith("/result/")
+    assert saved_assessment(client, response.location)["level"] == "emergency"
+
+
+def test_none_of_these_is_exclusive_on_the_symptoms_page(client):
+    answers = {"route": "oral", "history": {}}
+    journey = Journey(client)
+    response, _ = journey.submit(journey.start(), {"symptoms": ["none"]})
+    response, _ = journey.submit("/check/route", {"route": "oral"})
+    while not response.location.endswith("/symptoms"):
+        page_id = response.location.rsplit("/", 1)[1]
+        response, _ = journey.submit(response.location, page_data(page_id, answers))
+    response, tree = journey.submit("/check/symptoms", {"symptoms": ["none", "tremor"]},
+                                    error=True)
     assert "only if none of the others applies" in tree.findtext(".//ul/li/a")
+
+
+@pytest.mark.parametrize(("symptoms", "vitals", "ends_on"), [
+    (["hallucinations"], {}, "symptoms"),  # tablets run out: delirium after an interruption
+    (["muscle_rigidity"], {"temperature_c": 39.5}, "vitals"),  # hyperthermia with rigidity
+])
+def test_the_check_ends_on_the_page_whose_answers_reach_emergency(app, client, symptoms, vitals,
+                                                                   ends_on):
+    """Review (ux-walk): hallucinations on the symptoms page still led through three pages."""
+    answers = {"route": "oral", "symptoms": symptoms, "vitals": vitals,
+               "history": {"ran_out_of_medication": True, "long_term_use": True}}
+    journey = Journey(client)
+    response, _ = journey.submit(journey.start(), {"symptoms": ["none"]})
+    response, _ = journey.submit("/check/route", {"route": "oral"})
+    while response.location.startswith("/check/"):
+        page_id = response.location.rsplit("/", 1)[1]
+        response, _ = journey.submit(response.location, page_data(page_id, answers))
+        last = page_id
+    assert last == ends_on and response.location.startswith("/result/")
+    saved = saved_assessment(client, response.location)
+    assert saved["level"] == "emergency"
+    assert saved["answers"]["respondent"] is None  # "who is answering" was never asked
+    with app.app_context():
+        assert db.session.query(Screening).count() == 1  # the partial screening is saved
 
 
 def _error_links_resolve(tree) -> list[str]:
