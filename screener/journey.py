@@ -24,7 +24,7 @@ from .drafts import Draft
 from .forms import FAHRENHEIT, NONE, YES_NO_UNKNOWN, form_class, form_values, to_request
 from .models import Screening, as_utc
 from .pages import PAGE_IDS, Page, page, pages_for
-from .scoring import COULD_NOT_COMPLETE
+from .scoring import COULD_NOT_COMPLETE, Assessment
 from .screenings import ScoringFailed, add_screening, find_screening, run_assessment
 from .security import PUBLIC_SUBMISSIONS, limiter
 
@@ -112,8 +112,9 @@ def question(page_id: str):
     if request.method == "POST" and form.validate():
         draft.record(page_id, form_values(form))
         db.session.commit()
-        if _reaches_emergency(draft):
-            return _finish(draft)  # the answers so far already mean: call for help now
+        assessment = _assessment_so_far(draft)
+        if assessment is not None and assessment.level == "emergency":
+            return _finish(draft, assessment)  # the answers so far mean: call for help now
         if changing and _first_unanswered(draft) is None:
             return redirect(url_for("journey.check_answers"))
         return redirect(_next_url(draft))
@@ -146,23 +147,23 @@ def check_answers():
     return render_template("check_answers.html", sections=_summary(draft))
 
 
-def _reaches_emergency(draft: Draft) -> bool:
-    """Whether the answers given so far already reach `emergency`. Unanswered questions
-    count as "I don't know"; the history pages come before the symptoms, and the pages after
-    them (measurements, who is answering) can only add findings, so the level cannot fall.
+def _assessment_so_far(draft: Draft) -> Assessment | None:
+    """The answers given so far, scored; None if scoring failed. Unanswered questions count
+    as "I don't know"; the history pages come before the symptoms, and the pages after them
+    (measurements, who is answering) can only add findings, so an emergency cannot fall.
 
     Hazards: H9 a person in danger kept answering questions."""
     try:
-        return run_assessment(to_request(draft.pages, _rules()), _rules()).level == "emergency"
+        return run_assessment(to_request(draft.pages, _rules()), _rules())
     except ScoringFailed:
-        return False  # the outcome page will say the check could not be completed
+        return None  # the outcome page will say the check could not be completed
 
 
-def _finish(draft: Draft):
-    """Score the draft through the same service as the API, save it, and show the outcome."""
-    try:
-        assessment = run_assessment(to_request(draft.pages, _rules()), _rules())
-    except ScoringFailed:
+def _finish(draft: Draft, assessment: Assessment | None = None):
+    """Score the draft through the same service as the API (unless already scored), save
+    it, and show the outcome."""
+    assessment = assessment or _assessment_so_far(draft)
+    if assessment is None:
         return render_template("could_not_complete.html", message=COULD_NOT_COMPLETE), 500
     screening = add_screening(assessment, patient_id=draft.patient_id)
     draft.screening_id = screening.public_id
@@ -208,8 +209,8 @@ def _previous_answers(draft: Draft) -> dict[str, str]:
         if feature is not None and feature.kind == "number" and isinstance(value, int | float):
             words[feature_id] = f"{value:g} {feature.unit}"
         elif feature is not None and feature.kind == "choice":
-            words[feature_id] = next((o.label for o in feature.options if o.id == value),
-                                     "I\u2019m not sure")
+            chosen = feature.option(value)
+            words[feature_id] = chosen.label if chosen else "I\u2019m not sure"
         else:
             words[feature_id] = labels.get(value, "I don\u2019t know")
     for symptom in answers.get("symptoms") or []:
@@ -242,8 +243,8 @@ def _summary(draft: Draft) -> list[dict[str, Any]]:
                 if feature.kind == "number":
                     shown = f"{value} {feature.unit}" if (value or "").strip() else "Not known"
                 elif feature.kind == "choice":
-                    shown = next((o.label for o in feature.options if o.id == value),
-                                 labels.get(value, "Not answered"))
+                    chosen = feature.option(value)
+                    shown = chosen.label if chosen else labels.get(value, "Not answered")
                 else:
                     shown = labels.get(value, "Not answered")
                 rows.append((feature.question, shown))

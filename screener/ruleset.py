@@ -29,7 +29,6 @@ LEVEL_RANK = {level: rank for rank, level in enumerate(reversed(LEVELS))}  # rou
 ROUTES = ("intrathecal", "oral", "both", "unknown")
 DIRECTIONS = ("withdrawal", "overdose", "both", "neither")
 FEATURE_KINDS = ("symptom", "history", "number", "choice")
-PUMP_ROUTES = ("intrathecal", "both", "unknown")  # routes where a pump is possible
 AGE = "age_years"  # the number features the engine itself reads
 USUAL_SYSTOLIC = "usual_systolic_bp"
 AUDIENCES = ("caregiver", "staff")
@@ -116,6 +115,10 @@ class Feature:
     def weight_for(self, route: str) -> int:
         return self.weights[route]
 
+    def option(self, option_id: Any) -> Option | None:
+        """A choice question's answer by its id (None for "I don't know" or an unknown id)."""
+        return next((o for o in self.options if o.id == option_id), None)
+
 
 @dataclass(frozen=True)
 class Band:
@@ -147,6 +150,15 @@ class Vital:
             if value <= band.upto:
                 return band.points
         raise AssertionError("the last band is unbounded")
+
+    def below_normal(self, value: float) -> bool:
+        """Below the 0-point band: on the low side of normal."""
+        return value <= self._normal_above
+
+    @cached_property
+    def _normal_above(self) -> float:
+        normal = next(i for i, b in enumerate(self.bands) if b.points == 0)
+        return self.bands[normal - 1].upto if normal else -math.inf
 
     def direction(self, value: float) -> str:
         return self.high_direction if value > self._normal_upto else self.low_direction
@@ -237,11 +249,6 @@ class Facts:
     fired: set[str] = field(default_factory=set)
     slow_pulse_at_most: float = 0  # children's slow-pulse edge (from the rule set)
     systolic_usual: bool = False  # a low systolic pressure is the person's stated usual
-
-    @property
-    def adult(self) -> bool:
-        """Aged 16 or over, or age not given (adult bands apply: a documented decision)."""
-        return self.child is None
 
 
 @dataclass(frozen=True)
@@ -514,6 +521,9 @@ def _compile(check: _Checker, data: Mapping[str, Any], content_hash: str) -> Rul
     compiler = _ConditionCompiler(check, features, vitals, concepts, named)
     news2 = _compile_news2(check, data.get("news2") or _Node(), features)
     children = _compile_children(check, data.get("children") or _Node(), compiler)
+    if news2.adult_from_age != children.below_age:  # one age splits NEWS2 from NICE's bands
+        check.problem(data.get("children"), f"children.below_age ({children.below_age}) must "
+                                            f"equal news2.adult_from_age ({news2.adult_from_age})")
     discriminators = _compile_rules(check, compiler, _list(data, "discriminators"),
                                     "discriminator")
     notes = _compile_rules(check, compiler, _list(data, "notes"), "note", note=True)

@@ -203,8 +203,7 @@ def _vital_scores(answers: Answers, ruleset: RuleSet, scale_2: bool, on_oxygen: 
         value = answers.vitals.get(vital.id)
         if value is not None:
             points = vital.points(value)
-            if vital.id == "systolic_bp" and systolic_usual and vital.direction(value) != (
-                    vital.high_direction):
+            if vital.id == "systolic_bp" and systolic_usual and vital.below_normal(value):
                 points = 0
             if vital.id == "spo2" and scale_2:
                 news2 = ruleset.news2
@@ -236,7 +235,7 @@ class _ContributionCache(dict):
     """One immutable Contribution per (feature, route, counted), made on first use."""
 
     def __missing__(self, key):
-        _, feature, route, counted = key
+        feature, route, counted = key
         points = feature.weight_for(route) if counted else 0
         if feature.kind == "symptom":
             made = Contribution(feature.id, "symptom", points, feature.question, feature.term,
@@ -258,7 +257,7 @@ def _contributions(answers, symptoms, implied, vital_scores, ruleset) -> tuple[C
     features = ruleset.features
     found = []
     for symptom in sorted(symptoms, key=ruleset.order.__getitem__):
-        made = _CONTRIBUTIONS[id(ruleset), features[symptom], route, True]
+        made = _CONTRIBUTIONS[features[symptom], route, True]
         if symptom in implied:
             made = replace(made, implied_by=implied[symptom])
         found.append(made)
@@ -268,7 +267,7 @@ def _contributions(answers, symptoms, implied, vital_scores, ruleset) -> tuple[C
     for fact, answer in answers.history.items():
         if answer is True:
             f = features[fact]
-            found.append(_CONTRIBUTIONS[id(ruleset), f, route, trouble or not f.modifier])
+            found.append(_CONTRIBUTIONS[f, route, trouble or not f.modifier])
     for vital in vital_scores:
         found.append(_vital_contribution(ruleset.vitals[vital.vital], vital.value, vital.points,
                                          vital.direction))
@@ -444,8 +443,7 @@ def _summary(audience, direction, answers, contributions, facts, ruleset) -> lis
             lines.append(f"{feature.term}: {_fmt(value)} {feature.unit}.")
     for choice_id, value in answers.choices.items():
         if value is not None:
-            lines.append(next(o.statement for o in ruleset.features[choice_id].options
-                              if o.id == value))
+            lines.append(ruleset.features[choice_id].option(value).statement)
     return lines
 
 

@@ -116,6 +116,8 @@ BAD_FILES = [
     ("emergency reachable by points", "  - id: emergency\n    title:",
      "  - id: emergency\n    min_score: 12\n    title:", "level 'emergency' must have no min_score",
      "  - id: emergency"),
+    ("NEWS2 and the children's bands split at different ages", "  adult_from_age: 16\n",
+     "  adult_from_age: 18\n", "must equal news2.adult_from_age (18)", "  below_age: 16"),
     ("unknown named condition", "        - {condition: sign_of_infection}\n        - any:\n            - {symptom: confusion}",
      "        - {condition: signs_of_infection}\n        - any:\n            - {symptom: confusion}",
      "unknown named condition 'signs_of_infection'", "{condition: signs_of_infection}"),
