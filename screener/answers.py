@@ -17,9 +17,8 @@ from typing import Any
 import fastjsonschema
 from jsonschema import Draft202012Validator
 
-from .ruleset import RuleSet, default_ruleset
+from .ruleset import UNKNOWN, RuleSet, default_ruleset
 
-UNKNOWN = "unknown"
 PATIENT_REF_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 ._/-]*$"
 PATIENT_REF_MAX = 64
 
@@ -168,6 +167,7 @@ def normalise(raw: Any, ruleset: RuleSet | None = None) -> Answers:
         for fid in ruleset.ids("number")
     }
     choices = {fid: _known(given.get(fid)) for fid in ruleset.ids("choice")}
+    _imply_follow_ups(ruleset, history, numbers, choices)
     return Answers(
         route=raw["route"],
         symptoms=frozenset(raw.get("symptoms", ())),
@@ -178,6 +178,20 @@ def normalise(raw: Any, ruleset: RuleSet | None = None) -> Answers:
         patient_ref=raw.get("patient_ref"),
         choices=choices,
     )
+
+
+def _imply_follow_ups(ruleset: RuleSet, *answer_maps: dict[str, Any]) -> None:
+    """A follow-up left unanswered because the earlier answer ruled it out takes the answer
+    that earlier one implies (no injury: not an injury at T6), so the form, which does not
+    ask it, and the API give the same result. An answer given is never overridden."""
+    given = {k: v for answers in answer_maps for k, v in answers.items()}
+    for feature in ruleset.follow_ups:
+        follows = feature.follows
+        if given.get(feature.id) is None and not follows.asked(given.get(follows.parent)):
+            implied = _known(follows.otherwise)
+            for answers in answer_maps:
+                if feature.id in answers:
+                    answers[feature.id] = implied
 
 
 def _known(value: Any) -> Any:

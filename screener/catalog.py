@@ -40,6 +40,9 @@ def build_catalog(ruleset: RuleSet) -> dict[str, Any]:
                 "max": f.max,
                 "options": [{"id": o.id, "label": o.label} for o in f.options],
                 "optional": f.optional,
+                "follows": None if f.follows is None else {
+                    "id": f.follows.parent, "answers": list(f.follows.answers),
+                    "otherwise": f.follows.otherwise},
                 "sources": list(f.sources),
             }
             for f in ruleset.features.values()

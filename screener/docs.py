@@ -99,6 +99,11 @@ def rules_markdown(ruleset: RuleSet, probes: dict[str, Any] | None = None) -> st
         question = f["question"]
         if f.get("options"):
             question += " (" + "; ".join(o["label"] for o in f["options"]) + ")"
+        if f.get("follows"):
+            follows = f["follows"]
+            question += (f" *Asked after `{follows['id']}` = "
+                         f"{' or '.join(str(a).lower() for a in follows['answers'])}; "
+                         f"otherwise {str(follows['otherwise']).lower()}.*")
         out.append(f"| `{f['id']}` | {question} | {f['term']} | {f['group']} | {weight} | "
                    f"{f['direction']} | {', '.join(f['sources'])} |")
     out += ["", "## Concepts (named sets of history facts)", ""]

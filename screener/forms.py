@@ -16,9 +16,10 @@ from wtforms.validators import InputRequired, Length, Optional, Regexp, Validati
 
 from .answers import PATIENT_REF_MAX, PATIENT_REF_PATTERN, UNKNOWN
 from .pages import Page, pages_for
-from .ruleset import RuleSet
+from .ruleset import Feature, RuleSet
 
 YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), (UNKNOWN, "I don\u2019t know")]
+FORM_ANSWERS = {"yes": True, "no": False}  # the form's words in the API's terms
 NONE = "none"
 FAHRENHEIT = "f"
 
@@ -148,6 +149,14 @@ def form_values(form: FlaskForm) -> dict[str, Any]:
     return {name: value for name, value in form.data.items() if name != "csrf_token"}
 
 
+def asks(feature: Feature, values: dict[str, Any]) -> bool:
+    """Whether the page's answers ask `feature` (always, unless it is a follow-up)."""
+    if feature.follows is None:
+        return True
+    parent = values.get(feature.follows.parent) or UNKNOWN
+    return feature.follows.asked(FORM_ANSWERS.get(parent, parent))
+
+
 def to_request(pages: dict[str, dict[str, Any]], ruleset: RuleSet) -> dict[str, Any]:
     """The draft's answers in the API's request shape (only pages asked for the route)."""
     route = (pages.get("route") or {}).get("route") or "unknown"
@@ -162,8 +171,10 @@ def to_request(pages: dict[str, dict[str, Any]], ruleset: RuleSet) -> dict[str, 
         symptoms += [s for s in values.get("symptoms") or [] if s != NONE]
         for name, value in values.items():
             feature = ruleset.features.get(name)
+            if feature is not None and not asks(feature, values):
+                continue  # a follow-up the earlier answer ruled out (answered before a change)
             if feature is not None and feature.kind == "history" and value:
-                history[name] = {"yes": True, "no": False}.get(value, UNKNOWN)
+                history[name] = FORM_ANSWERS.get(value, UNKNOWN)
             elif feature is not None and feature.kind == "choice" and value:
                 history[name] = value
             elif feature is not None and feature.kind == "number":

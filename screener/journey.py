@@ -31,6 +31,19 @@ from .security import PUBLIC_SUBMISSIONS, limiter
 bp = Blueprint("journey", __name__)
 
 
+@bp.app_template_filter("form_answer")
+def form_answer(value) -> str:
+    """An answer in the API's terms (true, false, unknown, option id) as the form's value."""
+    return {True: "yes", False: "no"}.get(value, value)
+
+
+@bp.app_template_filter("answer_label")
+def answer_label(value: str, feature) -> str:
+    """The words a form answer is shown with ("Yes", "I don't know", an option's label)."""
+    chosen = feature.option(value)
+    return chosen.label if chosen else dict(YES_NO_UNKNOWN).get(value, value)
+
+
 def _rules():
     return current_app.extensions["ruleset"]
 

@@ -42,7 +42,8 @@ PAGES = (
     Page("tablets", "About the tablets", "history", ("tablets",),
          "Answer each question. Choose \u201cI don\u2019t know\u201d if you are not sure."),
     Page("background", "About them and when it started", "history", ("timing", "risks"),
-         "Answer what you can. Choose \u201cI don\u2019t know\u201d if you are not sure."),
+         "Answer what you can and leave out the rest: a question left out counts as "
+         "\u201cI don\u2019t know\u201d."),
     Page("symptoms", "Have you noticed any of these changes?", "symptoms",
          ("muscles", "mind", "temperature_heart", "breathing_alertness", "body", "pump_site"),
          "Tick everything that is new or worse than usual."),

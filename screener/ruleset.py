@@ -27,6 +27,7 @@ LOCK_PATH = Path(__file__).parent / "rules" / "ruleset.lock"
 LEVELS = ("emergency", "urgent", "soon", "routine")  # fixed order, most urgent first
 LEVEL_RANK = {level: rank for rank, level in enumerate(reversed(LEVELS))}  # routine=0
 ROUTES = ("intrathecal", "oral", "both", "unknown")
+UNKNOWN = "unknown"  # the answer "I don't know"; missing and null mean the same
 DIRECTIONS = ("withdrawal", "overdose", "both", "neither")
 FEATURE_KINDS = ("symptom", "history", "number", "choice")
 AGE = "age_years"  # the number features the engine itself reads
@@ -91,6 +92,21 @@ class Option:
     statement: str
 
 
+@dataclass(frozen=True)
+class FollowUp:
+    """A question asked only after certain answers to an earlier one on the same page (the
+    spinal cord injury level only after "yes" or "I don't know" to an injury). When the
+    earlier answer rules it out, `otherwise` is its answer: "no" where the earlier answer
+    implies it, "unknown" where it does not."""
+
+    parent: str
+    answers: tuple[Any, ...]  # the parent's answers (true, false, unknown or option ids)
+    otherwise: Any
+
+    def asked(self, parent_answer: Any) -> bool:
+        return (UNKNOWN if parent_answer is None else parent_answer) in self.answers
+
+
 @dataclass(frozen=True, eq=False)  # identity hash: used as a cache key
 class Feature:
     """One question: a symptom, a history fact or a number, with its weight and sources."""
@@ -111,6 +127,7 @@ class Feature:
     modifier: bool = False  # counts only alongside a symptom or abnormal vital sign
     options: tuple[Option, ...] = ()  # choice only
     optional: bool = False  # the web form may leave it unanswered (= "I don't know")
+    follows: FollowUp | None = None
 
     def weight_for(self, route: str) -> int:
         return self.weights[route]
@@ -332,6 +349,11 @@ class RuleSet:
     def ids(self, kind: str) -> tuple[str, ...]:
         return tuple(f.id for f in self.features.values() if f.kind == kind)
 
+    @cached_property
+    def follow_ups(self) -> tuple[Feature, ...]:
+        """The questions asked only after certain answers to an earlier one."""
+        return tuple(f for f in self.features.values() if f.follows)
+
     def asked_for(self, route: str) -> frozenset[str]:
         return self._asked[route]
 
@@ -497,7 +519,9 @@ def _compile(check: _Checker, data: Mapping[str, Any], content_hash: str) -> Rul
     if route_ids != ROUTES:
         check.problem(data, f"routes must be exactly {', '.join(ROUTES)} (found {route_ids})")
 
-    features = _compile_features(check, _list(data, "features"), group_kinds)
+    # A group whose questions may all be left unanswered ("answer what you can").
+    group_optional = {g.get("id"): g.get("optional") for g in groups if isinstance(g, Mapping)}
+    features = _compile_features(check, _list(data, "features"), group_kinds, group_optional)
     vitals = _compile_vitals(check, _list(data, "vitals"), features)
 
     concepts: dict[str, Concept] = {}
@@ -573,7 +597,8 @@ def _compile_levels(check: _Checker, nodes: list) -> tuple[Level, ...]:
     return tuple(levels)
 
 
-def _compile_features(check: _Checker, nodes: list, group_kinds: Mapping) -> dict[str, Feature]:
+def _compile_features(check: _Checker, nodes: list, group_kinds: Mapping,
+                      group_optional: Mapping) -> dict[str, Feature]:
     check.unique(nodes, "feature")
     features: dict[str, Feature] = {}
     for node in nodes:
@@ -625,9 +650,49 @@ def _compile_features(check: _Checker, nodes: list, group_kinds: Mapping) -> dic
             sources=check.sources(node, where), routes=routes, unit=node.get("unit"),
             min=low, max=high, statement=node.get("statement"),
             modifier=node.get("modifier") is True, options=tuple(options),
-            optional=kind in ("number", "choice") or node.get("optional") is True,
+            optional=(kind in ("number", "choice") or node.get("optional") is True
+                      or group_optional.get(group) is True or "follows" in node),
+            follows=_follow_up(check, node, where, features),
         )
     return features
+
+
+def _answers_of(feature: Feature) -> tuple[Any, ...]:
+    if feature.kind == "choice":
+        return (*(o.id for o in feature.options), UNKNOWN)
+    return (True, False, UNKNOWN) if feature.kind == "history" else (UNKNOWN,)
+
+
+def _follow_up(check: _Checker, node: Mapping, where: str,
+               earlier: Mapping[str, Feature]) -> FollowUp | None:
+    """`follows: {id, answers, otherwise}`: the parent is an earlier yes/no or choice question
+    in the same group (so on the same page), and both lists hold answers it can have."""
+    spec = node.get("follows")
+    if spec is None:
+        return None
+    parent = earlier.get(spec.get("id")) if isinstance(spec, Mapping) else None
+    if parent is None or parent.kind not in ("history", "choice") or parent.follows:
+        check.problem(spec if isinstance(spec, Mapping) else node,
+                      f"{where}: follows must name an earlier history or choice question "
+                      "that is not itself a follow-up")
+        return None
+    if parent.group != node.get("group"):
+        check.problem(spec, f"{where}: a follow-up is in the same group as '{parent.id}'")
+    answers = tuple(_list(spec, "answers"))
+    siblings = {f.follows.answers for f in earlier.values()
+                if f.follows and f.follows.parent == parent.id}
+    if siblings and siblings != {answers}:
+        check.problem(spec, f"{where}: follow-ups of '{parent.id}' follow the same answers")
+    if not answers or any(a not in _answers_of(parent) for a in answers):
+        check.problem(spec, f"{where}: follows.answers must be answers to '{parent.id}'")
+    own = Feature(id="", kind=str(node.get("kind")), group="", question="", term="",
+                  direction="", weights={}, sources=(),
+                  options=tuple(Option(str(o.get("id")), "", "")
+                                for o in _list(node, "options")))
+    otherwise = spec.get("otherwise", UNKNOWN)
+    if otherwise not in _answers_of(own):
+        check.problem(spec, f"{where}: follows.otherwise must be one of its own answers")
+    return FollowUp(parent.id, answers, otherwise)
 
 
 def _weights(check: _Checker, node: Mapping, where: str) -> dict[str, int]:

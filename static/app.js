@@ -18,6 +18,24 @@
     });
   });
 
+  // Follow-up questions show only after the answers that need them (GOV.UK conditional
+  // reveal). Without JavaScript they always show, with a hint saying when to answer.
+  document.querySelectorAll("[data-follows]").forEach(function (block) {
+    var radios = document.querySelectorAll("input[type=radio][name='" + block.getAttribute("data-follows") + "']");
+    var answers = block.getAttribute("data-answers").split(" ");
+    function update() {
+      var chosen = Array.prototype.filter.call(radios, function (r) { return r.checked; })[0];
+      var open = Boolean(chosen) && answers.indexOf(chosen.value) !== -1;
+      block.hidden = !open;
+      radios.forEach(function (r) {
+        if (answers.indexOf(r.value) !== -1) { r.setAttribute("aria-controls", block.id); }
+      });
+    }
+    radios.forEach(function (r) { r.addEventListener("change", update); });
+    block.querySelector(".hint").hidden = true;  // the reveal itself says when
+    update();
+  });
+
   // Copy "what to tell" to the clipboard; without JavaScript the text stays selectable.
   document.querySelectorAll(".js-copy").forEach(function (button) {
     if (!navigator.clipboard) { return; }

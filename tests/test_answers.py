@@ -56,3 +56,22 @@ def test_one_and_zero_are_not_true_and_false():
             assert "abrupt_stop" in str(error)
         else:
             raise AssertionError(f"{value!r} was accepted as a yes/no answer")
+
+
+# --- Follow-up questions ------------------------------------------------------------------
+
+
+def test_a_follow_up_ruled_out_by_the_earlier_answer_takes_the_implied_answer():
+    """No spinal cord injury: the injury is not at T6, so a headache is not called AD."""
+    rules = default_ruleset()
+    no_injury = normalise({"route": "oral", "history": {"spinal_cord_injury": False}}, rules)
+    assert no_injury.history["injury_level_T6_or_above"] is False
+    unsure = normalise({"route": "oral", "history": {"spinal_cord_injury": "unknown"}}, rules)
+    assert unsure.history["injury_level_T6_or_above"] is None  # asked, unanswered: unknown
+    said = normalise({"route": "oral", "history": {"spinal_cord_injury": False,
+                                                   "injury_level_T6_or_above": True}}, rules)
+    assert said.history["injury_level_T6_or_above"] is True  # an answer given is kept
+    no_extra = normalise({"route": "oral", "history": {"took_more_than_prescribed": False}},
+                         rules)
+    assert no_extra.history["deliberate_overdose"] is False
+    assert no_extra.numbers["amount_taken_mg"] is None  # "otherwise: unknown"

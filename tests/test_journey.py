@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from screener.db import db
+from screener.forms import to_request
 from screener.models import Screening
 from screener.pages import PAGES
 from screener.ruleset import default_ruleset
@@ -348,3 +349,33 @@ def test_choice_and_follow_up_questions_may_be_left_unanswered(app, client):
     response, _ = journey.submit("/check/pump", {**data, "alarm_type": "single_tone",
                                                  "pump_make": "prometra"})
     assert response.status_code == 302
+
+
+def test_follow_up_questions_are_optional_and_ignored_when_ruled_out(app, client):
+    """The T6 question follows a spinal cord injury "yes" or "I don't know": optional, shown
+    in a block the script reveals, and dropped if the injury answer rules it out."""
+    journey = Journey(client)
+    journey.submit(journey.start(), {"symptoms": ["none"]})
+    journey.submit("/check/route", {"route": "oral"})
+    tablets = {f.id: "no" for f in RULES.features.values()
+               if f.group == "tablets" and f.kind == "history" and not f.follows}
+    journey.submit("/check/tablets", tablets)
+    _, tree = journey.get("/check/background")
+    block = tree.find(".//div[@data-follows='spinal_cord_injury']")
+    assert block.get("data-answers") == "yes unknown"
+    assert block.find(".//input[@name='injury_level_T6_or_above']") is not None
+    response, _ = journey.submit("/check/background", {})  # "answer what you can": nothing
+    assert response.status_code == 302
+    journey.submit("/check/background", {"spinal_cord_injury": "no",
+                                         "injury_level_T6_or_above": "yes"})
+    response, _ = journey.submit("/check/symptoms", {"symptoms": ["headache"]})
+    request = to_request(_draft_pages(app), RULES)
+    assert request["history"]["spinal_cord_injury"] is False
+    assert "injury_level_T6_or_above" not in request["history"]  # ruled out: dropped
+
+
+def _draft_pages(app) -> dict:
+    from screener.drafts import Draft
+
+    with app.app_context():
+        return db.session.query(Draft).one().pages

@@ -36,7 +36,7 @@ CHOICES = ["alarm_type", "pump_make"]
 
 def test_packaged_rule_set_covers_the_whole_vocabulary():
     rules = default_ruleset()
-    assert rules.version == "2026.2"
+    assert rules.version == "2026.3"
     assert set(rules.ids("symptom")) == set(SYMPTOMS + NEW_SYMPTOMS)
     assert set(rules.ids("history")) == set(HISTORY + NEW_HISTORY)
     assert set(rules.ids("number")) == set(NUMBERS + NEW_NUMBERS)
@@ -74,7 +74,7 @@ def test_a_content_change_without_a_new_version_is_refused(tmp_path):
     path.write_text(changed)
     result = CliRunner().invoke(main, ["rules", "check", str(path)])
     assert result.exit_code == 1 and "Give it a new version" in result.output
-    renamed = parse_ruleset(changed.replace('version: "2026.2"', 'version: "2026.99"'))
+    renamed = parse_ruleset(changed.replace('version: "2026.3"', 'version: "2026.99"'))
     assert "not in ruleset.lock" in version_problem(renamed)
 
 
@@ -144,6 +144,17 @@ BAD_FILES = [
      "{upto: 100, points: 2}"),
     ("threshold outside the accepted range", "at_least: 40.0}", "at_least: 400}",
      "threshold 400 is outside the accepted range", "at_least: 400}"),
+    ("follow-up of an unknown question",
+     "follows: {id: spinal_cord_injury,", "follows: {id: spinal_injury,",
+     "follows must name an earlier history or choice question", "follows: {id: spinal_injury,"),
+    ("follow-up after an answer its question cannot have",
+     "follows: {id: spinal_cord_injury, answers: [true, unknown]",
+     "follows: {id: spinal_cord_injury, answers: [maybe]",
+     "follows.answers must be answers to 'spinal_cord_injury'", "answers: [maybe]"),
+    ("follow-up implying an answer it cannot have",
+     "spinal_cord_injury, answers: [true, unknown], otherwise: false}",
+     "spinal_cord_injury, answers: [true, unknown], otherwise: 12}",
+     "follows.otherwise must be one of its own answers", "otherwise: 12}"),
     ("discriminator with an unknown level", "    level: urgent\n    label: Two or more",
      "    level: very_urgent\n    label: Two or more", "level must be one of",
      "- id: two_early_pump_withdrawal_signs"),
@@ -164,7 +175,7 @@ def test_a_bad_rule_file_is_refused_naming_the_line(old, new, words, anchor):
 
 
 def test_invalid_yaml_is_refused_with_its_line():
-    bad = TEXT.replace("version: \"2026.2\"", "version: [\"2026.2\"")
+    bad = TEXT.replace("version: \"2026.3\"", "version: [\"2026.3\"")
     with pytest.raises(RuleSetError, match=r"line \d+: not valid YAML"):
         parse_ruleset(bad)
 
@@ -190,4 +201,4 @@ def test_rules_check_command_names_the_bad_line(tmp_path):
     assert f"rules.yaml line {second}: duplicate feature id 'fever'" in result.output
 
     ok = CliRunner().invoke(main, ["rules", "check"])
-    assert ok.exit_code == 0 and "2026.2 (sha256" in ok.output and "is valid" in ok.output
+    assert ok.exit_code == 0 and "2026.3 (sha256" in ok.output and "is valid" in ok.output
