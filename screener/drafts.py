@@ -37,6 +37,9 @@ class Draft(db.Model):
     patient_id: Mapped[int | None] = mapped_column(ForeignKey("patients.id"))
     previous_id: Mapped[int | None] = mapped_column(ForeignKey("screenings.id"))
     prefill: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
+    # A page sent with mistakes: what was typed and the messages, page by page, so the page
+    # is shown again by a GET (post/redirect/get) and Back and reload work as anywhere else.
+    pending: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument, default=dict)
 
     def answered(self, page_id: str) -> dict[str, Any] | None:
         return (self.pages or {}).get(page_id)
@@ -46,8 +49,18 @@ class Draft(db.Model):
         return self.answered(page_id) or (self.prefill or {}).get(page_id)
 
     def record(self, page_id: str, values: dict[str, Any]) -> None:
-        # Reassign (not mutate) so SQLAlchemy sees the change to the JSON column.
+        # Reassign (not mutate) so SQLAlchemy sees the change to the JSON columns.
         self.pages = {**(self.pages or {}), page_id: values}
+        if page_id in (self.pending or {}):
+            self.pending = {k: v for k, v in self.pending.items() if k != page_id}
+
+    def keep_mistakes(self, page_id: str, typed: dict[str, list[str]],
+                      errors: dict[str, list[str]]) -> None:
+        """Keep a refused page's typed answers and messages until it is sent again."""
+        self.pending = {**(self.pending or {}), page_id: {"typed": typed, "errors": errors}}
+
+    def mistakes(self, page_id: str) -> dict[str, Any] | None:
+        return (self.pending or {}).get(page_id)
 
     @property
     def route(self) -> str | None:

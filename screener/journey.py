@@ -15,6 +15,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from werkzeug.datastructures import MultiDict
 
 from . import audit
 from .accounts import login_manager
@@ -71,9 +72,8 @@ def _first_unanswered(draft: Draft) -> Page | None:
 
 def _next_url(draft: Draft) -> str:
     missing = _first_unanswered(draft)
-    if missing is None:
-        return url_for("journey.check_answers")
-    return url_for("journey.question", page_id=missing.id)
+    return _last_page_url() if missing is None else url_for("journey.question",
+                                                             page_id=missing.id)
 
 
 @bp.get("/")
@@ -121,20 +121,29 @@ def question(page_id: str):
             db.session.commit()
             return _finish(draft)
     form_type = form_class(this, rules, draft.route)
-    form = form_type() if request.method == "POST" else form_type(data=draft.shown(page_id))
-    if request.method == "POST" and form.validate():
+    if request.method == "POST":
+        form = form_type()
+        if not form.validate():
+            # Post/redirect/get: the mistakes are kept in the draft and shown by a GET, so
+            # Back and reload behave as on any other page, with every answer kept.
+            typed = {k: v for k, v in request.form.lists() if k != "csrf_token"}
+            draft.keep_mistakes(page_id, typed, form.errors)
+            db.session.commit()
+            return redirect(url_for("journey.question", page_id=page_id,
+                                    change="1" if changing else None), code=303)
         draft.record(page_id, form_values(form))
         db.session.commit()
         assessment = _assessment_so_far(draft)
         if assessment is not None and assessment.level == "emergency":
             return _finish(draft, assessment)  # the answers so far mean: call for help now
-        if changing and _first_unanswered(draft) is None:
-            return redirect(url_for("journey.check_answers"))
+        if _first_unanswered(draft) is None and (changing or this.kind == "about"):
+            return _finish(draft) if this.kind == "about" else redirect(_last_page_url())
         return redirect(_next_url(draft))
 
+    form = _form_for_get(form_type, draft, page_id)
     index = flow.index(this)
     if changing:
-        back = url_for("journey.check_answers")
+        back = _last_page_url()
     elif index == 0:
         back = url_for("journey.start")
     else:
@@ -144,20 +153,35 @@ def question(page_id: str):
                            error=bool(form.errors),
                            rules=rules, features=this.features(rules, draft.route),
                            groups=[g for g in rules.groups if g["id"] in this.groups],
-                           prefilled=prefilled, previous=_previous_answers(draft))
+                           prefilled=prefilled, previous=_previous_answers(draft),
+                           sections=_summary(draft) if this.kind == "about" else ())
 
 
-@bp.route("/check-answers", methods=["GET", "POST"])
-@limiter.limit(PUBLIC_SUBMISSIONS, methods=["POST"])
-def check_answers():
+def _form_for_get(form_type, draft: Draft, page_id: str):
+    """The page's form with the answers given (or suggested), or, after a refused send, what
+    was typed with its messages."""
+    kept = draft.mistakes(page_id)
+    if kept is None:
+        return form_type(data=draft.shown(page_id))
+    form = form_type(formdata=MultiDict([(k, v) for k, values in kept["typed"].items()
+                                         for v in values]))
+    for name, messages in kept["errors"].items():
+        if name in form:
+            form[name].errors = list(messages)
+    return form
+
+
+def _last_page_url() -> str:
+    """The last page, which also shows every answer with a link to change it."""
+    return url_for("journey.question", page_id=PAGE_IDS[-1])
+
+
+@bp.get("/continue")
+@bp.get("/check-answers")  # kept for links made before the answers moved to the last page
+def resume():
+    """Back to the check in progress: its first unanswered page, or the last one."""
     draft, leave = _open_draft()
-    if draft is None:
-        return leave
-    if _first_unanswered(draft) is not None:
-        return redirect(_next_url(draft))
-    if request.method == "POST":  # CSRFProtect has checked the token
-        return _finish(draft)
-    return render_template("check_answers.html", sections=_summary(draft))
+    return leave if draft is None else redirect(_next_url(draft))
 
 
 def _assessment_so_far(draft: Draft) -> Assessment | None:
@@ -242,6 +266,8 @@ def _summary(draft: Draft) -> list[dict[str, Any]]:
     labels = dict(YES_NO_UNKNOWN)
     sections = []
     for this in pages_for(rules, draft.route):
+        if this.kind == "about":
+            continue  # the page the summary is shown on
         values = draft.answered(this.id) or {}
         rows: list[tuple[str, str]] = []
         if this.kind in ("signs", "symptoms"):

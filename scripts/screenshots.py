@@ -43,7 +43,8 @@ def serve():
 
 def answer_radios(page, value: str) -> None:
     for radio in page.locator(f"input[type=radio][value='{value}']").all():
-        radio.check()
+        if radio.is_visible():  # a follow-up shows only after the answer that needs it
+            radio.check()
 
 
 def walk(page, base: str, case: dict, shots: bool = False) -> None:
@@ -70,8 +71,7 @@ def walk(page, base: str, case: dict, shots: bool = False) -> None:
         page.get_by_role("button", name="Continue").click()
     page.get_by_role("button", name="Continue").click()  # vitals: none measured
     page.locator("input[name=respondent][value=caregiver]").check()
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_role("button", name="Get my result").click()
+    page.get_by_role("button", name="Get the result").click()
 
 
 def main() -> None:

@@ -21,7 +21,7 @@ def text_of(element) -> str:
     return re.sub(r"\s+", " ", "".join(element.itertext())).strip()
 
 
-def check_page(response, error: bool = False):
+def check_page(response, error: bool | None = False):
     """One <h1>; <title> starts with it (after "Error: " on error pages); every form has an
     action and a CSRF token; the HTML parses; the page is not cached. Returns the tree."""
     assert response.status_code in (200, 400, 401, 500), response.status_code
@@ -29,6 +29,8 @@ def check_page(response, error: bool = False):
     headings = tree.findall(".//h1")
     assert len(headings) == 1, f"expected one <h1>, found {len(headings)}"
     title = text_of(tree.find(".//title"))
+    if error is None:  # either: a page may still show the mistakes it was last sent with
+        error = title.startswith("Error: ")
     expected = ("Error: " if error else "") + text_of(headings[0])
     assert title.startswith(expected), (title, expected)
     if not error:
@@ -54,7 +56,7 @@ class Journey:
     client: Any
     visited: list[str] = field(default_factory=list)
 
-    def get(self, path: str, error: bool = False):
+    def get(self, path: str, error: bool | None = False):
         response = self.client.get(path)
         tree = check_page(response, error=error)
         self.visited.append(path)
@@ -62,8 +64,10 @@ class Journey:
 
     def submit(self, path: str, data: dict[str, Any], error: bool = False):
         """POST the form on `path`; returns (response, tree of the page it ends on)."""
-        _, tree = self.get(path)
+        _, tree = self.get(path, error=None)
         response = self.client.post(path, data={**data, "csrf_token": csrf_token(tree)})
+        if response.status_code == 303:  # refused: the page comes back by a GET (PRG)
+            return response, self.get(response.location, error=error)[1]
         if response.status_code == 302:
             return response, None
         return response, check_page(response, error=error)

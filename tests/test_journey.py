@@ -8,11 +8,11 @@ from pathlib import Path
 import pytest
 
 from screener.db import db
-from screener.forms import to_request
+from screener.forms import asks, to_request
 from screener.models import Screening
 from screener.pages import PAGES
 from screener.ruleset import default_ruleset
-from tests.pages import Journey, check_page, csrf_token
+from tests.pages import Journey, check_page, csrf_token, text_of
 
 RULES = default_ruleset()
 VIGNETTES = json.loads((Path(__file__).parent / "data" / "vignettes.json").read_text())
@@ -30,6 +30,8 @@ def page_data(page_id: str, answers: dict) -> dict:
     if page.kind == "history":
         data = {}
         for feature in page.features(RULES, route):
+            if not asks(feature, data):
+                continue  # a follow-up the answer before it rules out: not shown
             value = history.get(feature.id, "unknown")
             if feature.kind == "number":
                 data[feature.id] = "" if value == "unknown" else str(value)
@@ -60,8 +62,6 @@ def walk(journey: Journey, answers: dict) -> str:
             page_id = response.location.rsplit("/", 1)[1]
             response, tree = journey.submit(response.location, page_data(page_id, answers))
             assert response.status_code == 302, f"{page_id} refused: {tree and tree.findtext('.//h2')}"
-        if response.location == "/check-answers":  # else the answers reached emergency early
-            response, _ = journey.submit("/check-answers", {})
     assert response.location.startswith("/result/")
     journey.get(response.location)
     return response.location
@@ -230,8 +230,7 @@ def test_fahrenheit_is_converted_to_celsius(client):
     for page_id in ("tablets", "background", "symptoms"):
         journey.submit(f"/check/{page_id}", page_data(page_id, answers))
     journey.submit("/check/vitals", {"temperature": "101.3", "temperature_unit": "f"})
-    journey.submit("/check/about", page_data("about", answers))
-    response, _ = journey.submit("/check-answers", {})
+    response, _ = journey.submit("/check/about", page_data("about", answers))
     saved = saved_assessment(client, response.location)
     assert saved["answers"]["vitals"] == {"temperature_c": 38.5}
     assert any(c["feature"] == "fever" and c["implied_by"] == "temperature_c"
@@ -277,19 +276,21 @@ def test_an_interrupted_check_can_be_resumed_after_a_reload(app, client):
         assert set(session) <= {"draft", "csrf_token", "_permanent", "_fresh"}  # _fresh: Flask-Login
 
 
-def test_change_links_return_to_check_your_answers(client):
+def test_the_last_page_shows_every_answer_and_change_links_return_to_it(client):
     answers = OUTCOMES["soon"]
     journey = Journey(client)
     journey.start()
     journey.submit("/check/emergency-signs", {"symptoms": ["none"]})
     journey.submit("/check/route", {"route": "oral"})
-    for page_id in ("tablets", "background", "symptoms", "vitals", "about"):
+    for page_id in ("tablets", "background", "symptoms", "vitals"):
         journey.submit(f"/check/{page_id}", page_data(page_id, answers))
-    _, tree = journey.get("/check-answers")
-    changes = [a.get("href") for a in tree.findall(".//a") if (a.text or "").startswith("Change")]
-    assert "/check/symptoms?change=1" in changes
+    _, tree = journey.get("/check/about")
+    summary = tree.find(".//details")
+    assert text_of(summary.find("summary")) == "Check your answers"
+    changes = [a.get("href") for a in summary.findall(".//a") if text_of(a).startswith("Change")]
+    assert "/check/symptoms?change=1" in changes and "/check/vitals?change=1" in changes
     response, _ = journey.submit("/check/symptoms?change=1", {"symptoms": ["tremor"]})
-    assert response.location == "/check-answers"
+    assert response.location == "/check/about"
     # Changing the route to a pump asks the new pump questions before returning.
     response, _ = journey.submit("/check/route?change=1", {"route": "both"})
     assert response.location == "/check/pump"
@@ -379,3 +380,27 @@ def _draft_pages(app) -> dict:
 
     with app.app_context():
         return db.session.query(Draft).one().pages
+
+
+def test_a_refused_page_comes_back_by_a_get_so_back_and_reload_work(client):
+    """Post/redirect/get: the mistakes and what was typed live in the draft, so reloading
+    the page shows them again (no "Confirm Form Resubmission") until it is sent correctly."""
+    journey = Journey(client)
+    journey.submit(journey.start(), {"symptoms": ["none"]})
+    journey.submit("/check/route", {"route": "oral"})
+    for page_id in ("tablets", "background", "symptoms"):
+        journey.submit(f"/check/{page_id}", page_data(page_id, {"route": "oral"}))
+    _, tree = journey.get("/check/vitals")
+    refused = client.post("/check/vitals", data={"heart_rate": "fast", "spo2": "97",
+                                                 "csrf_token": csrf_token(tree)})
+    assert refused.status_code == 303 and refused.location == "/check/vitals"
+    for _reload in range(2):
+        _, again = journey.get("/check/vitals", error=True)
+        assert again.find(".//input[@name='heart_rate']").get("value") == "fast"
+        assert again.find(".//input[@name='spo2']").get("value") == "97"
+        assert "Enter heart rate" in text_of(again.find(".//*[@class='error-summary']"))
+    response, _ = journey.submit("/check/vitals", {"heart_rate": "88", "spo2": "97"})
+    assert response.location == "/check/about"
+    _, fixed = journey.get("/check/vitals")  # sent correctly: the mistakes are gone
+    assert fixed.find(".//*[@class='error-summary']") is None
+    assert fixed.find(".//input[@name='heart_rate']").get("value") == "88"

@@ -381,7 +381,6 @@ def test_a_follow_up_call_is_prefilled_shows_the_last_answers_and_joins_the_time
             assert tree.find(".//input[@value='staff']").get("checked") is not None
             assert tree.find(".//input[@name='patient_ref']").get("value") == "P-1"
         response, _ = journey.submit(response.location, page_data(page_id, answers))
-    response, _ = journey.submit("/check-answers", {})
     assert response.location.startswith("/staff/screenings/")
     call = response.location.rsplit("/", 1)[1]
     with app.app_context():

@@ -66,9 +66,7 @@ class Walker:
                 self.fill({"route": answers["route"]})
             else:
                 self.fill(page_data(page_id, answers))
-            self.continue_()
-        if self.path() == "/check-answers":
-            self.press("Get my result")
+            self.press("Get the result" if page_id == "about" else "Continue")
 
     def level(self) -> str:
         return self.page.locator(".care-card-level").inner_text().rstrip(":").lower()

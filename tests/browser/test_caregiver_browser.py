@@ -7,7 +7,7 @@ import pytest
 
 from tests.browser.conftest import DESKTOP
 from tests.browser.helpers import Walker
-from tests.test_journey import OUTCOMES
+from tests.test_journey import OUTCOMES, page_data
 
 pytestmark = pytest.mark.browser
 
@@ -111,9 +111,76 @@ def test_the_journey_with_the_keyboard_alone(server, page):
     keys.press("Enter")
     page.wait_for_url("**/check/tablets")
     for radio in page.locator("input[type='radio'][value='no']").all():
+        if not radio.is_visible():
+            continue  # a follow-up of a "no": hidden, and out of the Tab order
         name = radio.get_attribute("name")
         tab_to(f"input[name='{name}']")
         keys.press("ArrowRight")  # Yes -> No
     keys.press("Enter")
     page.wait_for_url("**/check/background")
     assert page.locator(".error-summary").count() == 0
+
+
+def _to_symptoms(walker: Walker, route: str = "oral") -> None:
+    walker.goto("/")
+    walker.press("Start now")
+    walker.fill({"symptoms": ["none"]})
+    walker.continue_()
+    walker.fill({"route": route})
+    walker.continue_()
+    while walker.path() != "/check/symptoms":
+        page_id = walker.path().rsplit("/", 1)[1]
+        walker.fill(page_data(page_id, {"route": route, "history": {}}))
+        walker.continue_()
+
+
+@pytest.mark.parametrize(("page_id", "answers"), [
+    ("symptoms", {"symptoms": ["hallucinations"]}),
+    ("vitals", {"respiratory_rate": "7"}),
+])
+def test_the_check_ends_on_the_page_whose_answers_reach_emergency(server, page, page_id,
+                                                                   answers):
+    """Hallucinations after an unknown interruption, or 7 breaths a minute: the outcome comes
+    next, without the pages after it (the partial screening is saved)."""
+    walker = Walker(page, server)
+    _to_symptoms(walker)
+    if page_id == "vitals":
+        walker.fill({"symptoms": ["none"]})
+        walker.continue_()
+    assert walker.path() == f"/check/{page_id}"
+    walker.fill(answers)
+    walker.continue_()
+    assert walker.path().startswith("/result/")
+    assert walker.level() == "emergency"
+    assert page.locator("a[href^='tel:']").count() >= 1
+
+
+def test_back_and_reload_after_an_error_on_a_phone(server, page):
+    """Post/redirect/get: after a refused page, reload shows the same answers and messages
+    (no resubmission prompt), and Back goes to the page before."""
+    walker = Walker(page, server)
+    _to_symptoms(walker)
+    walker.fill({"symptoms": ["none"]})
+    walker.continue_()
+    assert walker.path() == "/check/vitals"
+    walker.fill({"heart_rate": "fast", "spo2": "96"})
+    walker.continue_()
+    assert page.title().startswith("Error: ") and walker.path() == "/check/vitals"
+    dialogs = []
+    page.on("dialog", lambda dialog: dialogs.append(dialog) or dialog.dismiss())
+    page.reload()
+    walker.check()
+    assert not dialogs
+    assert page.title().startswith("Error: ")
+    assert page.locator("input[name='heart_rate']").input_value() == "fast"
+    assert page.locator("input[name='spo2']").input_value() == "96"
+    page.go_back()
+    walker.check()
+    assert walker.path() == "/check/symptoms"
+    assert page.locator("input[value='none']").is_checked()
+    page.go_forward()
+    assert walker.path() == "/check/vitals"
+    assert page.locator("input[name='heart_rate']").input_value() == "fast"
+    walker.fill({"heart_rate": "88"})
+    walker.continue_()
+    assert walker.path() == "/check/about"
