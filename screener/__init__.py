@@ -11,7 +11,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import HTTPException
 
-from . import jsonio
+from . import jsonio, references, service
 from .ruleset import load_ruleset
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -40,6 +40,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         PERMANENT_SESSION_LIFETIME=timedelta(days=2),  # an interrupted check can be resumed
         WTF_CSRF_TIME_LIMIT=None,  # a frightened person may take a long time over a page
+        SERVICE=None,  # the service profile: screener/service.py
+        PATIENT_REF_PATTERN=references.DEFAULT_PATTERN,
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -54,6 +56,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     app.extensions["ruleset"] = load_ruleset(app.config["RULESET_PATH"])
+    app.extensions["service"] = service.load_profile(app.config["SERVICE"])
+    references.check_pattern(app.config["PATIENT_REF_PATTERN"])
+    app.context_processor(lambda: {"service": app.extensions["service"]})
+    app.add_template_filter(service.tel_href, "tel")
+    app.add_template_filter(lambda day: f"{day.day} {day:%B %Y}", "uk_date")
     app.json = jsonio.OrjsonProvider(app)  # keys in the documented order (level first)
 
     from . import accounts, api, db, errors, health, journey, security, staff

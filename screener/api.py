@@ -7,9 +7,10 @@ from typing import Any
 from flask import Blueprint, current_app, request, url_for
 
 from . import jsonio
-from .answers import InvalidAnswers
+from .answers import InvalidAnswers, validate
 from .catalog import build_catalog
 from .openapi import build_openapi
+from .references import reference_problem
 from .screenings import ScoringFailed, find_screening, run_assessment, save_screening
 from .security import PUBLIC_SUBMISSIONS, limiter
 
@@ -27,6 +28,19 @@ def _ruleset():
     return current_app.extensions["ruleset"]
 
 
+def _answers() -> Any:
+    """The body, with a patient reference that is not a name or a phone number (the pattern is
+    this deployment's setting); every problem is reported together."""
+    raw = _json_body()
+    reference = raw.get("patient_ref") if isinstance(raw, dict) else None
+    problem = isinstance(reference, str) and reference_problem(
+        reference, current_app.config["PATIENT_REF_PATTERN"])
+    if problem:
+        errors = validate(raw, _ruleset())
+        raise InvalidAnswers({**errors, "patient_ref": [*errors.get("patient_ref", ()), problem]})
+    return raw
+
+
 def _json_body() -> Any:
     if not request.is_json:
         raise BadBody(415, "Send the answers as JSON with Content-Type: application/json.")
@@ -42,14 +56,14 @@ def _json_body() -> Any:
 def assess_answers():
     """Score the answers and return the assessment. Nothing is saved."""
     # Encoded straight from the frozen result: orjson reads dataclasses natively.
-    return current_app.json.response(run_assessment(_json_body(), _ruleset()))
+    return current_app.json.response(run_assessment(_answers(), _ruleset()))
 
 
 @bp.post("/screenings")
 @limiter.limit(PUBLIC_SUBMISSIONS, methods=["POST"])
 def create_screening():
     """Score and save the answers; 201 with the saved screening and its Location."""
-    screening = save_screening(run_assessment(_json_body(), _ruleset()))
+    screening = save_screening(run_assessment(_answers(), _ruleset()))
     location = url_for("api.get_screening", public_id=screening.public_id)
     return screening.to_dict(), 201, {"Location": location}
 

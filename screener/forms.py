@@ -6,16 +6,19 @@ answers they produce go through the same validation and scoring as the API.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from typing import Any
 
+from flask import current_app
 from flask_wtf import FlaskForm
-from wtforms import Field, RadioField, SelectMultipleField, StringField
+from wtforms import BooleanField, Field, RadioField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from .answers import PATIENT_REF_MAX, PATIENT_REF_PATTERN, UNKNOWN
+from .answers import PATIENT_REF_MAX, UNKNOWN
 from .pages import Page, pages_for
+from .references import reference_problem
 from .ruleset import Feature, RuleSet
 
 YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), (UNKNOWN, "I don\u2019t know")]
@@ -108,8 +111,10 @@ def _history_fields(page: Page, ruleset: RuleSet, route: str | None) -> dict[str
 
 
 @cache
-def form_class(page: Page, ruleset: RuleSet, route: str | None) -> type[FlaskForm]:
-    """The form for `page` (history pages depend on the route)."""
+def form_class(page: Page, ruleset: RuleSet, route: str | None,
+               callback: bool = False) -> type[FlaskForm]:
+    """The form for `page` (history pages depend on the route; the last page asks for a
+    number to call back only where the service reads the checks)."""
     fields: dict[str, Any] = {}
     if page.kind in ("signs", "symptoms"):
         boxes = [(f.id, f.question) for f in page.features(ruleset)] + [(NONE, "None of these")]
@@ -140,8 +145,35 @@ def form_class(page: Page, ruleset: RuleSet, route: str | None) -> type[FlaskFor
             Optional(), Length(max=PATIENT_REF_MAX,
                                message=f"Enter a reference of {PATIENT_REF_MAX} characters or "
                                        "fewer"),
-            Regexp(PATIENT_REF_PATTERN, message="Use only letters, numbers, spaces and . _ / -")])
+            a_reference])
+        if callback:
+            fields["callback_phone"] = StringField("Phone number (optional)", validators=[
+                Optional(), _phone])
+            fields["callback_consent"] = BooleanField(
+                "The clinic may call me on this number about this check",
+                validators=[_consent_with_phone])
     return type(f"{page.id.title().replace('-', '')}Form", (FlaskForm,), fields)
+
+
+def a_reference(form, field: Field) -> None:
+    """A clinic's reference, never a name or a phone number (the pattern is a setting)."""
+    problem = reference_problem(field.data or "", current_app.config["PATIENT_REF_PATTERN"])
+    if problem:
+        raise ValidationError(problem)
+
+
+def _phone(form, field: Field) -> None:
+    """A phone number as people write it: digits, spaces, brackets, hyphens and a leading +."""
+    text = (field.data or "").strip()
+    digits = sum(c.isdigit() for c in text)
+    if not re.fullmatch(r"\+?[0-9 ()-]+", text) or not 7 <= digits <= 15:
+        raise ValidationError("Enter a phone number, like 07700 900 982 or +44 7700 900 982")
+
+
+def _consent_with_phone(form, field: Field) -> None:
+    if (form.callback_phone.data or "").strip() and not field.data:
+        raise ValidationError("Tick the box to say the clinic may call you on this number, "
+                              "or leave the number out")
 
 
 def form_values(form: FlaskForm) -> dict[str, Any]:

@@ -19,15 +19,17 @@ from werkzeug.datastructures import MultiDict
 
 from . import audit
 from .accounts import login_manager
+from .answer_words import NOT_KNOWN, in_words, why_in_one_line
 from .catalog import build_catalog
 from .db import db
 from .drafts import Draft
-from .forms import FAHRENHEIT, NONE, YES_NO_UNKNOWN, form_class, form_values, to_request
+from .forms import YES_NO_UNKNOWN, form_class, form_values, to_request
 from .models import Screening, as_utc
-from .pages import PAGE_IDS, Page, page, pages_for
+from .pages import MEASURED_MINUTES, PAGE_IDS, Page, page, pages_for
 from .scoring import COULD_NOT_COMPLETE, Assessment
 from .screenings import ScoringFailed, add_screening, find_screening, run_assessment
 from .security import PUBLIC_SUBMISSIONS, limiter
+from .service import INTERNATIONAL_PHRASE
 
 bp = Blueprint("journey", __name__)
 
@@ -45,8 +47,19 @@ def answer_label(value: str, feature) -> str:
     return chosen.label if chosen else dict(YES_NO_UNKNOWN).get(value, value)
 
 
+@bp.app_template_filter("for_service")
+def for_service(text: str) -> str:
+    """The rule set's wording with this service's emergency number(s) in it."""
+    profile = current_app.extensions["service"]
+    return text.replace(f"({INTERNATIONAL_PHRASE})", f"({profile.emergency_phrase})")
+
+
 def _rules():
     return current_app.extensions["ruleset"]
+
+
+def _service():
+    return current_app.extensions["service"]
 
 
 def _current_draft() -> Draft | None:
@@ -80,7 +93,7 @@ def _next_url(draft: Draft) -> str:
 def start():
     draft = _current_draft()
     resume = draft is not None and draft.screening_id is None and bool(draft.pages)
-    return render_template("start.html", resume=resume)
+    return render_template("start.html", resume=resume, minutes=MEASURED_MINUTES)
 
 
 @bp.post("/start")
@@ -120,7 +133,8 @@ def question(page_id: str):
             draft.record(page_id, {"symptoms": signs})
             db.session.commit()
             return _finish(draft)
-    form_type = form_class(this, rules, draft.route)
+    form_type = form_class(this, rules, draft.route,
+                           callback=_service().reads_checks and draft.patient_id is None)
     if request.method == "POST":
         form = form_type()
         if not form.validate():
@@ -154,7 +168,8 @@ def question(page_id: str):
                            rules=rules, features=this.features(rules, draft.route),
                            groups=[g for g in rules.groups if g["id"] in this.groups],
                            prefilled=prefilled, previous=_previous_answers(draft),
-                           sections=_summary(draft) if this.kind == "about" else ())
+                           sections=in_words(to_request(draft.pages, rules), rules)
+                           if this.kind == "about" else ())
 
 
 def _form_for_get(form_type, draft: Draft, page_id: str):
@@ -202,7 +217,11 @@ def _finish(draft: Draft, assessment: Assessment | None = None):
     assessment = assessment or _assessment_so_far(draft)
     if assessment is None:
         return render_template("could_not_complete.html", message=COULD_NOT_COMPLETE), 500
-    screening = add_screening(assessment, patient_id=draft.patient_id)
+    about = draft.answered("about") or {}
+    consented = about.get("callback_consent") and (about.get("callback_phone") or "").strip()
+    screening = add_screening(assessment, patient_id=draft.patient_id,
+                              callback_phone=about["callback_phone"].strip() if consented
+                              else None)
     draft.screening_id = screening.public_id
     if draft.patient_id is not None:  # a follow-up call: back to the staff workspace
         audit.record("create", "screening", screening.public_id, via="follow-up call")
@@ -222,7 +241,8 @@ def result(public_id: str):
     audience = "staff" if screening.respondent == "staff" else "caregiver"
     return render_template("result.html", screening=screening, assessment=assessment,
                            advice=assessment["advice"][audience], audience=audience,
-                           level=_rules().level(assessment["level"]))
+                           level=_rules().level(assessment["level"]),
+                           why=why_in_one_line(assessment, audience, _rules()))
 
 
 @bp.get("/how-it-works")
@@ -232,73 +252,14 @@ def how_it_works():
 
 def _previous_answers(draft: Draft) -> dict[str, str]:
     """On a follow-up call, the last screening's answers in words, by field id."""
-    if draft.previous_id is None:
-        return {}
-    before = db.session.get(Screening, draft.previous_id)
+    before = db.session.get(Screening, draft.previous_id) if draft.previous_id else None
     if before is None:
         return {}
-    rules, answers = _rules(), before.answers
-    labels = {**dict(YES_NO_UNKNOWN), True: "Yes", False: "No"}
-    words: dict[str, str] = {"route": next(
-        (r["label"] for r in rules.routes if r["id"] == answers.get("route")), "")}
-    for feature_id, value in (answers.get("history") or {}).items():
-        feature = rules.features.get(feature_id)
-        if feature is not None and feature.kind == "number" and isinstance(value, int | float):
-            words[feature_id] = f"{value:g} {feature.unit}"
-        elif feature is not None and feature.kind == "choice":
-            chosen = feature.option(value)
-            words[feature_id] = chosen.label if chosen else "I\u2019m not sure"
-        else:
-            words[feature_id] = labels.get(value, "I don\u2019t know")
-    for symptom in answers.get("symptoms") or []:
-        words[symptom] = "Ticked"
-    for vital_id, value in (answers.get("vitals") or {}).items():
-        vital = rules.vitals.get(vital_id)
-        words["temperature" if vital_id == "temperature_c" else vital_id] = (
-            f"{value:g} {vital.unit}" if vital else f"{value:g}")
+    words = {row.key: row.words for section in in_words(before.answers, _rules())
+             for row in section.rows if row.key != "symptoms"}
+    words.update(dict.fromkeys(before.answers.get("symptoms") or (), "Ticked"))
+    if "temperature_c" in words:
+        words["temperature"] = words.pop("temperature_c")
     day = as_utc(before.created_at).strftime("%d %b %Y")
-    return {key: f"Last time ({day}): {text}" for key, text in words.items() if text}
-
-
-def _summary(draft: Draft) -> list[dict[str, Any]]:
-    """The answers for the check-your-answers page, page by page, in plain words."""
-    rules = _rules()
-    labels = dict(YES_NO_UNKNOWN)
-    sections = []
-    for this in pages_for(rules, draft.route):
-        if this.kind == "about":
-            continue  # the page the summary is shown on
-        values = draft.answered(this.id) or {}
-        rows: list[tuple[str, str]] = []
-        if this.kind in ("signs", "symptoms"):
-            ticked = [rules.features[s].question for s in values.get("symptoms", []) if s != NONE]
-            rows.append((this.title, "; ".join(ticked) or "None of these"))
-        elif this.kind == "route":
-            route = next(r for r in rules.routes if r["id"] == values.get("route"))
-            rows.append((this.title, route["label"]))
-        elif this.kind == "history":
-            for feature in this.features(rules, draft.route):
-                value = values.get(feature.id)
-                if feature.kind == "number":
-                    shown = f"{value} {feature.unit}" if (value or "").strip() else "Not known"
-                elif feature.kind == "choice":
-                    chosen = feature.option(value)
-                    shown = chosen.label if chosen else labels.get(value, "Not answered")
-                else:
-                    shown = labels.get(value, "Not answered")
-                rows.append((feature.question, shown))
-        elif this.kind == "vitals":
-            unit = "\u00b0F" if values.get("temperature_unit") == FAHRENHEIT else "\u00b0C"
-            temperature = (values.get("temperature") or "").strip()
-            rows.append(("Temperature", f"{temperature} {unit}" if temperature else "Not measured"))
-            for vital in rules.vitals.values():
-                if vital.id != "temperature_c":
-                    value = (values.get(vital.id) or "").strip()
-                    rows.append((vital.label, f"{value} {vital.unit}" if value else "Not measured"))
-        elif this.kind == "about":
-            respondent = next((r["label"] for r in rules.respondents
-                               if r["id"] == values.get("respondent")), "Not answered")
-            rows.append(("Who is filling in this check?", respondent))
-            rows.append(("Patient reference", values.get("patient_ref") or "Not given"))
-        sections.append({"page": this, "rows": rows})
-    return sections
+    return {key: f"Last time ({day}): {text}" for key, text in words.items()
+            if text not in ("Not measured", NOT_KNOWN)}

@@ -92,6 +92,11 @@ class Patient(db.Model):
     next_refill_date: Mapped[date | None] = mapped_column(Date, index=True)
     clinic_name: Mapped[str | None] = mapped_column(String(120))
     clinic_phone: Mapped[str | None] = mapped_column(String(40))
+    # Who to call about this patient (the patient, or a family member or carer).
+    contact_name: Mapped[str | None] = mapped_column(String(120))
+    contact_phone: Mapped[str | None] = mapped_column(String(40))
+    # The pump's programmed dose: with the reservoir and concentration, when it runs low.
+    daily_dose_mcg: Mapped[float | None] = mapped_column(Numeric(8, 1, asdecimal=False))
     notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now,
@@ -133,6 +138,9 @@ class Screening(db.Model):
     direction: Mapped[str | None] = mapped_column(String(12))
     respondent: Mapped[str | None] = mapped_column(String(12))
     patient_ref: Mapped[str | None] = mapped_column(String(64))
+    # A number the caregiver left to be called back on, with their consent (only where the
+    # service profile says someone reads the checks).
+    callback_phone: Mapped[str | None] = mapped_column(String(40))
     answers: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
     assessment: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
     status: Mapped[str] = mapped_column(String(8), default="open")

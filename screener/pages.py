@@ -52,6 +52,9 @@ PAGES = (
     Page("about", "About you", "about"),
 )
 PAGE_IDS = tuple(page.id for page in PAGES)
+# What the start page promises, in whole minutes: the longest reference journey measured by
+# scripts/journeys.py, rounded up (tests/test_journey.py keeps the two in step).
+MEASURED_MINUTES = 5
 
 
 def page(page_id: str) -> Page:

@@ -93,6 +93,14 @@ class Option:
 
 
 @dataclass(frozen=True)
+class CallScript:
+    """A short script for a member of staff calling back: what to confirm, what to say."""
+
+    confirm: tuple[str, ...]
+    say: Mapping[str, tuple[str, ...]]
+
+
+@dataclass(frozen=True)
 class FollowUp:
     """A question asked only after certain answers to an earlier one on the same page (the
     spinal cord injury level only after "yes" or "I don't know" to an injury). When the
@@ -328,6 +336,7 @@ class RuleSet:
     notes: tuple[Rule, ...]
     advice: Mapping[str, Mapping[str, AdviceText]]
     advice_additions: tuple[AdviceAddition, ...]
+    call_script: CallScript
     content_hash: str  # sha256 of the rule file's text
     raw: Mapping[str, Any] = field(repr=False, compare=False)
 
@@ -552,6 +561,7 @@ def _compile(check: _Checker, data: Mapping[str, Any], content_hash: str) -> Rul
                                     "discriminator")
     notes = _compile_rules(check, compiler, _list(data, "notes"), "note", note=True)
     advice, additions = _compile_advice(check, data.get("advice"), compiler, discriminators)
+    call_script = _compile_call_script(check, data.get("call_script"))
 
     if check.problems:
         return None
@@ -561,9 +571,23 @@ def _compile(check: _Checker, data: Mapping[str, Any], content_hash: str) -> Rul
         respondents=tuple(dict(r) for r in _list(data, "respondents")),
         groups=tuple(dict(g) for g in groups), features=features, vitals=vitals,
         news2=news2, children=children, concepts=concepts, discriminators=discriminators,
-        notes=notes, advice=advice, advice_additions=additions, content_hash=content_hash,
-        raw=data,
+        notes=notes, advice=advice, advice_additions=additions, call_script=call_script,
+        content_hash=content_hash, raw=data,
     )
+
+
+def _compile_call_script(check: _Checker, node: Any) -> CallScript:
+    """What staff confirm on every call, and what they say at each level (staff wording)."""
+    if not isinstance(node, Mapping):
+        check.problem(node or check.data, "call_script needs 'confirm' and 'say' per level")
+        return CallScript((), {})
+    confirm = tuple(_list(node, "confirm"))
+    say = node.get("say") if isinstance(node.get("say"), Mapping) else {}
+    for lines, where in ((confirm, "call_script.confirm"),
+                         *((say.get(level), f"call_script.say.{level}") for level in LEVELS)):
+        if not lines or not all(isinstance(line, str) and line.strip() for line in lines):
+            check.problem(node, f"{where} must be a list of lines of text")
+    return CallScript(confirm, {level: tuple(say.get(level) or ()) for level in LEVELS})
 
 
 def _compile_levels(check: _Checker, nodes: list) -> tuple[Level, ...]:

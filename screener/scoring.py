@@ -154,7 +154,9 @@ def assess(answers: Answers | Mapping[str, Any], ruleset: RuleSet | None = None)
     fired = _fired(ruleset.discriminators, facts, present)
     score_level = _level_for_score(score, ruleset)
     level = _escalate(score_level, fired)
-    direction = _direction(contributions)
+    # Which way the signs point is a guess until something is known about how they take
+    # baclofen or what happened (the emergency-signs page alone says neither) [ours].
+    direction = _direction(contributions) if _anything_known(answers) else None
     facts.fired.update(rule.id for rule in fired)  # for the advice and notes below
     notes = tuple([
         _NOTES[rule] for rule in ruleset.notes
@@ -330,6 +332,12 @@ def _escalate(score_level: str, fired: tuple[FiredRule, ...]) -> str:
     if fired:  # listed most urgent first
         return max(score_level, fired[0].level, key=LEVEL_RANK.__getitem__)
     return score_level
+
+
+def _anything_known(answers: Answers) -> bool:
+    return answers.route != "unknown" or any(
+        value is not None for known in (answers.history, answers.numbers, answers.choices)
+        for value in known.values())
 
 
 def _direction(contributions: tuple[Contribution, ...]) -> str | None:

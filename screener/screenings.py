@@ -62,9 +62,11 @@ def save_screening(assessment: Assessment) -> Screening:
 _INSERT_SCREENING = insert(Screening.__table__)
 
 
-def add_screening(assessment: Assessment, patient_id: int | None = None) -> Screening:
+def add_screening(assessment: Assessment, patient_id: int | None = None,
+                  callback_phone: str | None = None) -> Screening:
     """Add a screening to the session (not yet committed); its public id and time are set."""
-    screening = Screening(**screening_row(assessment, patient_id))
+    screening = Screening(**screening_row(assessment, patient_id),
+                          callback_phone=callback_phone)
     db.session.add(screening)
     return screening
 

@@ -20,8 +20,8 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..answers import PATIENT_REF_MAX, PATIENT_REF_PATTERN
-from ..forms import choices
+from ..answers import PATIENT_REF_MAX
+from ..forms import a_reference, choices
 from ..models import ACTION_KINDS
 from ..ruleset import LEVELS
 
@@ -31,7 +31,7 @@ REFERENCE_RULES = [
     InputRequired("Enter the patient reference"),
     Length(max=PATIENT_REF_MAX, message=f"Enter a reference of {PATIENT_REF_MAX} characters "
                                         "or fewer"),
-    Regexp(PATIENT_REF_PATTERN, message="Use only letters, numbers, spaces and . _ / -"),
+    a_reference,
 ]
 
 

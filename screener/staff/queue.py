@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from .. import audit
+from ..answer_words import in_words, why_in_one_line
 from ..db import db
 from ..models import Patient, Screening, ScreeningAction, utc_now
 from . import bp
@@ -62,6 +63,8 @@ def _render_screening(found: Screening, action_form, link_form, status: int = 20
     return render_template(
         "staff/screening.html", screening=found, assessment=assessment,
         advice=assessment["advice"]["staff"], level=rules.level(assessment["level"]),
+        why=why_in_one_line(assessment, "staff", rules), script=rules.call_script,
+        sections=in_words(found.answers, rules, staff=True),
         action_form=action_form, link_form=link_form, now=utc_now(),
         error=bool(action_form.errors or link_form.errors)), status
 

@@ -1,0 +1,107 @@
+"""The service profile: who runs this deployment, how to reach them, and whether anyone
+reads the checks people send. Set per deployment in `instance/config.py` (`SERVICE = {...}`)
+or the environment (`SCREENER_SERVICE='{"clinic_name": ...}'`); checked at start-up.
+
+Every outcome says what happens next from it, so nobody waits for a call that cannot come.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from typing import Any
+
+
+class ServiceProfileError(ValueError):
+    """The SERVICE setting is not usable; the message says what to fix."""
+
+
+@dataclass(frozen=True)
+class EmergencyNumber:
+    number: str
+    where: str = ""  # "the UK", shown when there is more than one number
+
+    @property
+    def tel(self) -> str:
+        return tel_href(self.number)
+
+
+def tel_href(number: str) -> str:
+    """A tap-to-call link for a number as people write it ("0161 496 0000" -> tel:01614960000)."""
+    return "tel:" + "".join(c for c in number if c.isdigit() or c == "+")
+
+
+# Shown only when a deployment sets none.
+INTERNATIONAL = (EmergencyNumber("999", "the UK"), EmergencyNumber("911", "the US"),
+                 EmergencyNumber("112", "Europe"))
+
+
+@dataclass(frozen=True)
+class ServiceProfile:
+    service_name: str = "Baclofen withdrawal check"
+    clinic_name: str | None = None  # "the Royal Example pump clinic"
+    clinic_phone: str | None = None
+    clinic_hours: str | None = None  # "Monday to Friday, 8am to 6pm"
+    emergency_numbers: tuple[EmergencyNumber, ...] = ()
+    # Whether a clinician reads the checks sent here, and when ("within 2 working hours,
+    # Monday to Friday, 8am to 6pm"). Only then may a caregiver leave a number to be called.
+    reads_checks: bool = False
+    reads_when: str | None = None
+
+    @property
+    def numbers(self) -> tuple[EmergencyNumber, ...]:
+        return self.emergency_numbers or INTERNATIONAL
+
+    @property
+    def emergency_phrase(self) -> str:
+        """The emergency number(s) in words: "999", or "999 in the UK, 911 in the US, ..."."""
+        if len(self.numbers) == 1:
+            return self.numbers[0].number
+        return ", ".join(f"{n.number} in {n.where}" if n.where else n.number
+                         for n in self.numbers)
+
+    @property
+    def clinic_tel(self) -> str | None:
+        return tel_href(self.clinic_phone) if self.clinic_phone else None
+
+    @property
+    def clinic(self) -> str:
+        return self.clinic_name or "the pump clinic or the doctor who prescribes baclofen"
+
+
+# How the rule set's caregiver wording names the emergency numbers; a deployment's own
+# replace it on every page (journey.for_service).
+INTERNATIONAL_PHRASE = ServiceProfile().emergency_phrase
+
+TEXT_FIELDS = ("service_name", "clinic_name", "clinic_phone", "clinic_hours", "reads_when")
+
+
+def load_profile(raw: Mapping[str, Any] | None) -> ServiceProfile:
+    """The profile from the SERVICE setting; ServiceProfileError names the first problem."""
+    if raw is None:
+        return ServiceProfile()
+    if not isinstance(raw, Mapping):
+        raise ServiceProfileError("SERVICE must be a mapping (a dict, or a JSON object)")
+    known = {f.name for f in fields(ServiceProfile)}
+    unknown = sorted(set(raw) - known)
+    if unknown:
+        raise ServiceProfileError(f"SERVICE has unknown keys: {', '.join(unknown)} "
+                                  f"(known: {', '.join(sorted(known))})")
+    for key in TEXT_FIELDS:
+        if raw.get(key) is not None and not (isinstance(raw[key], str) and raw[key].strip()):
+            raise ServiceProfileError(f"SERVICE {key} must be text")
+    if not isinstance(raw.get("reads_checks", False), bool):
+        raise ServiceProfileError("SERVICE reads_checks must be true or false")
+    if raw.get("reads_checks") and not raw.get("reads_when"):
+        raise ServiceProfileError("SERVICE reads_checks is true: say when in reads_when "
+                                  "(for example \"within 2 working hours, Monday to Friday\")")
+    numbers = []
+    for item in raw.get("emergency_numbers") or ():
+        item = {"number": item} if isinstance(item, str) else item
+        if not (isinstance(item, Mapping) and isinstance(item.get("number"), str)
+                and any(c.isdigit() for c in item["number"])):
+            raise ServiceProfileError("SERVICE emergency_numbers must be numbers like \"999\" "
+                                      "or {\"number\": \"999\", \"where\": \"the UK\"}")
+        numbers.append(EmergencyNumber(item["number"].strip(), str(item.get("where", ""))))
+    values = {k: (v.strip() if isinstance(v, str) else v) for k, v in raw.items()}
+    return ServiceProfile(**{**values, "emergency_numbers": tuple(numbers)})

@@ -1,0 +1,66 @@
+"""Patient records."""
+
+from __future__ import annotations
+
+from screener.db import db
+from screener.models import Patient
+from tests.pages import check_page
+from tests.staff.factories import audit_rows, post_form
+
+# --- Patients ----------------------------------------------------------------------------
+
+def test_a_patient_form_with_errors_keeps_every_answer(app, staff):
+    journey = staff()
+    data = {"reference": "P 1!", "name": "Sam Example", "route": "intrathecal",
+            "reservoir_ml": "400", "concentration_mcg_per_ml": "lots",
+            "next_refill_date": "2026-13-01", "clinic_phone": "call me", "notes": "kept"}
+    response = post_form(journey, "/staff/patients/new", "/staff/patients/new", data)
+    assert response.status_code == 400
+    tree = check_page(response, error=True)
+    summary = [a.get("href") for a in tree.findall(".//ul[@class='error-summary-list']//a")]
+    assert summary == ["#reference", "#reservoir_ml", "#concentration_mcg_per_ml",
+                       "#next_refill_date", "#clinic_phone"]
+    values = {i.get("name"): i.get("value") for i in tree.findall(".//input")}
+    for name in ("reference", "name", "reservoir_ml", "concentration_mcg_per_ml",
+                 "next_refill_date", "clinic_phone"):
+        assert values[name] == data[name], name
+    assert tree.find(".//textarea").text == "kept"
+    with app.app_context():
+        assert db.session.execute(db.select(Patient)).first() is None
+
+
+def test_a_duplicate_reference_is_refused(app, staff):
+    journey = staff()
+    post_form(journey, "/staff/patients/new", "/staff/patients/new",
+              {"reference": "P-1", "route": "oral"})
+    response = post_form(journey, "/staff/patients/new", "/staff/patients/new",
+                         {"reference": "P-1", "route": "oral"})
+    assert response.status_code == 400
+    assert b"A patient with this reference already exists" in response.data
+
+
+def test_changes_to_a_patient_are_audited_by_field_name_never_value(app, staff):
+    journey = staff()
+    post_form(journey, "/staff/patients/new", "/staff/patients/new",
+              {"reference": "P-1", "route": "oral"})
+    response = post_form(journey, "/staff/patients/P-1/edit", "/staff/patients/P-1/edit",
+                         {"reference": "P-1", "route": "intrathecal", "name": "Sam Example",
+                          "pump_model": "SynchroMed II", "notes": "Lives alone"})
+    assert response.status_code == 302
+    change = next(e for e in audit_rows(app) if e.action == "change")
+    assert change.details == {"fields": ["name", "route", "pump_model", "notes"]}
+    text = " ".join(str(e.details) for e in audit_rows(app))
+    for secret in ("Sam Example", "SynchroMed", "Lives alone", "intrathecal"):
+        assert secret not in text
+
+
+def test_the_patient_search_finds_by_reference_or_name(app, staff):
+    with app.app_context():
+        db.session.add_all([Patient(reference="ABC-1", name="Sam Example"),
+                            Patient(reference="XYZ-2")])
+        db.session.commit()
+    journey = staff()
+    for query, expected in (("ABC", ["ABC-1"]), ("sam", ["ABC-1"]), ("", ["ABC-1", "XYZ-2"]),
+                            ("%", [])):
+        _, tree = journey.get(f"/staff/patients?q={query}")
+        assert [a.text for a in tree.findall(".//tbody//a")] == expected, query

@@ -1,0 +1,176 @@
+"""One screening: claim, act, close, link to a patient."""
+
+from __future__ import annotations
+
+import pytest
+
+from screener.db import db
+from screener.models import Patient, Screening
+from screener.service import load_profile
+from tests.pages import Journey, check_page, text_of
+from tests.staff.factories import (
+    CAREGIVER_URGENT,
+    SOON,
+    audit_rows,
+    make_patient,
+    post_form,
+    queue_ids,
+    saved,
+    submit,
+)
+from tests.test_journey import OUTCOMES, page_data, walk_to
+from tests.test_outcome import CLINIC
+
+# --- One screening: claim, act, close, link ------------------------------------------------
+
+def test_a_caregivers_screening_is_claimed_annotated_and_closed(app, client, staff):
+    submit(client, SOON)
+    urgent = submit(client, CAREGIVER_URGENT)
+    journey = staff("triage", "tom")
+    _, tree = journey.get("/staff/")
+    assert queue_ids(tree)[0] == urgent
+    page = f"/staff/screenings/{urgent}"
+    _, tree = journey.get(page)
+    assert "Urgent screening" in text_of(tree.find(".//h1"))
+    assert post_form(journey, page, f"{page}/claim", {}).status_code == 302
+    _, tree = journey.get(page)
+    assert "Tom Triage" in text_of(tree.find(".//dl[@id='status']"))
+    response = post_form(journey, page, f"{page}/actions",
+                         {"kind": "called_back", "note": "Pump clinic will see today",
+                          "then": "close"})
+    assert response.status_code == 302
+    _, tree = journey.get(page)
+    main = text_of(tree.find(".//main"))
+    assert "Closed: the screening has left the queue." in main
+    assert "Called back: Tom Triage" in main and "Pump clinic will see today" in main
+    _, tree = journey.get("/staff/")
+    assert urgent not in queue_ids(tree)
+    _, tree = journey.get("/staff/?status=closed")
+    assert queue_ids(tree) == [urgent]
+    with app.app_context():
+        saved = db.session.execute(db.select(Screening).filter_by(public_id=urgent)).scalar_one()
+        assert saved.status == "closed" and saved.closed_by.username == "tom"
+        assert saved.closed_at is not None and saved.claimed_at <= saved.closed_at
+    # Each form is fetched before it is posted, as a browser would: hence the paired views.
+    assert [e.action for e in audit_rows(app) if e.record_id == urgent] == [
+        "view", "view", "claim", "view", "view", "add_action", "close", "view"]
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"note": "rang"}, "Select what was done"),
+    ({"kind": "other", "note": "  "}, "Describe what was done when you choose"),
+    ({"kind": "called_back", "note": "x" * 2001}, "Keep the note under 2,000 characters"),
+])
+def test_an_action_without_what_was_done_is_refused_and_kept(app, client, staff, data, message):
+    urgent = submit(client, CAREGIVER_URGENT)
+    journey = staff()
+    page = f"/staff/screenings/{urgent}"
+    response = post_form(journey, page, f"{page}/actions", {**data, "then": "close"})
+    assert response.status_code == 400
+    tree = check_page(response, error=True)
+    assert message in text_of(tree.find(".//ul[@class='error-summary-list']"))
+    assert tree.find(".//textarea").text == data.get("note")
+    with app.app_context():
+        saved = db.session.execute(db.select(Screening).filter_by(public_id=urgent)).scalar_one()
+        assert saved.status == "open" and saved.actions == []
+
+
+def test_a_screening_is_linked_to_a_patient_by_reference_or_by_staff(app, client, staff):
+    with app.app_context():
+        db.session.add(Patient(reference="P-1", route="intrathecal"))
+        db.session.commit()
+    by_caregiver = submit(client, {**CAREGIVER_URGENT, "patient_ref": "P-1"})
+    by_staff = submit(client, SOON)
+    journey = staff()
+    _, tree = journey.get("/staff/")
+    assert "P-1" in text_of(tree.find(".//tbody/tr"))
+    page = f"/staff/screenings/{by_staff}"
+    response = post_form(journey, page, f"{page}/patient", {"reference": "P-404"})
+    assert response.status_code == 400
+    assert "No patient has this reference" in text_of(check_page(response, error=True))
+    assert post_form(journey, page, f"{page}/patient", {"reference": "P-1"}).status_code == 302
+    with app.app_context():
+        linked = {s.public_id for s in db.session.execute(
+            db.select(Screening).where(Screening.patient_id.is_not(None))).scalars()}
+        db.session.add(Patient(reference="P-2", route="oral"))
+        db.session.commit()
+    assert linked == {by_caregiver, by_staff}
+    # A wrong link (a mistyped reference) can be put right.
+    page = f"/staff/screenings/{by_caregiver}"
+    assert post_form(journey, page, f"{page}/patient", {"reference": "P-2"}).status_code == 302
+    with app.app_context():
+        moved = db.session.execute(
+            db.select(Screening).filter_by(public_id=by_caregiver)).scalar_one()
+        assert moved.patient.reference == "P-2" and moved.patient_ref == "P-1"
+
+
+def test_screenings_sent_before_the_record_existed_are_linked_when_it_is_added(app, client,
+                                                                                staff):
+    early = submit(client, {**SOON, "patient_ref": "NEW-7"})
+    journey = staff()
+    response = post_form(journey, "/staff/patients/new", "/staff/patients/new",
+                         {"reference": "NEW-7", "route": "oral"})
+    assert response.status_code == 302
+    _, tree = journey.get("/staff/patients/NEW-7")
+    assert early in " ".join(a.get("href") for a in tree.findall(".//a"))
+
+
+def test_a_service_that_reads_checks_takes_a_number_and_its_staff_see_it(app, client, staff):
+    app.extensions["service"] = load_profile(CLINIC)
+    journey = Journey(client)
+    answers = {**OUTCOMES["urgent"], "respondent": "caregiver"}
+    walk_to(journey, "about", answers)
+    _, tree = journey.get("/check/about")
+    assert tree.find(".//input[@name='callback_phone']").get("type") == "tel"
+    # A number without consent is refused, and kept for the next try.
+    _, refused = journey.submit("/check/about", {**page_data("about", answers),
+                                                 "callback_phone": "07700 900982"}, error=True)
+    assert "Tick the box" in text_of(refused.find(".//*[@class='error-summary']"))
+    assert refused.find(".//input[@name='callback_phone']").get("value") == "07700 900982"
+    response, _ = journey.submit("/check/about", {**page_data("about", answers),
+                                                  "callback_phone": "07700 900982",
+                                                  "callback_consent": "y"})
+    _, result = journey.get(response.location)
+    main = text_of(result.find(".//main"))
+    assert "the Example pump clinic reads the checks sent here within 2 working hours" in main
+    assert "They may call you on 07700 900982" in main
+    assert "911" not in text_of(result) and "112 in Europe" not in text_of(result)
+    assert {a.get("href") for a in result.findall(".//a") if a.get("href", "").startswith(
+        "tel:")} == {"tel:999", "tel:01614960000"}
+    with app.app_context():
+        saved = db.session.execute(db.select(Screening)).scalar_one()
+        assert saved.callback_phone == "07700 900982"
+        assert "07700" not in str(saved.answers)  # not a clinical answer
+    _, page = staff().get(f"/staff/screenings/{saved.public_id}")
+    call = page.find(".//a[@href='tel:07700900982']")
+    assert call is not None and "Consented to a call back" in text_of(page.find(".//main"))
+
+
+def test_the_screening_page_has_what_a_call_needs(app, client, staff):
+    """Every answer (no and I don't know included), the patient's identity and contact, the
+    rule that set the level and the call script for it, in staff wording."""
+    make_patient(app, "P-1", name="Sam Example", contact_name="Alex (partner)",
+                 contact_phone="07700 900123", clinic_name="North pump clinic",
+                 clinic_phone="0161 496 0000")
+    public_id = submit(client, {**CAREGIVER_URGENT, "patient_ref": "P-1",
+                                "history": {"pump_alarm": True, "refill_overdue": False}})
+    _, tree = staff().get(f"/staff/screenings/{public_id}")
+    main = text_of(tree.find(".//main"))
+    rules = app.extensions["ruleset"]
+    setting = next(r for r in saved(app, public_id).assessment["discriminators"]
+                   if r["level"] == "urgent")
+    assert f"Why: {setting['label']}" in main  # the rule that set the level, staff wording
+    assert "Sam Example" in main and "Alex (partner)" in main
+    assert tree.find(".//a[@href='tel:07700900123']") is not None
+    assert tree.find(".//a[@href='tel:01614960000']") is not None
+    for line in (*rules.call_script.confirm, *rules.call_script.say["urgent"]):
+        assert line in main
+    rows = {text_of(row.find("dt")): text_of(row.find("dd"))
+            for row in tree.findall(".//dl[@class='summary-list summary-list-compact']/div")}
+    assert rows["Has the pump alarm gone off (beeping)?"] == "Yes"
+    assert rows["Is the pump refill overdue (past its refill date)?"] == "No"
+    assert rows["Have they had an MRI scan in the last 2 days?"] == "I don\u2019t know, or not answered"
+    assert rows["Breaths per minute"] == "Not measured"
+    assert rows["Is the injury at chest level (T6) or higher, including the neck?"] == (
+        "I don\u2019t know, or not answered")
+    assert "Itching, without a rash" in rows["Have you noticed any of these changes?"]
