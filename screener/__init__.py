@@ -60,7 +60,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     references.check_pattern(app.config["PATIENT_REF_PATTERN"])
     app.context_processor(lambda: {"service": app.extensions["service"]})
     app.add_template_filter(service.tel_href, "tel")
-    app.add_template_filter(lambda day: f"{day.day} {day:%B %Y}", "uk_date")
     app.json = jsonio.OrjsonProvider(app)  # keys in the documented order (level first)
 
     from . import accounts, api, db, errors, health, journey, security, staff

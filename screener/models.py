@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .db import db
+from .reservoir import ReservoirDates, due_by, reservoir_dates
 from .ruleset import LEVELS
 
 JSONDocument = JSON().with_variant(JSONB(), "postgresql")
@@ -89,18 +90,37 @@ class Patient(db.Model):
     pump_model: Mapped[str | None] = mapped_column(String(80))
     reservoir_ml: Mapped[float | None] = mapped_column(Numeric(6, 1, asdecimal=False))
     concentration_mcg_per_ml: Mapped[float | None] = mapped_column(Numeric(8, 1, asdecimal=False))
-    next_refill_date: Mapped[date | None] = mapped_column(Date, index=True)
+    next_refill_date: Mapped[date | None] = mapped_column(Date)
     clinic_name: Mapped[str | None] = mapped_column(String(120))
     clinic_phone: Mapped[str | None] = mapped_column(String(40))
     # Who to call about this patient (the patient, or a family member or carer).
     contact_name: Mapped[str | None] = mapped_column(String(120))
     contact_phone: Mapped[str | None] = mapped_column(String(40))
-    # The pump's programmed dose: with the reservoir and concentration, when it runs low.
+    # The pump's programmed dose and low-reservoir alarm volume: with the volume put in at the
+    # last refill and the concentration, when it will alarm and run empty (reservoir.py).
     daily_dose_mcg: Mapped[float | None] = mapped_column(Numeric(8, 1, asdecimal=False))
+    low_reservoir_alarm_ml: Mapped[float | None] = mapped_column(Numeric(6, 1, asdecimal=False))
+    last_refill_on: Mapped[date | None] = mapped_column(Date)
+    # The refill worklist's date: the next refill date, or the alarm (else empty) date if
+    # that comes first. Kept up to date whenever the record changes.
+    due_date: Mapped[date | None] = mapped_column(Date, index=True)
     notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now,
                                                  onupdate=utc_now)
+
+
+    @property
+    def reservoir(self) -> ReservoirDates | None:
+        return reservoir_dates(self.last_refill_on, self.reservoir_ml,
+                               self.concentration_mcg_per_ml, self.daily_dose_mcg,
+                               self.low_reservoir_alarm_ml)
+
+
+@event.listens_for(Patient, "before_insert")
+@event.listens_for(Patient, "before_update")
+def _keep_due_date(mapper: Any, connection: Any, patient: Patient) -> None:
+    patient.due_date = due_by(patient.next_refill_date, patient.reservoir)
 
 
 class Refill(db.Model):

@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from ..accounts import enforce_idle_timeout, login_manager
 from ..models import as_utc
+from .dates import uk_date
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -38,6 +39,9 @@ def age(moment: datetime, now: datetime) -> str:
     if minutes < 48 * 60:
         return f"{minutes // 60} h {minutes % 60} min"
     return f"{minutes // 1440} days"
+
+
+bp.add_app_template_filter(uk_date, "uk_date")
 
 
 @bp.app_template_filter("in_utc")

@@ -22,3 +22,8 @@ def in_date_range(query, column, form):
 
 def iso_utc(moment: datetime | None) -> str:
     return as_utc(moment).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else ""
+
+
+def uk_date(day) -> str:
+    """A date as people in the UK read it: 2 January 2027."""
+    return f"{day.day} {day:%B %Y}"

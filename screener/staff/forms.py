@@ -8,6 +8,7 @@ from wtforms import (
     DecimalField,
     RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -93,7 +94,16 @@ class PatientForm(FlaskForm):
         Optional(), NumberRange(0, 100, "Enter a reservoir volume from 0 to 100 mL")])
     concentration_mcg_per_ml = DecimalField("Concentration (optional)", places=1, validators=[
         Optional(), NumberRange(0, 4000, "Enter a concentration from 0 to 4,000 micrograms/mL")])
+    daily_dose_mcg = DecimalField("Daily dose (optional)", places=1, validators=[
+        Optional(), NumberRange(0.1, 2000, "Enter a daily dose from 0.1 to 2,000 micrograms")])
+    low_reservoir_alarm_ml = DecimalField("Low-reservoir alarm volume (optional)", places=1,
+                                          validators=[Optional(), NumberRange(
+                                              0.1, 40, "Enter an alarm volume from 0.1 to 40 mL")])
     next_refill_date = DateField("Next refill date (optional)", validators=[Optional()])
+    contact_name = StringField("Who to call (optional)", validators=[Optional(), Length(max=120)])
+    contact_phone = StringField("Their phone (optional)", validators=[
+        Optional(), Length(max=40),
+        Regexp(r"^[0-9 +()-]+$", message="Enter a phone number using digits, spaces and + ( ) -")])
     clinic_name = StringField("Prescribing clinic (optional)",
                               validators=[Optional(), Length(max=120)])
     clinic_phone = StringField("Clinic phone (optional)", validators=[
@@ -107,7 +117,13 @@ class RefillForm(FlaskForm):
         InputRequired("Enter the date of the refill")])
     next_refill_date = DateField("Next refill due", validators=[
         InputRequired("Enter when the next refill is due")])
+    volume_ml = DecimalField("Volume put in (optional)", places=1, validators=[
+        Optional(), NumberRange(0.1, 100, "Enter a volume from 0.1 to 100 mL")])
     note = TextAreaField("Note (optional)", validators=[Optional(), Length(max=2000)])
+    # The patient's open screenings the refill deals with (choices set by the view).
+    close = SelectMultipleField("Close these screenings", validate_choice=True)
+    close_note = TextAreaField("Note for the screenings closed (optional)",
+                               validators=[Optional(), Length(max=2000)])
 
     def validate_next_refill_date(self, field) -> None:
         if self.refilled_on.data and field.data and field.data <= self.refilled_on.data:

@@ -18,7 +18,8 @@ from .forms import PatientForm
 
 PER_PAGE = 50
 RECORD_FIELDS = ("reference", "name", "date_of_birth", "route", "pump_model", "reservoir_ml",
-                 "concentration_mcg_per_ml", "next_refill_date", "clinic_name",
+                 "concentration_mcg_per_ml", "daily_dose_mcg", "low_reservoir_alarm_ml",
+                 "next_refill_date", "contact_name", "contact_phone", "clinic_name",
                  "clinic_phone", "notes")
 
 
@@ -99,7 +100,8 @@ def _fill(patient: Patient, form: PatientForm) -> list[str]:
         value = form[name].data
         if isinstance(value, str):
             value = value.strip() or None
-        if name in ("reservoir_ml", "concentration_mcg_per_ml") and value is not None:
+        if name in ("reservoir_ml", "concentration_mcg_per_ml", "daily_dose_mcg",
+                    "low_reservoir_alarm_ml") and value is not None:
             value = float(value)
         if getattr(patient, name) != value:
             setattr(patient, name, value)

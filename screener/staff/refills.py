@@ -14,8 +14,9 @@ from flask_login import current_user
 from .. import audit
 from ..accounts import role_required
 from ..db import db
-from ..models import Patient, Refill
+from ..models import Patient, Refill, Screening, ScreeningAction, utc_now
 from . import CAN_RECORD_REFILLS, bp
+from .dates import uk_date
 from .forms import RefillForm
 from .patients import patient_or_404
 
@@ -24,10 +25,12 @@ PER_PAGE = 50
 
 
 def due_query(today: date):
-    """Patients due within the window or overdue, most overdue first (index on the date)."""
+    """Patients due within the window or overdue, most overdue first (index on the date).
+    Due means the planned refill date, or the expected low-reservoir alarm (else empty) date
+    when the dose on record says it comes first."""
     return (db.select(Patient)
-            .where(Patient.next_refill_date <= today + timedelta(days=REFILL_WINDOW_DAYS))
-            .order_by(Patient.next_refill_date, Patient.reference))
+            .where(Patient.due_date <= today + timedelta(days=REFILL_WINDOW_DAYS))
+            .order_by(Patient.due_date, Patient.reference))
 
 
 @bp.get("/refills")
@@ -43,19 +46,50 @@ def refills():
 @bp.route("/patients/<reference>/refill", methods=["GET", "POST"])
 @role_required(*CAN_RECORD_REFILLS)
 def record_refill(reference: str):
-    """Record a refill; it sets the patient's next refill date."""
+    """Record a refill; it sets the patient's next refill date and may close the patient's
+    open screenings it dealt with (the loop a refill closes)."""
     patient = patient_or_404(reference)
-    form = RefillForm(refilled_on=date.today())
+    open_screenings = list(db.session.execute(
+        db.select(Screening).filter(Screening.patient_id == patient.id,
+                                    Screening.status != "closed")
+        .order_by(Screening.created_at)).scalars())
+    form = RefillForm(refilled_on=date.today(),
+                      close=[s.public_id for s in open_screenings])
+    form.close.choices = [(s.public_id, s.public_id) for s in open_screenings]
     if form.validate_on_submit():
         db.session.add(Refill(patient_id=patient.id, refilled_on=form.refilled_on.data,
                               next_refill_date=form.next_refill_date.data,
                               recorded_by_id=current_user.id,
                               note=(form.note.data or "").strip() or None))
         patient.next_refill_date = form.next_refill_date.data
+        if patient.last_refill_on is None or form.refilled_on.data >= patient.last_refill_on:
+            patient.last_refill_on = form.refilled_on.data
+            if form.volume_ml.data is not None:
+                patient.reservoir_ml = float(form.volume_ml.data)
         audit.record("record_refill", "patient", patient.id)
+        closed = _close_with_refill(open_screenings, set(form.close.data or ()),
+                                    (form.close_note.data or "").strip())
         db.session.commit()
-        flash(f"Refill recorded. Next refill due {form.next_refill_date.data:%d %B %Y}.",
+        flash(f"Refill recorded. Next refill due {uk_date(form.next_refill_date.data)}."
+              + (f" Closed {closed} screening{'' if closed == 1 else 's'}." if closed else ""),
               "success")
         return redirect(url_for("staff.patient", reference=patient.reference))
     return render_template("staff/refill_form.html", form=form, patient=patient,
+                           open_screenings=open_screenings, now=utc_now(),
                            error=bool(form.errors)), 400 if form.errors else 200
+
+
+def _close_with_refill(screenings: list[Screening], chosen: set[str], note: str) -> int:
+    """Close each chosen screening with a "pump refilled" action, audited."""
+    now = utc_now()
+    closed = 0
+    for screening in screenings:
+        if screening.public_id not in chosen:
+            continue
+        db.session.add(ScreeningAction(screening_id=screening.id, kind="pump_refilled",
+                                       note=note or None, user_id=current_user.id))
+        screening.status, screening.closed_by_id, screening.closed_at = (
+            "closed", current_user.id, now)
+        audit.record("close", "screening", screening.public_id, via="refill")
+        closed += 1
+    return closed

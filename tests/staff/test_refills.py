@@ -6,8 +6,16 @@ from datetime import date, timedelta
 
 from screener.db import db
 from screener.models import Patient
+from screener.reservoir import ReservoirDates, reservoir_dates
 from tests.pages import text_of
-from tests.staff.factories import post_form
+from tests.staff.factories import (
+    CAREGIVER_URGENT,
+    audit_rows,
+    make_patient,
+    post_form,
+    saved,
+    submit,
+)
 
 # --- Refills ----------------------------------------------------------------------------------
 
@@ -50,4 +58,51 @@ def test_recording_a_refill_sets_the_next_date(app, staff):
     _, tree = journey.get("/staff/refills")
     assert "P-1" not in text_of(tree.find(".//tbody"))
     _, tree = journey.get("/staff/patients/P-1")
-    assert f"next due {next_due:%d %b %Y}" in text_of(tree.find(".//main"))
+    assert f"next due {next_due.day} {next_due:%B %Y}" in text_of(tree.find(".//main"))
+
+
+def test_a_refill_offers_to_close_the_patients_open_screenings(app, client, staff):
+    """The loop a refill closes: its open screenings are offered, ticked, and closed with a
+    "pump refilled" action and the note; one left unticked stays open."""
+    make_patient(app, "P-1", next_refill_date=date.today() - timedelta(2))
+    first = submit(client, {**CAREGIVER_URGENT, "patient_ref": "P-1"})
+    second = submit(client, {**CAREGIVER_URGENT, "patient_ref": "P-1"})
+    other = submit(client, CAREGIVER_URGENT)  # another patient's: never offered
+    journey = staff("clinic")
+    page = "/staff/patients/P-1/refill"
+    _, tree = journey.get(page)
+    offered = [i.get("value") for i in tree.findall(".//input[@name='close']")]
+    assert offered == [first, second]
+    assert all(i.get("checked") is not None for i in tree.findall(".//input[@name='close']"))
+    response = post_form(journey, page, page, {
+        "refilled_on": date.today().isoformat(),
+        "next_refill_date": (date.today() + timedelta(days=90)).isoformat(),
+        "close": [first], "close_note": "Refilled today; alarm stopped"})
+    assert response.status_code == 302
+    _, tree = journey.get("/staff/patients/P-1")
+    assert "Closed 1 screening." in text_of(tree.find(".//main"))
+    closed = saved(app, first)
+    assert closed.status == "closed" and closed.actions[0].kind == "pump_refilled"
+    assert closed.actions[0].note == "Refilled today; alarm stopped"
+    assert saved(app, second).status == "open" and saved(app, other).status == "open"
+    assert ("close", first) in [(e.action, e.record_id) for e in audit_rows(app)]
+
+
+def test_the_reservoir_gives_the_alarm_and_empty_dates_and_the_worklist_uses_them(app, staff):
+    """20 mL of 500 micrograms/mL at 250 micrograms a day lasts 40 days; a 2 mL alarm sounds
+    after 36. A refill planned for day 60 is due by the alarm, on day 36."""
+    refilled = date.today() - timedelta(days=30)
+    make_patient(app, "ITB-1", next_refill_date=refilled + timedelta(days=60),
+                 last_refill_on=refilled, reservoir_ml=20, concentration_mcg_per_ml=500,
+                 daily_dose_mcg=250, low_reservoir_alarm_ml=2)
+    assert reservoir_dates(refilled, 20, 500, 250, 2) == ReservoirDates(
+        refilled + timedelta(days=36), refilled + timedelta(days=40))
+    assert reservoir_dates(refilled, 20, 500, None, 2) is None  # no dose: no dates
+    with app.app_context():
+        assert db.session.execute(db.select(Patient.due_date)).scalar_one() == (
+            refilled + timedelta(days=36))
+    _, tree = staff("clinic").get("/staff/refills")
+    row = [text_of(td) for td in tree.find(".//tbody/tr").findall("td")]
+    alarm, empty = refilled + timedelta(days=36), refilled + timedelta(days=40)
+    assert row[0] == "ITB-1" and row[2] == "Due in 6 days"
+    assert row[3] == f"Alarm {alarm.day} {alarm:%B %Y}Empty {empty.day} {empty:%B %Y}"

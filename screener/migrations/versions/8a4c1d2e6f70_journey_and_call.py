@@ -1,5 +1,6 @@
 """The journey and the call: mistakes kept in the draft (post/redirect/get), a number to
-call back, the patient's contact and the pump's daily dose
+call back, the patient's contact, and the pump's dose and alarm volume with the refill
+worklist's due date
 
 Revision ID: 8a4c1d2e6f70
 Revises: 5e1f0a7b9c21
@@ -30,10 +31,25 @@ def upgrade():
         batch_op.add_column(sa.Column('daily_dose_mcg', sa.Numeric(precision=8, scale=1,
                                                                    asdecimal=False),
                                       nullable=True))
+        batch_op.add_column(sa.Column('low_reservoir_alarm_ml', sa.Numeric(
+            precision=6, scale=1, asdecimal=False), nullable=True))
+        batch_op.add_column(sa.Column('last_refill_on', sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column('due_date', sa.Date(), nullable=True))
+        batch_op.drop_index(batch_op.f('ix_patients_next_refill_date'))
+        batch_op.create_index(batch_op.f('ix_patients_due_date'), ['due_date'], unique=False)
+    # Without a dose on record, the due date is the planned refill date.
+    op.execute("UPDATE patients SET due_date = next_refill_date, last_refill_on = "
+               "(SELECT MAX(refilled_on) FROM refills WHERE refills.patient_id = patients.id)")
 
 
 def downgrade():
     with op.batch_alter_table('patients', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_patients_due_date'))
+        batch_op.create_index(batch_op.f('ix_patients_next_refill_date'), ['next_refill_date'],
+                              unique=False)
+        batch_op.drop_column('due_date')
+        batch_op.drop_column('last_refill_on')
+        batch_op.drop_column('low_reservoir_alarm_ml')
         batch_op.drop_column('daily_dose_mcg')
         batch_op.drop_column('contact_phone')
         batch_op.drop_column('contact_name')
