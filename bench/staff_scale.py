@@ -148,7 +148,8 @@ def patient_rows(rng: random.Random, count: int, today: date, now: datetime):
             "pump_model": "SynchroMed II" if pump else None,
             "reservoir_ml": rng.choice([20.0, 40.0]) if pump else None,
             "concentration_mcg_per_ml": rng.choice([500.0, 1000.0, 2000.0]) if pump else None,
-            "next_refill_date": today + timedelta(days=rng.randint(-60, 120)),
+            "next_refill_date": (due := today + timedelta(days=rng.randint(-60, 120))),
+            "due_date": due,  # bulk inserts skip the ORM event that keeps it
             "clinic_name": "Spasticity clinic", "clinic_phone": "0161 555 0100",
             "notes": None, "created_at": now, "updated_at": now,
         }
