@@ -194,7 +194,7 @@ def screening_rows(rng: random.Random, count: int, sets: dict[str, list[dict[str
 
 def seed(args: argparse.Namespace, rules: RuleSet) -> dict[str, float]:
     """Recreate the tables and fill them; return how long each step took, in seconds."""
-    from screener import drafts, models  # noqa: F401 - registers every table
+    from screener import journey, models  # noqa: F401 - registers every table
 
     rng = random.Random(args.seed)
     today, now = date.today(), datetime.now(UTC)

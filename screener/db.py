@@ -119,7 +119,8 @@ def _checkpoint(dbapi_connection) -> None:
 
 
 def init_app(app: Flask) -> None:
-    from . import drafts, models  # noqa: F401 - registers the tables for migrations
+    from . import models  # noqa: F401 - registers the tables for migrations
+    from .journey import drafts  # noqa: F401
 
     db.init_app(app)
     migrate.init_app(app, db)

@@ -28,6 +28,7 @@ ACTION_KINDS = (
     ("sent_to_emergency", "Sent to the emergency department"),
     ("pump_refilled", "Pump refilled"),
     ("advice_given", "Advice given"),
+    ("follow_up_call", "Follow-up call made"),
     ("other", "Other"),
 )
 

@@ -170,7 +170,7 @@ def main() -> None:
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir}/journeys.sqlite",
                       "SECRET_KEY": "journeys", "RATELIMIT_ENABLED": False})
     with app.app_context():
-        from screener import drafts, models  # noqa: F401
+        from screener import journey, models  # noqa: F401
 
         db.create_all()
     results = {}

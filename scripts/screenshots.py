@@ -33,7 +33,7 @@ def serve():
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir}/shots.sqlite",
                       "SECRET_KEY": "screenshots"})
     with app.app_context():
-        from screener import drafts, models  # noqa: F401
+        from screener import journey, models  # noqa: F401
 
         db.create_all()
     server = make_server("127.0.0.1", 0, app, threaded=True)

@@ -386,7 +386,7 @@ def test_follow_up_questions_are_optional_and_ignored_when_ruled_out(app, client
 
 
 def _draft_pages(app) -> dict:
-    from screener.drafts import Draft
+    from screener.journey import Draft
 
     with app.app_context():
         return db.session.query(Draft).one().pages

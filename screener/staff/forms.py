@@ -63,7 +63,8 @@ class AuditFilterForm(DateRangeForm):
 
 
 class ActionForm(FlaskForm):
-    kind = RadioField("What was done?", choices=choices(ACTION_KINDS),
+    kind = RadioField("What was done?", choices=choices(
+        kind for kind in ACTION_KINDS if kind[0] != "follow_up_call"),  # recorded by the call
                       validators=[InputRequired("Select what was done")])
     note = TextAreaField("Note (optional)", validators=[
         Optional(), Length(max=2000, message="Keep the note under 2,000 characters")])

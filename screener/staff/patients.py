@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import or_
 
 from .. import audit
 from ..db import db
-from ..drafts import Draft
 from ..forms import choices
+from ..journey import start_draft
 from ..models import Patient, Refill, Screening
 from ..pages import PAGE_IDS
 from . import bp, timeline
@@ -146,13 +146,10 @@ def start_call(reference: str):
     previous = db.session.execute(
         db.select(Screening).filter_by(patient_id=found.id)
         .order_by(Screening.created_at.desc()).limit(1)).scalar_one_or_none()
-    draft = Draft(patient_id=found.id, previous_id=previous.id if previous else None,
-                  prefill=call_prefill(found, date.today()))
-    db.session.add(draft)
-    db.session.flush()
+    start_draft(patient_id=found.id, previous_id=previous.id if previous else None,
+                prefill=call_prefill(found, date.today()))
     audit.record("start_call", "patient", found.id)
     db.session.commit()
-    session["draft"] = draft.id
     return redirect(url_for("journey.question", page_id=PAGE_IDS[0]))
 
 

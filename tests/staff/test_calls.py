@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from screener.db import db
 from screener.models import Patient, Screening
 from tests.pages import csrf_token, text_of
-from tests.staff.factories import SOON, SVG, age, audit_rows, post_form, submit
+from tests.staff.factories import SOON, SVG, age, audit_rows, post_form, queue_ids, submit
 
 # --- Follow-up calls and the timeline -------------------------------------------------------
 
@@ -44,6 +44,10 @@ def test_a_follow_up_call_is_prefilled_shows_the_last_answers_and_joins_the_time
     while response.location.startswith("/check/"):
         page_id = response.location.rsplit("/", 1)[1]
         _, tree = journey.get(response.location)
+        # A staff page: staff navigation, the patient on every page, "Ask the caller".
+        assert text_of(tree.find(".//h1")).startswith("Ask the caller: ")
+        assert "Follow-up call for P-1" in text_of(tree.find(".//p[@class='call-banner']"))
+        assert tree.find(".//nav[@class='staff-nav']") is not None
         if page_id == "symptoms":
             hint = tree.find(".//div[@id='symptoms-muscle_spasms-hint']")
             assert hint is not None and "Ticked" in text_of(hint)
@@ -57,6 +61,15 @@ def test_a_follow_up_call_is_prefilled_shows_the_last_answers_and_joins_the_time
         saved = db.session.execute(db.select(Screening).filter_by(public_id=call)).scalar_one()
         assert saved.respondent == "staff" and saved.patient.reference == "P-1"
         assert saved.level == "urgent"
+        # Done by the caller as it is recorded: closed, never a new open triage item.
+        assert saved.status == "closed" and saved.closed_by.username == "cath"
+        assert [a.kind for a in saved.actions] == ["follow_up_call"]
+    _, tree = journey.get("/staff/")
+    assert call not in queue_ids(tree)
+    _, tree = journey.get(f"/staff/screenings/{call}")
+    main = text_of(tree.find(".//main"))
+    assert "recorded as done: it is not in the triage queue" in main
+    assert "What to do now" not in main  # never "call the pump clinic" to the pump clinic
     _, tree = journey.get("/staff/patients/P-1")
     svg = tree.find(f".//{SVG}svg[@class='chart']")
     assert svg is not None and svg.get("role") == "img"

@@ -11,25 +11,24 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from . import audit
-from .accounts import login_manager
-from .answer_words import NOT_KNOWN, in_words, why_in_one_line
-from .catalog import build_catalog
-from .db import db
-from .drafts import Draft
-from .forms import YES_NO_UNKNOWN, form_class, form_values, to_request
-from .models import Screening, as_utc
-from .pages import MEASURED_MINUTES, PAGE_IDS, Page, page, pages_for
-from .scoring import COULD_NOT_COMPLETE, Assessment
-from .screenings import ScoringFailed, add_screening, find_screening, run_assessment
-from .security import PUBLIC_SUBMISSIONS, limiter
-from .service import INTERNATIONAL_PHRASE
+from .. import audit
+from ..accounts import login_manager
+from ..answer_words import NOT_KNOWN, in_words, why_in_one_line
+from ..catalog import build_catalog
+from ..db import db
+from ..forms import YES_NO_UNKNOWN, form_class, form_values, to_request
+from ..models import Patient, Screening, ScreeningAction, as_utc, utc_now
+from ..pages import MEASURED_MINUTES, PAGE_IDS, Page, page, pages_for
+from ..scoring import COULD_NOT_COMPLETE, Assessment
+from ..screenings import ScoringFailed, add_screening, find_screening, run_assessment
+from ..security import PUBLIC_SUBMISSIONS, limiter
+from ..service import INTERNATIONAL_PHRASE
+from .drafts import Draft, current_draft, finish_draft, start_draft
 
 bp = Blueprint("journey", __name__)
 
@@ -62,14 +61,9 @@ def _service():
     return current_app.extensions["service"]
 
 
-def _current_draft() -> Draft | None:
-    draft_id = session.get("draft")
-    return db.session.get(Draft, draft_id) if draft_id else None
-
-
 def _open_draft() -> tuple[Draft | None, Any]:
     """The check in progress, or (None, the response that leaves the journey instead)."""
-    draft = _current_draft()
+    draft = current_draft()
     if draft is None:
         return None, redirect(url_for("journey.start"))
     if draft.patient_id is not None and not current_user.is_authenticated:
@@ -91,7 +85,7 @@ def _next_url(draft: Draft) -> str:
 
 @bp.get("/")
 def start():
-    draft = _current_draft()
+    draft = current_draft()
     resume = draft is not None and draft.screening_id is None and bool(draft.pages)
     return render_template("start.html", resume=resume, minutes=MEASURED_MINUTES)
 
@@ -100,11 +94,8 @@ def start():
 @limiter.limit(PUBLIC_SUBMISSIONS, methods=["POST"])
 def begin():
     """Start a new check: a fresh draft whose random id is the only thing in the cookie."""
-    draft = Draft()
-    db.session.add(draft)
+    start_draft()
     db.session.commit()
-    session["draft"] = draft.id
-    session.permanent = True
     return redirect(url_for("journey.question", page_id=PAGE_IDS[0]))
 
 
@@ -168,6 +159,8 @@ def question(page_id: str):
                            rules=rules, features=this.features(rules, draft.route),
                            groups=[g for g in rules.groups if g["id"] in this.groups],
                            prefilled=prefilled, previous=_previous_answers(draft),
+                           call=db.session.get(Patient, draft.patient_id)
+                           if draft.patient_id else None,
                            sections=in_words(to_request(draft.pages, rules), rules)
                            if this.kind == "about" else ())
 
@@ -223,13 +216,26 @@ def _finish(draft: Draft, assessment: Assessment | None = None):
                               callback_phone=about["callback_phone"].strip() if consented
                               else None)
     draft.screening_id = screening.public_id
-    if draft.patient_id is not None:  # a follow-up call: back to the staff workspace
-        audit.record("create", "screening", screening.public_id, via="follow-up call")
-    db.session.commit()
-    session.pop("draft", None)
     if draft.patient_id is not None:
+        _record_call(screening)
+    db.session.commit()
+    finish_draft()
+    if draft.patient_id is not None:  # a follow-up call: back to the staff workspace
         return redirect(url_for("staff.screening", public_id=screening.public_id))
     return redirect(url_for("journey.result", public_id=screening.public_id))
+
+
+def _record_call(screening: Screening) -> None:
+    """A follow-up call is staff's own work, done as it is recorded: closed by the caller with
+    a "follow-up call" action, never a new open item in the triage queue."""
+    db.session.flush()
+    now = utc_now()
+    screening.status = "closed"
+    screening.claimed_by_id = screening.closed_by_id = current_user.id
+    screening.claimed_at = screening.closed_at = now
+    db.session.add(ScreeningAction(screening_id=screening.id, kind="follow_up_call",
+                                   user_id=current_user.id, at=now))
+    audit.record("create", "screening", screening.public_id, via="follow-up call")
 
 
 @bp.get("/result/<public_id>")
