@@ -44,6 +44,7 @@ from sqlalchemy.engine import Engine, make_url
 
 from screener import create_app
 from screener.db import db
+from screener.models import queue_priority, set_by_rule
 from screener.ruleset import LEVELS, RuleSet, default_ruleset
 from screener.screenings import run_assessment
 
@@ -98,7 +99,7 @@ def answer_sets(rng: random.Random, rules: RuleSet) -> dict[str, list[dict[str, 
             found.append({
                 "ruleset_version": assessment.ruleset_version,
                 "level": assessment.level,
-                "priority": LEVELS.index(assessment.level),  # the ORM's event does this
+                "priority": queue_priority(assessment.level, set_by_rule(assessment)),
                 "score": assessment.score,
                 "direction": assessment.direction,
                 "respondent": assessment.answers.get("respondent"),

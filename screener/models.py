@@ -153,7 +153,8 @@ class Screening(db.Model):
     # The rule file's sha256 (first 16 hex digits): which exact logic gave this result.
     ruleset_hash: Mapped[str | None] = mapped_column(String(64))
     level: Mapped[str] = mapped_column(String(10))
-    # 0 = emergency ... 3 = routine: lets the database sort the queue most urgent first.
+    # The queue's order, most urgent first: 0 emergency set by a rule (a red flag), 1 by
+    # score, 2 urgent by a rule, 3 by score, ... 7 routine by score (queue_priority).
     priority: Mapped[int] = mapped_column(default=0)
     score: Mapped[int]
     direction: Mapped[str | None] = mapped_column(String(12))
@@ -200,9 +201,21 @@ class Screening(db.Model):
         }
 
 
+def queue_priority(level: str, by_rule: bool) -> int:
+    """Most urgent level first; within a level, a level set by a rule (a red flag or another
+    discriminator) before one reached by the score."""
+    return 2 * LEVELS.index(level) + (0 if by_rule else 1)
+
+
+def set_by_rule(assessment: Any) -> bool:
+    """Whether a discriminator, not the score, set the assessment's level."""
+    return any(rule.level == assessment.level for rule in assessment.discriminators)
+
+
 @event.listens_for(Screening.level, "set")
 def _keep_priority(target: Screening, value: str, *_: Any) -> None:
-    target.priority = LEVELS.index(value)
+    # A level changed on its own keeps the rule-or-score half of the priority it had.
+    target.priority = queue_priority(value, by_rule=not (target.priority or 0) % 2)
 
 
 class ScreeningAction(db.Model):

@@ -13,8 +13,15 @@ from sqlalchemy import insert
 
 from .answers import normalise
 from .db import db
-from .models import Patient, Screening, new_public_id, utc_now
-from .ruleset import LEVELS, RuleSet
+from .models import (
+    Patient,
+    Screening,
+    new_public_id,
+    queue_priority,
+    set_by_rule,
+    utc_now,
+)
+from .ruleset import RuleSet
 from .scoring import COULD_NOT_COMPLETE, Assessment, assess
 
 log = logging.getLogger(__name__)
@@ -87,7 +94,7 @@ def screening_row(assessment: Assessment, patient_id: int | None = None) -> dict
         "ruleset_version": assessment.ruleset_version,
         "ruleset_hash": assessment.ruleset_hash,
         "level": assessment.level,
-        "priority": LEVELS.index(assessment.level),
+        "priority": queue_priority(assessment.level, set_by_rule(assessment)),
         "score": assessment.score,
         "direction": assessment.direction,
         "respondent": answers.get("respondent"),

@@ -36,6 +36,36 @@
     update();
   });
 
+  // The live queue: poll the waiting count every 15 seconds; when a new emergency or urgent
+  // screening arrives, fetch the queue again, swap the table in and announce it politely.
+  var live = document.getElementById("queue-live");
+  if (live && window.fetch && window.DOMParser) {
+    live.querySelectorAll(".no-js-only").forEach(function (el) { el.hidden = true; });
+    live.querySelectorAll(".js-only").forEach(function (el) { el.hidden = false; });
+    var announcer = document.getElementById("queue-announcer");
+    var poll = function () {
+      fetch(live.getAttribute("data-live-url"), {credentials: "same-origin", headers: {"Accept": "application/json"}})
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (state) {
+          if (!state || (state.newest || "") === live.getAttribute("data-newest")) { return null; }
+          live.setAttribute("data-newest", state.newest || "");
+          return fetch(window.location.href, {credentials: "same-origin"})
+            .then(function (r) { return r.ok ? r.text() : null; })
+            .then(function (html) {
+              if (!html) { return; }
+              var fresh = new DOMParser().parseFromString(html, "text/html");
+              var results = fresh.getElementById("queue-results");
+              if (results) { document.getElementById("queue-results").innerHTML = results.innerHTML; }
+              document.title = fresh.title;
+              announcer.textContent = "A new emergency or urgent screening has arrived. " +
+                state.waiting + " urgent or emergency waiting.";
+            });
+        })
+        .catch(function () { /* offline for a moment: try again at the next tick */ });
+    };
+    window.setInterval(poll, Number(live.getAttribute("data-interval") || 15000));
+  }
+
   // Copy "what to tell" to the clipboard; without JavaScript the text stays selectable.
   document.querySelectorAll(".js-copy").forEach(function (button) {
     if (!navigator.clipboard) { return; }

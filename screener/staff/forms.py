@@ -26,6 +26,15 @@ from ..forms import a_reference, choices
 from ..models import ACTION_KINDS
 from ..ruleset import LEVELS
 
+
+class UKDateField(DateField):
+    """A date typed as people in the UK write it (22/11/2026); ISO dates (2026-11-22) work
+    too, so links and scripts that send them keep working."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, format=["%d/%m/%Y", "%Y-%m-%d"], **kwargs)
+
+
 STATUS_FILTERS = (("active", "Open or claimed"), ("open", "Open, not claimed"),
                   ("claimed", "Claimed"), ("closed", "Closed"), ("all", "All"))
 REFERENCE_RULES = [
@@ -45,13 +54,13 @@ class QueueFilterForm(FilterForm):
     level = SelectField("Level", choices=choices([("", "Any level")] + [
         (lvl, lvl.title()) for lvl in LEVELS]), validators=[Optional()])
     status = SelectField("Status", choices=choices(STATUS_FILTERS), default="active")
-    date_from = DateField("From (UTC date)", validators=[Optional()])
-    date_to = DateField("To (UTC date)", validators=[Optional()])
+    date_from = UKDateField("From (UTC date)", validators=[Optional()])
+    date_to = UKDateField("To (UTC date)", validators=[Optional()])
 
 
 class DateRangeForm(FilterForm):
-    date_from = DateField("From (UTC date)", validators=[Optional()])
-    date_to = DateField("To (UTC date)", validators=[Optional()])
+    date_from = UKDateField("From (UTC date)", validators=[Optional()])
+    date_to = UKDateField("To (UTC date)", validators=[Optional()])
 
 
 class AuditFilterForm(DateRangeForm):
@@ -86,7 +95,7 @@ class LinkPatientForm(FlaskForm):
 class PatientForm(FlaskForm):
     reference = StringField("Patient reference", validators=REFERENCE_RULES)
     name = StringField("Name (optional)", validators=[Optional(), Length(max=120)])
-    date_of_birth = DateField("Date of birth (optional)", validators=[Optional()])
+    date_of_birth = UKDateField("Date of birth (optional)", validators=[Optional()])
     # Choices come from the rule set's routes (set by the view), the one list of routes.
     route = RadioField("How they take baclofen", default="unknown",
                        validators=[InputRequired("Select how they take baclofen")])
@@ -100,7 +109,7 @@ class PatientForm(FlaskForm):
     low_reservoir_alarm_ml = DecimalField("Low-reservoir alarm volume (optional)", places=1,
                                           validators=[Optional(), NumberRange(
                                               0.1, 40, "Enter an alarm volume from 0.1 to 40 mL")])
-    next_refill_date = DateField("Next refill date (optional)", validators=[Optional()])
+    next_refill_date = UKDateField("Next refill date (optional)", validators=[Optional()])
     contact_name = StringField("Who to call (optional)", validators=[Optional(), Length(max=120)])
     contact_phone = StringField("Their phone (optional)", validators=[
         Optional(), Length(max=40),
@@ -114,9 +123,9 @@ class PatientForm(FlaskForm):
 
 
 class RefillForm(FlaskForm):
-    refilled_on = DateField("Date of the refill", validators=[
+    refilled_on = UKDateField("Date of the refill", validators=[
         InputRequired("Enter the date of the refill")])
-    next_refill_date = DateField("Next refill due", validators=[
+    next_refill_date = UKDateField("Next refill due", validators=[
         InputRequired("Enter when the next refill is due")])
     volume_ml = DecimalField("Volume put in (optional)", places=1, validators=[
         Optional(), NumberRange(0.1, 100, "Enter a volume from 0.1 to 100 mL")])

@@ -32,6 +32,27 @@ def queue_query(form: QueueFilterForm):
     return query.order_by(Screening.priority, Screening.created_at, Screening.id)
 
 
+URGENT = ("emergency", "urgent")
+
+
+def waiting_urgent() -> tuple[int, str | None]:
+    """How many emergency or urgent screenings are waiting (open or claimed), and the id of
+    the newest. Counts and an id only: what the live queue polls, with no patient data."""
+    active = (Screening.status.in_(("open", "claimed")), Screening.level.in_(URGENT))
+    count = db.session.execute(db.select(db.func.count()).where(*active)).scalar_one()
+    newest = db.session.execute(db.select(Screening.public_id).where(*active).order_by(
+        Screening.created_at.desc(), Screening.id.desc()).limit(1)).scalar_one_or_none()
+    return count, newest
+
+
+@bp.get("/queue/live")
+def queue_live():
+    """Polled by the queue page every 15 seconds: when `newest` changes, the page fetches
+    the queue again (which is audited like any view) and announces it."""
+    count, newest = waiting_urgent()
+    return {"waiting": count, "newest": newest}
+
+
 @bp.get("/")
 def queue():
     form = QueueFilterForm(request.args)
@@ -41,8 +62,9 @@ def queue():
     audit.record("view_queue", "screening", None, page=page.page, shown=len(page.items),
                  **{k: str(v) for k, v in used.data.items() if v})
     db.session.commit()
+    waiting, newest = waiting_urgent()
     return render_template("staff/queue.html", form=form, page=page, now=utc_now(),
-                           error=bool(form.errors))
+                           waiting=waiting, newest=newest, error=bool(form.errors))
 
 
 def _screening_or_404(public_id: str) -> Screening:

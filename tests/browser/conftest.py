@@ -6,6 +6,7 @@ skip locally with the reason and fail in CI (CI=true), where `.ci/run` installs 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -23,6 +24,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-quic"]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
 PHONE = {"width": 390, "height": 844}
+SERVICE = {"clinic_name": "the Example pump clinic", "clinic_phone": "0161 496 0000",
+           "reads_checks": True, "reads_when": "within 2 working hours, Monday to Friday"}
 DESKTOP = {"width": 1280, "height": 900}
 
 
@@ -34,7 +37,8 @@ def server(tmp_path_factory):
     app = migrate(database)
     for role in ("triage", "clinic"):
         add_user(app, role, role)
-    env = server_env(database)
+    # A service whose clinic reads the checks, so a caregiver may leave a number to call.
+    env = server_env(database, SCREENER_SERVICE=json.dumps(SERVICE))
     # The admin is made as a new clinic would: with the command, the password on its prompt.
     created = subprocess.run(
         [sys.executable, "-m", "flask", "--app", "screener", "create-user", "--username",

@@ -174,6 +174,12 @@ def test_back_and_reload_after_an_error_on_a_phone(server, page):
     assert page.title().startswith("Error: ")
     assert page.locator("input[name='heart_rate']").input_value() == "fast"
     assert page.locator("input[name='spo2']").input_value() == "96"
+    # Back: first the same page as it was before the error was sent (now showing what was
+    # typed), then the page before it; never a resubmission prompt or a broken page.
+    page.go_back()
+    walker.check()
+    assert walker.path() == "/check/vitals"
+    assert page.locator("input[name='heart_rate']").input_value() == "fast"
     page.go_back()
     walker.check()
     assert walker.path() == "/check/symptoms"
@@ -181,6 +187,7 @@ def test_back_and_reload_after_an_error_on_a_phone(server, page):
     page.go_forward()
     assert walker.path() == "/check/vitals"
     assert page.locator("input[name='heart_rate']").input_value() == "fast"
+    assert not dialogs
     walker.fill({"heart_rate": "88"})
     walker.continue_()
     assert walker.path() == "/check/about"

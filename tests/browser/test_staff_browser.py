@@ -7,7 +7,7 @@ import pytest
 from tests.browser.conftest import DESKTOP
 from tests.browser.helpers import Walker
 from tests.pages import PASSWORD
-from tests.test_journey import OUTCOMES
+from tests.test_journey import OUTCOMES, page_data
 
 pytestmark = pytest.mark.browser
 
@@ -87,3 +87,104 @@ def test_a_new_clinic_day_patient_call_timeline_refill_and_audit(server, open_pa
     actions = page.locator("tbody tr td:nth-child(3)").all_inner_texts()
     for action in ("sign_in", "create", "view", "start_call", "record_refill"):
         assert action in actions, action
+
+
+def _signed_in(open_page, server, role: str, **page_options) -> Walker:
+    staff = Walker(open_page(**page_options), server)
+    staff.goto("/staff/sign-in")
+    staff.fill({"username": role, "password": PASSWORD})
+    staff.press("Sign in")
+    return staff
+
+
+def _fits(page) -> bool:
+    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_a_callback_number_left_by_a_caregiver_is_seen_by_staff(server, open_page):
+    caregiver = Walker(open_page(), server)
+    answers = {**OUTCOMES["urgent"], "respondent": "caregiver"}
+    caregiver.goto("/")
+    caregiver.press("Start now")
+    caregiver.fill({"symptoms": ["none"]})
+    caregiver.continue_()
+    while caregiver.path() != "/check/about":
+        page_id = caregiver.path().rsplit("/", 1)[1]
+        caregiver.fill({"route": answers["route"]} if page_id == "route"
+                       else page_data(page_id, answers))
+        caregiver.continue_()
+    caregiver.fill({**page_data("about", answers), "callback_phone": "07700 900982"})
+    caregiver.page.get_by_label("The clinic may call me on this number").check()
+    caregiver.press("Get the result")
+    main = caregiver.page.locator("main").inner_text()
+    assert "They may call you on 07700 900982" in main
+    reference = caregiver.page.locator(".panel-reference code").inner_text()
+
+    staff = _signed_in(open_page, server, "triage")
+    staff.goto(f"/staff/screenings/{reference}")
+    call = staff.page.locator("a[href='tel:07700900982']")
+    assert call.is_visible() and call.inner_text() == "07700 900982"
+    assert "Consented to a call back" in staff.page.locator("main").inner_text()
+
+
+def test_the_live_queue_shows_a_new_urgent_screening_on_a_phone(server, open_page):
+    """Without a reload: within 30 seconds, announced in a live region, counted in the title;
+    the queue fits a 390 px screen, and so does How this check works."""
+    staff = _signed_in(open_page, server, "triage")
+    assert staff.path() == "/staff/"
+    assert _fits(staff.page)
+    before = staff.page.title()
+    caregiver = Walker(open_page(), server, axe=False)
+    caregiver.answer({**OUTCOMES["urgent"], "respondent": "caregiver"})
+    reference = caregiver.page.locator(".panel-reference code").inner_text()
+    row = staff.page.locator(f"#queue-results [href$='{reference}']")
+    row.wait_for(timeout=30_000)
+    announcer = staff.page.locator("#queue-announcer")
+    assert "A new emergency or urgent screening has arrived" in announcer.inner_text()
+    assert announcer.get_attribute("aria-live") == "polite"
+    assert staff.page.title() != before and "urgent or emergency waiting" in staff.page.title()
+    staff.check()
+    assert _fits(staff.page)
+    staff.goto("/how-it-works")
+    assert _fits(staff.page)
+
+
+def test_a_follow_up_call_leaves_no_open_item_and_a_refill_closes_the_open_ones(server,
+                                                                                  open_page):
+    caregiver = Walker(open_page(), server, axe=False)
+    caregiver.answer({**OUTCOMES["urgent"], "respondent": "caregiver", "patient_ref": "LOOP-1"})
+    waiting = caregiver.page.locator(".panel-reference code").inner_text()
+
+    staff = _signed_in(open_page, server, "admin", viewport=DESKTOP)
+    staff.goto("/staff/patients/new")
+    staff.fill({"reference": "LOOP-1", "route": "intrathecal", "contact_name": "Alex (partner)",
+                "contact_phone": "07700 900123"})
+    staff.press("Save")
+    page = staff.page
+    staff.press("Start a follow-up call")
+    assert page.locator("h1").inner_text().startswith("Ask the caller: ")
+    assert "Follow-up call for LOOP-1" in page.locator(".call-banner").inner_text()
+    staff.fill({"symptoms": ["none"]})
+    staff.continue_()
+    answers = {**OUTCOMES["soon"], "route": "intrathecal", "respondent": "staff",
+               "patient_ref": "LOOP-1"}
+    staff.continue_()  # the route, pre-filled from the record
+    while staff.path().startswith("/check/"):
+        page_id = staff.path().rsplit("/", 1)[1]
+        staff.fill(page_data(page_id, answers))
+        staff.press("Get the result" if page_id == "about" else "Continue")
+    assert staff.path().startswith("/staff/screenings/")
+    call = staff.path().rsplit("/", 1)[1]
+    assert "recorded as done: it is not in the triage queue" in page.locator("main").inner_text()
+    staff.goto("/staff/")
+    assert page.locator(f"#queue-results [href$='{call}']").count() == 0
+    assert page.locator(f"#queue-results [href$='{waiting}']").count() == 1
+
+    staff.goto("/staff/patients/LOOP-1/refill")
+    assert page.locator(f"input[name='close'][value='{waiting}']").is_checked()
+    staff.fill({"refilled_on": "20/11/2026", "next_refill_date": "12/02/2027",
+                "close_note": "Refilled; alarm stopped"})
+    staff.press("Record the refill")
+    assert "Closed 1 screening." in page.locator("main").inner_text()
+    staff.goto("/staff/")
+    assert page.locator(f"#queue-results [href$='{waiting}']").count() == 0

@@ -1,6 +1,6 @@
 """The journey and the call: mistakes kept in the draft (post/redirect/get), a number to
 call back, the patient's contact, and the pump's dose and alarm volume with the refill
-worklist's due date
+worklist's due date, and the queue's priority split by rule and score
 
 Revision ID: 8a4c1d2e6f70
 Revises: 5e1f0a7b9c21
@@ -37,12 +37,16 @@ def upgrade():
         batch_op.add_column(sa.Column('due_date', sa.Date(), nullable=True))
         batch_op.drop_index(batch_op.f('ix_patients_next_refill_date'))
         batch_op.create_index(batch_op.f('ix_patients_due_date'), ['due_date'], unique=False)
+    # The queue's priority now splits each level into rule-set (even) and score-set (odd).
+    # Screenings stored before are taken as rule-set: the safer (earlier) place.
+    op.execute("UPDATE screenings SET priority = priority * 2")
     # Without a dose on record, the due date is the planned refill date.
     op.execute("UPDATE patients SET due_date = next_refill_date, last_refill_on = "
                "(SELECT MAX(refilled_on) FROM refills WHERE refills.patient_id = patients.id)")
 
 
 def downgrade():
+    op.execute("UPDATE screenings SET priority = priority / 2")
     with op.batch_alter_table('patients', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_patients_due_date'))
         batch_op.create_index(batch_op.f('ix_patients_next_refill_date'), ['next_refill_date'],
