@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from flask import Blueprint, current_app, request, url_for
@@ -84,7 +85,14 @@ def catalog():
 
 @bp.get("/openapi.json")
 def openapi():
-    return build_openapi(_ruleset())
+    """The API's description, with this deployment's patient reference pattern."""
+    document = copy.deepcopy(build_openapi(_ruleset()))  # the built one is cached: shared
+    reference = document["components"]["schemas"]["Answers"]["properties"]["patient_ref"]
+    reference["pattern"] = current_app.config["PATIENT_REF_PATTERN"]
+    reference["description"] = ("The clinic's reference for the patient. Never a name or a "
+                                "phone number: letters only, or nine digits or more, are "
+                                "refused whatever the pattern allows.")
+    return document
 
 
 @bp.errorhandler(InvalidAnswers)

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 from functools import cache
 
-# Letters, digits and hyphens with at least one digit, up to 32 characters: ITB-0042, P-1.
-DEFAULT_PATTERN = r"^(?=.*[0-9])[A-Za-z0-9][A-Za-z0-9-]{0,31}$"
+# Letters, digits and hyphens, up to 32 characters, with at least one digit and fewer than
+# nine (so never a name or a phone number): ITB-0042, P-1.
+DEFAULT_PATTERN = r"^(?=.*[0-9])(?!(?:[^0-9]*[0-9]){9})[A-Za-z0-9][A-Za-z0-9-]{0,31}$"
 EXAMPLE = "ITB-0042"
 PHONE_DIGITS = 9  # a UK number without its 0 has 9 or 10 digits; no reference needs that many
 
