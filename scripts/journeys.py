@@ -7,7 +7,8 @@ answers only what a page then insists on, with "I don't know". For each journey 
 - screens: distinct pages from the start page to the outcome, both included;
 - loads: page loads, error re-renders included;
 - taps: radios and boxes chosen, numbers typed, buttons pressed (Start and each Continue);
-- words: words in <main> on every page load (what a person has to read or skip);
+- words: words shown in <main> on every page load (what a person has to read or skip; not
+  the inside of a closed <details> or hidden text);
 - minutes: an estimate, reading half the words at 180 a minute plus 2 s a tap.
 The walk is generic (it reads each page's form), so it measures whatever the flow is.
 """
@@ -69,8 +70,24 @@ def _tree(html: bytes):
 
 
 def _words(tree) -> int:
+    """Words a person sees in <main>: not the inside of a closed <details> (its summary
+    only), nor anything hidden."""
     main = tree.find(".//main")
-    return len(re.findall(r"\w+", "".join(main.itertext()))) if main is not None else 0
+    return len(re.findall(r"\w+", " ".join(_visible_text(main)))) if main is not None else 0
+
+
+def _visible_text(element):
+    if element.get("hidden") is not None or "visually-hidden" in (element.get("class") or ""):
+        yield element.tail or ""
+        return
+    yield element.text or ""
+    closed = element.tag == "details" and element.get("open") is None
+    for child in element:
+        if closed and child.tag != "summary":
+            yield child.tail or ""
+            continue
+        yield from _visible_text(child)
+    yield element.tail or ""
 
 
 def _form(tree):
@@ -143,12 +160,15 @@ def walk(client, knows: dict) -> Cost:
                          if i.get("name") == "csrf_token")
             response = client.post(form.get("action"), data={**data, "csrf_token": token})
             cost.taps += taps
-            if response.status_code in (302, 303):
+            if response.status_code == 303:  # refused: the page comes back by a GET
+                tree = load(response.location)
+            elif response.status_code == 302:
                 break
+            else:  # refused in the response itself (before post/redirect/get)
+                tree = _tree(response.data)
+                cost.loads += 1
+                cost.words += _words(tree)
             # The page insists: answer each field it names with "I don't know".
-            tree = _tree(response.data)
-            cost.loads += 1
-            cost.words += _words(tree)
             form = _form(tree)
             taps = 1
             for anchor in _insisted(tree):
