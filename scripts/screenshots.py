@@ -69,9 +69,11 @@ def walk(page, base: str, case: dict, shots: bool = False) -> None:
                 if page.locator(f"input[name={name}][value={value}]").count():
                     page.locator(f"input[name={name}][value={value}]").check()
         page.get_by_role("button", name="Continue").click()
-    page.get_by_role("button", name="Continue").click()  # vitals: none measured
-    page.locator("input[name=respondent][value=caregiver]").check()
-    page.get_by_role("button", name="Get the result").click()
+    if page.url.endswith("/vitals"):  # else the answers so far already meant emergency
+        page.get_by_role("button", name="Continue").click()  # none measured
+    if page.url.endswith("/about"):
+        page.locator("input[name=respondent][value=caregiver]").check()
+        page.get_by_role("button", name="Get the result").click()
 
 
 def main() -> None:
