@@ -93,42 +93,73 @@ def _render_screening(found: Screening, action_form, link_form, status: int = 20
 
 @bp.post("/screenings/<public_id>/claim")
 def claim(public_id: str):
+    """Claim an open screening. A conditional update: of two people claiming at once, or a
+    claim racing a close, exactly one wins and the other is told (no lost update)."""
     found = _screening_or_404(public_id)
-    if found.status == "closed":
-        flash("This screening is closed.", "info")
-    else:
-        found.status, found.claimed_by_id, found.claimed_at = "claimed", current_user.id, \
-            utc_now()
+    won = _change(found, Screening.status == "open", status="claimed",
+                  claimed_by_id=current_user.id, claimed_at=utc_now())
+    if won:
         audit.record("claim", "screening", found.public_id)
         db.session.commit()
         flash("You have claimed this screening.", "success")
+    else:
+        db.session.rollback()
+        flash(_someone_else(found), "info")
     return redirect(url_for("staff.screening", public_id=public_id))
 
 
 @bp.post("/screenings/<public_id>/actions")
 def record_action(public_id: str):
-    """Record what was done; the 'then' button may also close the screening."""
+    """Record what was done; the 'then' button may also close the screening. The status
+    changes only if the screening is not closed by then (checked in the same statement)."""
     found = _screening_or_404(public_id)
     form = ActionForm()
     closing = request.form.get("then") == "close"
     if not form.validate():
         return _render_screening(found, form, LinkPatientForm(), 400)
-    if found.status == "closed":
-        flash("This screening is already closed; nothing was changed.", "info")
+    now = utc_now()
+    claimed = {"claimed_by_id": db.func.coalesce(Screening.claimed_by_id, current_user.id),
+               "claimed_at": db.func.coalesce(Screening.claimed_at, now)}
+    if closing:
+        won = _change(found, Screening.status != "closed", status="closed",
+                      closed_by_id=current_user.id, closed_at=now, **claimed)
+    else:
+        won = _change(found, Screening.status != "closed", status="claimed", **claimed)
+    if not won:
+        db.session.rollback()
+        flash(_someone_else(found) + " Nothing was changed.", "info")
         return redirect(url_for("staff.screening", public_id=public_id))
-    db.session.add(ScreeningAction(screening=found, kind=form.kind.data,
+    db.session.add(ScreeningAction(screening_id=found.id, kind=form.kind.data,
                                    note=(form.note.data or "").strip() or None,
-                                   user_id=current_user.id))
-    if found.status == "open":
-        found.status, found.claimed_by_id, found.claimed_at = "claimed", current_user.id, \
-            utc_now()
+                                   user_id=current_user.id, at=now))
     audit.record("add_action", "screening", found.public_id, kind=form.kind.data)
     if closing:
-        found.status, found.closed_by_id, found.closed_at = "closed", current_user.id, utc_now()
         audit.record("close", "screening", found.public_id)
     db.session.commit()
     flash("Closed: the screening has left the queue." if closing else "Saved.", "success")
     return redirect(url_for("staff.screening", public_id=public_id))
+
+
+def _change(found: Screening, condition, **values) -> bool:
+    """UPDATE the screening only if `condition` still holds; True if it did. On PostgreSQL
+    the row lock makes a concurrent update wait and then re-check the condition; SQLite
+    runs one writer at a time."""
+    result = db.session.execute(
+        db.update(Screening).where(Screening.id == found.id, condition).values(**values)
+        .execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
+def _someone_else(found: Screening) -> str:
+    """What changed under you, read fresh from the database."""
+    db.session.expire(found)
+    if found.status == "closed":
+        who = found.closed_by.name if found.closed_by else "someone"
+        return f"{who} closed this screening first."
+    if found.claimed_by_id == current_user.id:
+        return "You have already claimed this screening."
+    who = found.claimed_by.name if found.claimed_by else "Someone else"
+    return f"{who} claimed this screening first."
 
 
 @bp.post("/screenings/<public_id>/patient")

@@ -80,16 +80,23 @@ def record_refill(reference: str):
 
 
 def _close_with_refill(screenings: list[Screening], chosen: set[str], note: str) -> int:
-    """Close each chosen screening with a "pump refilled" action, audited."""
+    """Close each chosen screening with a "pump refilled" action, audited. Each close is a
+    conditional update: one closed meanwhile by someone else is left as they left it."""
     now = utc_now()
     closed = 0
     for screening in screenings:
         if screening.public_id not in chosen:
             continue
-        db.session.add(ScreeningAction(screening_id=screening.id, kind="pump_refilled",
-                                       note=note or None, user_id=current_user.id))
-        screening.status, screening.closed_by_id, screening.closed_at = (
-            "closed", current_user.id, now)
-        audit.record("close", "screening", screening.public_id, via="refill")
-        closed += 1
+        changed = db.session.execute(
+            db.update(Screening).where(Screening.id == screening.id,
+                                       Screening.status != "closed")
+            .values(status="closed", closed_by_id=current_user.id, closed_at=now,
+                    claimed_by_id=db.func.coalesce(Screening.claimed_by_id, current_user.id),
+                    claimed_at=db.func.coalesce(Screening.claimed_at, now))
+            .execution_options(synchronize_session=False)).rowcount
+        if changed:
+            db.session.add(ScreeningAction(screening_id=screening.id, kind="pump_refilled",
+                                           note=note or None, user_id=current_user.id, at=now))
+            audit.record("close", "screening", screening.public_id, via="refill")
+            closed += 1
     return closed
