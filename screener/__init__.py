@@ -41,6 +41,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         PERMANENT_SESSION_LIFETIME=timedelta(days=2),  # an interrupted check can be resumed
         WTF_CSRF_TIME_LIMIT=None,  # a frightened person may take a long time over a page
         SERVICE=None,  # the service profile: screener/service.py
+        SESSION_ABSOLUTE_HOURS=12,  # a staff session ends this long after sign-in, however busy
         PATIENT_REF_PATTERN=references.DEFAULT_PATTERN,
     )
     if test_config is None:
@@ -69,7 +70,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     csrf.exempt(api.bp)  # JSON API: no cookies, so no cross-site request to forge
     accounts.login_manager.init_app(app)
-    app.cli.add_command(accounts.create_user_command)
+    for command in (accounts.create_user_command, accounts.unlock_user_command,
+                    accounts.set_password_command, accounts.disable_user_command):
+        app.cli.add_command(command)
     app.register_blueprint(health.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(journey.bp)

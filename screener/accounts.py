@@ -1,34 +1,54 @@
-"""Staff accounts: sign-in and sign-out, roles, idle timeout, and `flask create-user`.
+"""Staff accounts: sign-in and sign-out, roles, session limits, and the account commands.
 
-Sign-in is throttled per account: after MAX_FAILURES wrong passwords in a row the account
-is locked for LOCK_MINUTES. A session ends after IDLE_MINUTES without a staff request.
+- Sign-in is throttled per username and address: after FREE_TRIES wrong passwords from one
+  address, each further try from there waits twice as long (up to MAX_WAIT). A guesser is
+  slowed; the real user, elsewhere, is not locked out; an admin can clear it
+  (`flask unlock-user`). An unknown username costs the same time as a known one.
+- A session ends after IDLE_MINUTES without a staff request, after SESSION_ABSOLUTE_HOURS
+  in all, and at once on the server side when the user signs out, gets a new password or
+  is disabled (the user's session version is part of every session id).
 """
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from datetime import UTC, datetime, timedelta
-from functools import wraps
-from urllib.parse import urlsplit
+from functools import cache, wraps
+from urllib.parse import unquote, urlsplit
 
 import click
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.cli import with_appcontext
 from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
+from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import PasswordField, StringField
 from wtforms.validators import InputRequired
 
 from . import audit
 from .db import db
-from .models import ROLES, User, as_utc, utc_now
+from .models import ROLES, SignInThrottle, User, as_utc, utc_now
 from .security import SIGN_IN_ATTEMPTS, limiter
 
-MAX_FAILURES = 5
-LOCK_MINUTES = 15
+FREE_TRIES = 3
+FIRST_WAIT = timedelta(seconds=15)
+MAX_WAIT = timedelta(minutes=15)
 IDLE_MINUTES = 30
 MIN_PASSWORD_LENGTH = 12
 
 login_manager = LoginManager()
+login_manager.session_protection = "strong"  # a session moved to another client is dropped
 login_manager.login_view = "accounts.sign_in"
 login_manager.login_message = "Sign in to see staff pages."
 login_manager.login_message_category = "info"
@@ -37,8 +57,15 @@ bp = Blueprint("accounts", __name__, url_prefix="/staff")
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+def load_user(session_id: str) -> User | None:
+    """The user of a session whose version is still current and who is still active."""
+    user_id, _, version = session_id.partition(".")
+    if not (user_id.isdigit() and version.isdigit()):
+        return None  # a session from before versions, or a forged one
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
 
 
 class SignInForm(FlaskForm):
@@ -63,26 +90,37 @@ def role_required(*roles: str):
 
 
 def enforce_idle_timeout():
-    """End a staff session after IDLE_MINUTES without a request; otherwise note this one."""
+    """End a staff session after IDLE_MINUTES without a request, or SESSION_ABSOLUTE_HOURS
+    after sign-in however busy; otherwise note this request."""
     if not current_user.is_authenticated:
         return None
     now = datetime.now(UTC).timestamp()
     last_seen = session.get("staff_seen", now)
+    since = session.get("staff_since", now)
+    absolute_hours = current_app.config["SESSION_ABSOLUTE_HOURS"]
     if now - last_seen > IDLE_MINUTES * 60:
-        audit.record("sign_out_idle", "user", current_user.id)
-        db.session.commit()
-        logout_user()
-        session.pop("staff_seen", None)
-        flash(f"You were signed out after {IDLE_MINUTES} minutes without activity.", "info")
-        return redirect(url_for("accounts.sign_in", next=request.full_path))
-    session["staff_seen"] = now
-    return None
+        reason, said = "idle", f"after {IDLE_MINUTES} minutes without activity"
+    elif now - since > absolute_hours * 3600:
+        reason, said = "absolute", f"{absolute_hours:g} hours after you signed in"
+    else:
+        session["staff_seen"] = now
+        return None
+    audit.record("sign_out_idle", "user", current_user.id, reason=reason)
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(f"You were signed out {said}. Sign in again to carry on.", "info")
+    return redirect(url_for("accounts.sign_in", next=request.full_path))
 
 
 def _safe_next(target: str | None) -> str:
-    """Only follow a `next` that stays on this site and under /staff/."""
-    parts = urlsplit(target or "")
-    if parts.scheme or parts.netloc or not parts.path.startswith("/staff/"):
+    """Only follow a `next` that stays on this site and under /staff/, with no control
+    characters (a CRLF would end the Location header) and no backslashes or `..`."""
+    target = target or ""
+    parts = urlsplit(target)
+    if (parts.scheme or parts.netloc or not parts.path.startswith("/staff/")
+            or any(ord(c) < 32 or ord(c) == 127 for c in unquote(target))
+            or "\\" in target or ".." in parts.path.split("/")):
         return url_for("staff.queue")
     return target.rstrip("?")
 
@@ -95,52 +133,83 @@ def sign_in():
     form = SignInForm()
     failed = False
     if form.validate_on_submit():
+        username = form.username.data.strip()[:64]
         user = db.session.execute(
-            db.select(User).filter_by(username=form.username.data.strip())).scalar_one_or_none()
-        if _attempt(user, form.password.data):
+            db.select(User).filter_by(username=username)).scalar_one_or_none()
+        if _attempt(username, user, form.password.data):
             session.clear()  # a fresh session for the signed-in user
             login_user(user)
-            session["staff_seen"] = datetime.now(UTC).timestamp()
+            now = datetime.now(UTC).timestamp()
+            session["staff_seen"] = session["staff_since"] = now
             return redirect(_safe_next(request.args.get("next")))
         failed = True
     return render_template("staff/sign_in.html", form=form, failed=failed,
-                           error=failed or bool(form.errors),
-                           max_failures=MAX_FAILURES, lock_minutes=LOCK_MINUTES), \
+                           error=failed or bool(form.errors), free_tries=FREE_TRIES), \
         401 if failed else 200
 
 
-def _attempt(user: User | None, password: str) -> bool:
-    """Check a password, counting failures and locking the account after too many."""
+@cache
+def _dummy_hash() -> str:
+    """A real scrypt hash to check against when the username is unknown: the same time."""
+    return generate_password_hash(secrets.token_hex(16))
+
+
+def _attempt(username: str, user: User | None, password: str) -> bool:
+    """Check a password, slowing repeated failures from this address for this username."""
     now = utc_now()
+    throttle = _throttle(username)
+    if throttle.wait_until and as_utc(throttle.wait_until) > now:
+        audit.record("sign_in_failed", "user", user.id if user else None,
+                     username=None if user else "(unknown)", user=user, reason="waiting")
+        if throttle.id is None:
+            db.session.expunge(throttle)
+        db.session.commit()
+        return False
     if user is None:
-        audit.record("sign_in_failed", username="(unknown)", reason="unknown user")
-        db.session.commit()
-        return False
-    if user.locked_until and as_utc(user.locked_until) > now:
-        audit.record("sign_in_failed", "user", user.id, user=user, reason="locked")
-        db.session.commit()
-        return False
-    if not user.active or not user.check_password(password):
-        user.failed_sign_ins += 1
-        reason = "inactive" if not user.active else "wrong password"
-        if user.failed_sign_ins >= MAX_FAILURES:
-            user.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-            user.failed_sign_ins = 0
-            reason += "; locked"
-        audit.record("sign_in_failed", "user", user.id, user=user, reason=reason)
-        db.session.commit()
-        return False
-    user.failed_sign_ins = 0
-    user.locked_until = None
-    audit.record("sign_in", "user", user.id, user=user)
+        check_password_hash(_dummy_hash(), password)
+        ok, reason = False, "unknown user"
+    elif not user.check_password(password):
+        ok, reason = False, "wrong password"
+    elif not user.active:
+        ok, reason = False, "inactive"
+    else:
+        ok, reason = True, None
+    if ok:  # the delays for this username from this address are cleared
+        if throttle.id is None:
+            db.session.expunge(throttle)
+        else:
+            db.session.delete(throttle)
+        audit.record("sign_in", "user", user.id, user=user)
+    else:
+        throttle.failures += 1
+        if throttle.failures >= FREE_TRIES:
+            wait = min(FIRST_WAIT * 2 ** (throttle.failures - FREE_TRIES), MAX_WAIT)
+            throttle.wait_until = now + wait
+            reason += f"; next try in {int(wait.total_seconds())} s"
+        audit.record("sign_in_failed", "user", user.id if user else None,
+                     username=None if user else "(unknown)", user=user, reason=reason)
     db.session.commit()
-    return True
+    return ok
+
+
+def _throttle(username: str) -> SignInThrottle:
+    """This username's failures from this address (the address is stored hashed)."""
+    address = hashlib.sha256((request.remote_addr or "").encode()).hexdigest()
+    found = db.session.execute(db.select(SignInThrottle).filter_by(
+        username=username, address_hash=address)).scalar_one_or_none()
+    if found is None:
+        found = SignInThrottle(username=username, address_hash=address, failures=0)
+        db.session.add(found)
+    return found
 
 
 @bp.post("/sign-out")
 def sign_out():
+    """Sign out, and end every session of this user on the server side: a copy of the
+    cookie, or a session on another device, no longer works."""
     if current_user.is_authenticated:
         audit.record("sign_out", "user", current_user.id)
+        current_user.end_sessions()
         db.session.commit()
         logout_user()
     session.clear()
@@ -168,3 +237,54 @@ def create_user_command(username: str, name: str, role: str, password: str) -> N
     audit.record("create_user", "user", user.id, username="(command line)", role=role)
     db.session.commit()
     click.echo(f"Created {role} user {username!r}.")
+
+
+def _user_or_fail(username: str) -> User:
+    user = db.session.execute(db.select(User).filter_by(username=username.strip())
+                              ).scalar_one_or_none()
+    if user is None:
+        raise click.UsageError(f"No user is called {username!r}.")
+    return user
+
+
+@click.command("unlock-user")
+@click.argument("username")
+@with_appcontext
+def unlock_user_command(username: str) -> None:
+    """Clear the sign-in delays on USERNAME, from every address."""
+    user = _user_or_fail(username)
+    cleared = db.session.execute(db.delete(SignInThrottle).filter_by(
+        username=user.username)).rowcount
+    audit.record("unlock_user", "user", user.id, username="(command line)")
+    db.session.commit()
+    click.echo(f"Cleared {cleared} sign-in delay{'' if cleared == 1 else 's'} for "
+               f"{user.username!r}.")
+
+
+@click.command("set-password")
+@click.argument("username")
+@click.password_option(help="Prompted for, never echoed; at least 12 characters")
+@with_appcontext
+def set_password_command(username: str, password: str) -> None:
+    """Give USERNAME a new password; every session they have ends."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise click.UsageError(f"Use a password of at least {MIN_PASSWORD_LENGTH} characters.")
+    user = _user_or_fail(username)
+    user.set_password(password)
+    user.end_sessions()
+    audit.record("set_password", "user", user.id, username="(command line)")
+    db.session.commit()
+    click.echo(f"New password set for {user.username!r}; their sessions have ended.")
+
+
+@click.command("disable-user")
+@click.argument("username")
+@with_appcontext
+def disable_user_command(username: str) -> None:
+    """Stop USERNAME signing in; every session they have ends."""
+    user = _user_or_fail(username)
+    user.active = False
+    user.end_sessions()
+    audit.record("disable_user", "user", user.id, username="(command line)")
+    db.session.commit()
+    click.echo(f"Disabled {user.username!r}; their sessions have ended.")

@@ -63,8 +63,9 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(10))
     password_hash: Mapped[str] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
-    failed_sign_ins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Part of every session's id: raising it (sign-out, a new password, disabling the
+    # account) ends all of this user's sessions, on every device, on the server side.
+    session_version: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 
     def set_password(self, password: str) -> None:
@@ -76,6 +77,31 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}.{self.session_version}"
+
+    def end_sessions(self) -> None:
+        self.session_version += 1
+
+
+class SignInThrottle(db.Model):
+    """Failed sign-ins for one username from one address (hashed), and when the next try
+    is allowed: a growing delay that slows a guesser without locking the real user out
+    from anywhere else."""
+
+    __tablename__ = "sign_in_throttle"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    address_hash: Mapped[str] = mapped_column(String(64))
+    failures: Mapped[int] = mapped_column(default=0)
+    wait_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now,
+                                                 onupdate=utc_now, index=True)
+
+    __table_args__ = (Index("ix_sign_in_throttle_key", "username", "address_hash",
+                            unique=True),)
 
 
 class Patient(db.Model):

@@ -3,19 +3,26 @@
 from __future__ import annotations
 
 import time
+from urllib.parse import urlencode
 
 import pytest
 
-from screener.accounts import IDLE_MINUTES, MAX_FAILURES, create_user_command
+from screener.accounts import FREE_TRIES, IDLE_MINUTES, create_user_command
 from screener.db import db
 from screener.models import AuditEvent, User
-from tests.pages import PASSWORD, Journey, add_user, check_page, sign_in
+from tests.pages import PASSWORD, Journey, add_user, check_page, csrf_token, sign_in
 
 
 def audit_actions(app) -> list[str]:
+    return [e.action for e in audit_events(app)]
+
+
+def audit_events(app) -> list[AuditEvent]:
     with app.app_context():
-        return [e.action for e in db.session.execute(
-            db.select(AuditEvent).order_by(AuditEvent.id)).scalars()]
+        events = list(db.session.execute(db.select(AuditEvent).order_by(AuditEvent.id)
+                                         ).scalars())
+        db.session.expunge_all()
+        return events
 
 
 def test_create_user_prompts_for_a_hidden_password_and_stores_only_a_hash(app):
@@ -90,21 +97,95 @@ def test_an_empty_sign_in_form_names_each_field(client):
     assert links == {"#username": "Enter your username", "#password": "Enter your password"}
 
 
-def test_the_account_locks_after_repeated_failures(app, client):
+def _from(client, address: str):
+    client.environ_base["REMOTE_ADDR"] = address
+    return Journey(client)
+
+
+def test_failures_slow_this_address_without_locking_out_the_real_user(app):
+    """Red team M2: the attacker's address waits longer each time; the real user, from
+    another address, signs in; an admin can clear the delay (`flask unlock-user`)."""
+    add_user(app, "ann", "triage")
+    attacker = _from(app.test_client(), "203.0.113.9")
+    for _ in range(FREE_TRIES):
+        sign_in(attacker, "ann", "wrong password", refused=True)
+    assert sign_in(attacker, "ann", refused=True).status_code == 401  # waiting, even if right
+    real = _from(app.test_client(), "198.51.100.7")
+    assert sign_in(real, "ann").status_code == 302
+    result = app.test_cli_runner().invoke(args=["unlock-user", "ann"])
+    assert result.exit_code == 0 and "Cleared 1 sign-in delay" in result.output
+    assert sign_in(attacker, "ann").status_code == 302
+    reasons = [e.details.get("reason") for e in audit_events(app) if e.action ==
+               "sign_in_failed"]
+    assert reasons[:3] == ["wrong password", "wrong password",
+                           "wrong password; next try in 15 s"] and reasons[3] == "waiting"
+    assert "unlock_user" in audit_actions(app)
+
+
+def test_an_unknown_username_costs_a_password_check_too(app, client, monkeypatch):
+    """Red team M3: no early return, so timing does not tell which usernames exist."""
+    import screener.accounts as accounts
+
+    checked = []
+    real_check = accounts.check_password_hash
+    monkeypatch.setattr(accounts, "check_password_hash",
+                        lambda *args: checked.append(1) or real_check(*args))
+    assert sign_in(Journey(client), "nobody", refused=True).status_code == 401
+    assert checked == [1]
+
+
+def test_signing_out_ends_every_session_of_the_user(app):
+    """Red team H1: a cookie copied before sign-out, and a session on another device, no
+    longer open staff pages once the user signs out."""
+    add_user(app, "ann", "admin")
+    client = app.test_client()  # (pytest-flask's `client` does not mix with a second one)
+    journey = Journey(client)
+    assert sign_in(journey, "ann").status_code == 302
+    copied = app.test_client()
+    copied.set_cookie("session", client.get_cookie("session").value)
+    other_device = Journey(app.test_client())
+    assert sign_in(other_device, "ann").status_code == 302
+    assert copied.get("/staff/audit").status_code == 200
+    _, tree = journey.get("/staff/")
+    client.post("/staff/sign-out", data={"csrf_token": csrf_token(tree)})
+    for stale in (copied, other_device.client):
+        response = stale.get("/staff/audit")
+        assert response.status_code == 302 and "/staff/sign-in" in response.location
+
+
+@pytest.mark.parametrize("command", [["set-password", "ann"], ["disable-user", "ann"]])
+def test_a_new_password_or_disabling_ends_the_users_sessions(app, client, command):
+    add_user(app, "ann", "admin")
+    journey = Journey(client)
+    assert sign_in(journey, "ann").status_code == 302
+    password = "another long passphrase"
+    result = app.test_cli_runner().invoke(args=command, input=f"{password}\n{password}\n")
+    assert result.exit_code == 0, result.output
+    response = client.get("/staff/")
+    assert response.status_code == 302 and "/staff/sign-in" in response.location
+
+
+def test_a_session_ends_hours_after_sign_in_however_busy(app, client):
     add_user(app, "ann", "triage")
     journey = Journey(client)
-    for _ in range(MAX_FAILURES):
-        sign_in(journey, "ann", "wrong password", refused=True)
-    # Locked: even the right password is refused now.
-    assert sign_in(journey, "ann", refused=True).status_code == 401
-    with app.app_context():
-        user = db.session.execute(db.select(User).filter_by(username="ann")).scalar_one()
-        assert user.locked_until is not None
-        user.locked_until = None  # as if the lock had run out
-        db.session.commit()
     assert sign_in(journey, "ann").status_code == 302
-    actions = audit_actions(app)
-    assert actions.count("sign_in_failed") == MAX_FAILURES + 1 and actions[-1] == "sign_in"
+    with client.session_transaction() as session:
+        session["staff_since"] -= app.config["SESSION_ABSOLUTE_HOURS"] * 3600 + 1
+    response = client.get("/staff/")
+    assert response.status_code == 302 and "/staff/sign-in" in response.location
+    assert audit_events(app)[-1].details["reason"] == "absolute"
+
+
+@pytest.mark.parametrize("target", ["/staff/\r\nSet-Cookie: x=1", "/staff/%0d%0aX: 1",
+                                    "/staff/../evil", "/staff/\\evil"])
+def test_a_next_with_control_characters_goes_to_the_queue(app, client, target):
+    """Red team L1: a CRLF in `next=` gave a 500 after sign-in."""
+    add_user(app, "ann", "triage")
+    journey = Journey(client)
+    _, tree = journey.get("/staff/sign-in")
+    response = client.post("/staff/sign-in?" + urlencode({"next": target}), data={
+        "username": "ann", "password": PASSWORD, "csrf_token": csrf_token(tree)})
+    assert response.status_code == 302 and response.location == "/staff/"
 
 
 def test_an_inactive_user_cannot_sign_in(app, client):
