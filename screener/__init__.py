@@ -11,7 +11,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.exceptions import HTTPException
 
-from . import jsonio, references, service
+from . import control_characters, jsonio, references, service
 from .ruleset import load_ruleset
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -79,6 +79,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(accounts.bp)
     app.register_blueprint(staff.bp)
     app.register_error_handler(HTTPException, errors.http_error)
+    app.before_request(control_characters.refuse_control_characters)
     return app
 
 

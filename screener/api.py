@@ -10,6 +10,7 @@ from flask import Blueprint, current_app, request, url_for
 from . import jsonio
 from .answers import InvalidAnswers, validate
 from .catalog import build_catalog
+from .control_characters import MESSAGE, has_control_characters
 from .openapi import build_openapi
 from .references import reference_problem
 from .screenings import ScoringFailed, find_screening, run_assessment, save_screening
@@ -47,9 +48,12 @@ def _json_body() -> Any:
         raise BadBody(415, "Send the answers as JSON with Content-Type: application/json.")
     data = request.get_data(cache=False)  # raises 413 above MAX_CONTENT_LENGTH
     try:
-        return jsonio.loads(data)
+        body = jsonio.loads(data)
     except jsonio.DecodeError:
         raise BadBody(400, "The request body is not valid JSON.") from None
+    if has_control_characters(body):
+        raise BadBody(400, MESSAGE)
+    return body
 
 
 @bp.post("/assess")

@@ -8,6 +8,8 @@ from flask import current_app, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from . import control_characters
+
 TITLES = {
     400: "Something in the request was wrong",
     403: "You do not have access to this page",
@@ -28,6 +30,8 @@ def http_error(error: HTTPException):
         title = TITLES[429]
         message = ("Wait a minute, then try again. If someone is in danger now, do not wait: "
                    "call the emergency number.")
+    elif error.description == control_characters.MESSAGE:
+        title, message = TITLES[400], error.description
     else:
         title = TITLES.get(error.code or 500, "Something went wrong")
         message = ""
