@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from . import control_characters, jsonio, references, service
@@ -33,7 +34,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         SECRET_KEY=DEV_SECRET_KEY,
         SQLALCHEMY_DATABASE_URI=f"sqlite:///{Path(app.instance_path) / 'screener.sqlite'}",
         SQLALCHEMY_ENGINE_OPTIONS={"json_serializer": jsonio.dumps,
-                                   "json_deserializer": jsonio.loads},
+                                   "json_deserializer": jsonio.loads,
+                                   # A failed statement's error (and so the log) never
+                                   # holds its values: names, notes, references, answers.
+                                   "hide_parameters": True,
+                                   # A connection the server dropped (a restart) is replaced,
+                                   # not handed to a request that then fails.
+                                   "pool_pre_ping": True},
         MAX_CONTENT_LENGTH=MAX_BODY_BYTES,
         RULESET_PATH=None,
         SESSION_COOKIE_HTTPONLY=True,
@@ -79,6 +86,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(accounts.bp)
     app.register_blueprint(staff.bp)
     app.register_error_handler(HTTPException, errors.http_error)
+    app.register_error_handler(DBAPIError, errors.database_error)
     app.before_request(control_characters.refuse_control_characters)
     return app
 

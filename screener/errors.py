@@ -6,9 +6,12 @@ import json
 
 from flask import current_app, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from . import control_characters
+from .db import db
+from .scoring import COULD_NOT_COMPLETE
 
 TITLES = {
     400: "Something in the request was wrong",
@@ -50,3 +53,21 @@ def _json_error(error: HTTPException):
     response.data = json.dumps({"errors": {"body": [message]}})
     response.content_type = "application/json"
     return response
+
+
+def database_error(error: DBAPIError):
+    """A statement the database refused, or a database that cannot answer (down,
+    restarting, full): the person gets the advice a failed check gives (503 when it is
+    worth trying again), and the log gets the kind of error and its SQLSTATE, never its
+    message, which can quote the values (PostgreSQL's "Failing row contains ...")."""
+    db.session.rollback()
+    unavailable = isinstance(error, OperationalError)
+    code = getattr(getattr(error.orig, "diag", None), "sqlstate", None) or "-"
+    current_app.logger.error("database %s: %s (SQLSTATE %s) on %s %s",
+                             "unavailable" if unavailable else "error",
+                             type(error).__name__, code, request.method, request.url_rule)
+    status, headers = (503, {"Retry-After": "30"}) if unavailable else (500, {})
+    if request.path.startswith("/api/"):
+        return {"errors": {"body": [COULD_NOT_COMPLETE]}}, status, headers
+    page = render_template("could_not_complete.html", message=COULD_NOT_COMPLETE)
+    return page, status, headers
