@@ -49,6 +49,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,  # a frightened person may take a long time over a page
         SERVICE=None,  # the service profile: screener/service.py
         SESSION_ABSOLUTE_HOURS=12,  # a staff session ends this long after sign-in, however busy
+        RESULT_LINK_HOURS=48,  # a caregiver's result, read without sign-in, for this long
         PATIENT_REF_PATTERN=references.DEFAULT_PATTERN,
     )
     if test_config is None:

@@ -6,6 +6,7 @@ import copy
 from typing import Any
 
 from flask import Blueprint, current_app, request, url_for
+from flask_login import current_user
 
 from . import jsonio
 from .answers import InvalidAnswers, validate
@@ -13,7 +14,13 @@ from .catalog import build_catalog
 from .control_characters import MESSAGE, has_control_characters
 from .openapi import build_openapi
 from .references import reference_problem
-from .screenings import ScoringFailed, find_screening, run_assessment, save_screening
+from .screenings import (
+    ScoringFailed,
+    find_screening,
+    readable_without_sign_in,
+    run_assessment,
+    save_screening,
+)
 from .security import PUBLIC_SUBMISSIONS, limiter
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -75,10 +82,14 @@ def create_screening():
 
 @bp.get("/screenings/<public_id>")
 def get_screening(public_id: str):
+    """A screening by id: for staff signed in, anything; otherwise only a caregiver's own,
+    for RESULT_LINK_HOURS, and without the patient reference."""
     screening = find_screening(public_id)
-    if screening is None:
-        return {"errors": {"id": ["No screening has this id."]}}, 404
-    return screening.to_dict()
+    staff = current_user.is_authenticated
+    if screening is None or not (staff or readable_without_sign_in(
+            screening, current_app.config["RESULT_LINK_HOURS"])):
+        return {"errors": {"id": ["No screening has this id, or its link has expired."]}}, 404
+    return screening.to_dict(reference=staff)
 
 
 @bp.get("/catalog")

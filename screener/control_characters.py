@@ -22,8 +22,9 @@ MESSAGE = ("The request holds a control character (such as a NUL byte), which no
 def refuse_control_characters() -> None:
     if BAD_IN_LINE.search(request.path):
         abort(404)
+    # `next` (after sign-in) is checked where it is followed: a bad one goes to the queue.
     if any(BAD_IN_LINE.search(k) or BAD_IN_LINE.search(v)
-           for k, values in request.args.lists() for v in [k, *values]):
+           for k, values in request.args.lists() if k != "next" for v in [k, *values]):
         abort(400, description=MESSAGE)
     form = request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data")
     if form and request.method != "GET" and any(

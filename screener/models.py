@@ -216,14 +216,18 @@ class Screening(db.Model):
         Index("ix_screenings_created", "created_at"),
     )
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, reference: bool = True) -> dict[str, Any]:
+        """The screening as the API returns it; without the patient reference when it is
+        read without sign-in."""
+        answers = self.answers if reference else {
+            k: v for k, v in self.answers.items() if k != "patient_ref"}
         return {
             "id": self.public_id,
             "created_at": _utc_iso(self.created_at),
             "ruleset_version": self.ruleset_version,
             "ruleset_hash": self.ruleset_hash,
-            "answers": self.answers,
-            "assessment": {**self.assessment, "answers": self.answers},
+            "answers": answers,
+            "assessment": {**self.assessment, "answers": answers},
         }
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import insert
@@ -14,8 +15,8 @@ from sqlalchemy import insert
 from .answers import normalise
 from .db import db
 from .models import (
-    Patient,
     Screening,
+    as_utc,
     new_public_id,
     queue_priority,
     set_by_rule,
@@ -81,13 +82,11 @@ def add_screening(assessment: Assessment, patient_id: int | None = None,
 def screening_row(assessment: Assessment, patient_id: int | None = None) -> dict[str, Any]:
     """The stored columns of a new screening, the queue's status and priority included.
 
-    It is linked to `patient_id` (a staff call), else to the patient whose reference the
-    caregiver entered, if there is one.
+    It is linked to `patient_id` only when staff made it (a follow-up call). A reference a
+    caregiver typed is kept as given, unchecked: staff confirm it before the screening joins
+    that patient's timeline (anyone can type anyone's reference).
     """
     answers = assessment.answers
-    if patient_id is None and answers.get("patient_ref"):
-        patient_id = db.session.execute(db.select(Patient.id).filter_by(
-            reference=answers["patient_ref"])).scalar_one_or_none()
     return {
         "public_id": new_public_id(),
         "created_at": utc_now(),
@@ -118,3 +117,13 @@ def find_screening(public_id: str) -> Screening | None:
     return db.session.execute(
         db.select(Screening).filter_by(public_id=public_id)
     ).scalar_one_or_none()
+
+
+def readable_without_sign_in(screening: Screening, hours: float) -> bool:
+    """A caregiver's own result, by its unguessable id, for `hours` after it was made.
+    Never one linked to a patient's record: made by staff on a follow-up call, or linked by
+    staff. ("staff" as a respondent is anyone answering in a professional role, such as a
+    care home's nurse using the public check: their own result is theirs to read.)"""
+    if screening.patient_id is not None:
+        return False
+    return utc_now() - as_utc(screening.created_at) < timedelta(hours=hours)

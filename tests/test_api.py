@@ -154,7 +154,7 @@ def test_scoring_failure_never_reassures(app, client, monkeypatch):
 def test_unknown_screening_is_404_json(client):
     response = client.get("/api/v1/screenings/not-a-real-id")
     assert response.status_code == 404
-    assert response.json == {"errors": {"id": ["No screening has this id."]}}
+    assert response.json == {"errors": {"id": ["No screening has this id, or its link has expired."]}}
 
 
 def test_other_http_errors_answer_json_under_the_api(client):
@@ -209,3 +209,35 @@ def test_health_reports_an_unreachable_database(tmp_path):
     response = app.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.json == {"status": "error", "database": "unreachable"}
+
+
+def test_a_screening_read_without_sign_in_is_a_caregivers_own_recent_one(app, client):
+    """Red team M6: without sign-in, only a caregiver's own result, for RESULT_LINK_HOURS,
+    and without the patient reference; never one linked to a patient (a follow-up call's
+    always is)."""
+    from datetime import UTC, datetime, timedelta
+
+    from screener.models import Patient, Screening
+
+    made = client.post("/api/v1/screenings", json={"route": "oral", "patient_ref": "P-1",
+                                                    "respondent": "caregiver"}).json["id"]
+    read = client.get(f"/api/v1/screenings/{made}")
+    assert read.status_code == 200 and "patient_ref" not in read.json["answers"]
+    assert client.get(f"/result/{made}").status_code == 200
+    with app.app_context():
+        db.session.add(Patient(reference="P-1", route="oral"))
+        db.session.flush()
+        linked = db.session.execute(db.select(Screening).filter_by(public_id=made)
+                                    ).scalar_one()
+        linked.patient_id = db.session.execute(db.select(Patient.id)).scalar_one()
+        db.session.commit()
+    assert client.get(f"/api/v1/screenings/{made}").status_code == 404  # linked by staff
+    assert client.get(f"/result/{made}").status_code == 302  # to sign-in
+    old = client.post("/api/v1/screenings", json={"route": "oral"}).json["id"]
+    with app.app_context():
+        db.session.execute(db.update(Screening).filter_by(public_id=old).values(
+            created_at=datetime.now(UTC) - timedelta(hours=app.config["RESULT_LINK_HOURS"],
+                                                     minutes=1)))
+        db.session.commit()
+    assert client.get(f"/api/v1/screenings/{old}").status_code == 404
+    assert client.get(f"/result/{old}").status_code == 404

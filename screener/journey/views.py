@@ -25,7 +25,13 @@ from ..forms import YES_NO_UNKNOWN, form_class, form_values, to_request
 from ..models import Patient, Screening, ScreeningAction, as_utc, utc_now
 from ..pages import MEASURED_MINUTES, PAGE_IDS, Page, page, pages_for
 from ..scoring import COULD_NOT_COMPLETE, Assessment
-from ..screenings import ScoringFailed, add_screening, find_screening, run_assessment
+from ..screenings import (
+    ScoringFailed,
+    add_screening,
+    find_screening,
+    readable_without_sign_in,
+    run_assessment,
+)
 from ..security import PUBLIC_SUBMISSIONS, limiter
 from ..service import INTERNATIONAL_PHRASE
 from .drafts import Draft, current_draft, finish_draft, start_draft
@@ -240,9 +246,16 @@ def _record_call(screening: Screening) -> None:
 
 @bp.get("/result/<public_id>")
 def result(public_id: str):
+    """The outcome page: for staff signed in, any screening's; otherwise only a caregiver's
+    own, for RESULT_LINK_HOURS (the link is a bearer token in browser history)."""
     screening = find_screening(public_id)
     if screening is None:
         abort(404)
+    if not current_user.is_authenticated and not readable_without_sign_in(
+            screening, current_app.config["RESULT_LINK_HOURS"]):
+        if screening.patient_id is not None:
+            return login_manager.unauthorized()
+        abort(404)  # expired: say no more than for an id that never existed
     assessment = screening.assessment
     audience = "staff" if screening.respondent == "staff" else "caregiver"
     return render_template("result.html", screening=screening, assessment=assessment,

@@ -11,7 +11,7 @@ from .. import audit
 from ..db import db
 from ..forms import choices
 from ..journey import start_draft
-from ..models import Patient, Refill, Screening
+from ..models import Patient, Refill, Screening, utc_now
 from ..pages import PAGE_IDS
 from . import bp, timeline
 from .forms import PatientForm
@@ -61,7 +61,6 @@ def new_patient():
             _fill(patient, form)
             db.session.add(patient)
             db.session.flush()
-            _link_waiting_screenings(patient)
             audit.record("create", "patient", patient.id)
             db.session.commit()
             flash(f"Added patient {patient.reference}.", "success")
@@ -109,13 +108,6 @@ def _fill(patient: Patient, form: PatientForm) -> list[str]:
     return changed
 
 
-def _link_waiting_screenings(patient: Patient) -> None:
-    """Screenings a caregiver sent with this reference before the record existed."""
-    db.session.execute(db.update(Screening).where(
-        Screening.patient_ref == patient.reference, Screening.patient_id.is_(None)
-    ).values(patient_id=patient.id))
-
-
 @bp.get("/patients/<reference>")
 def patient(reference: str):
     found = patient_or_404(reference)
@@ -125,6 +117,10 @@ def patient(reference: str):
     refills = list(db.session.execute(
         db.select(Refill).filter_by(patient_id=found.id).order_by(Refill.refilled_on.desc())
     ).scalars())
+    # Screenings whose caregiver typed this reference: not on the timeline until confirmed.
+    unconfirmed = list(db.session.execute(
+        db.select(Screening).filter_by(patient_ref=found.reference, patient_id=None)
+        .order_by(Screening.created_at.desc()).limit(50)).scalars())
     audit.record("view", "patient", found.id)
     db.session.commit()
     thresholds = {level.id: level.min_score for level in _rules().levels
@@ -132,6 +128,7 @@ def patient(reference: str):
     rows = list(zip(screenings, timeline.changes(screenings), strict=True))
     return render_template(
         "staff/patient.html", patient=found, rows=list(reversed(rows)), refills=refills,
+        unconfirmed=unconfirmed, now=utc_now(),
         chart=timeline.chart(screenings, thresholds), today=date.today(),
         route_label={r["id"]: r["label"] for r in _rules().routes})
 

@@ -34,6 +34,16 @@ def age(app, public_id: str, **delta) -> None:
         db.session.commit()
 
 
+def confirm_reference(app, public_id: str, reference: str) -> None:
+    """As staff do on the screening page: the caregiver's reference is this patient."""
+    with app.app_context():
+        patient_id = db.session.execute(db.select(Patient.id).filter_by(
+            reference=reference)).scalar_one()
+        db.session.execute(db.update(Screening).filter_by(public_id=public_id).values(
+            patient_id=patient_id))
+        db.session.commit()
+
+
 def make_patient(app, reference: str = "P-1", **fields) -> int:
     """A patient record (route "intrathecal" unless given); returns its id."""
     with app.app_context():

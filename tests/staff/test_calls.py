@@ -23,6 +23,11 @@ def test_a_follow_up_call_is_prefilled_shows_the_last_answers_and_joins_the_time
                             "history": pump_all_no})
     age(app, first, days=3)
     journey = staff("clinic", "cath")
+    # The caregiver's reference joins the timeline once staff confirm it.
+    _, tree = journey.get("/staff/patients/P-1")
+    assert "not yet confirmed" in text_of(tree.find(".//main"))
+    post_form(journey, f"/staff/screenings/{first}", f"/staff/screenings/{first}/patient",
+              {"reference": "P-1"})
     response = post_form(journey, "/staff/patients/P-1", "/staff/patients/P-1/call", {})
     assert response.location == "/check/emergency-signs"
     response, _ = journey.submit("/check/emergency-signs", {"symptoms": ["none"]})

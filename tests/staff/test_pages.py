@@ -57,6 +57,10 @@ def test_the_staff_workflow_on_each_database(db_app, db_client):
     _, tree = journey.get("/staff/refills")
     assert "Overdue by 1 day" in text_of(tree.find(".//tbody"))
     _, tree = journey.get("/staff/patients/P-1")
+    assert "No screenings yet." in text_of(tree.find(".//tbody"))  # a caregiver's reference
+    page = f"/staff/screenings/{soon}"
+    post_form(journey, page, f"{page}/patient", {"reference": "P-1"})  # confirmed by staff
+    _, tree = journey.get("/staff/patients/P-1")
     assert "Soon" in text_of(tree.find(".//tbody"))
     with db_app.app_context():
         closed = db.session.execute(

@@ -11,6 +11,7 @@ from tests.pages import text_of
 from tests.staff.factories import (
     CAREGIVER_URGENT,
     audit_rows,
+    confirm_reference,
     make_patient,
     post_form,
     saved,
@@ -67,7 +68,10 @@ def test_a_refill_offers_to_close_the_patients_open_screenings(app, client, staf
     make_patient(app, "P-1", next_refill_date=date.today() - timedelta(2))
     first = submit(client, {**CAREGIVER_URGENT, "patient_ref": "P-1"})
     second = submit(client, {**CAREGIVER_URGENT, "patient_ref": "P-1"})
+    unconfirmed = submit(client, {**CAREGIVER_URGENT, "patient_ref": "P-1"})
     other = submit(client, CAREGIVER_URGENT)  # another patient's: never offered
+    for public_id in (first, second):
+        confirm_reference(app, public_id, "P-1")  # the third stays unconfirmed: not offered
     journey = staff("clinic")
     page = "/staff/patients/P-1/refill"
     _, tree = journey.get(page)
@@ -85,6 +89,7 @@ def test_a_refill_offers_to_close_the_patients_open_screenings(app, client, staf
     assert closed.status == "closed" and closed.actions[0].kind == "pump_refilled"
     assert closed.actions[0].note == "Refilled today; alarm stopped"
     assert saved(app, second).status == "open" and saved(app, other).status == "open"
+    assert saved(app, unconfirmed).status == "open"
     assert ("close", first) in [(e.action, e.record_id) for e in audit_rows(app)]
 
 

@@ -12,6 +12,7 @@ from tests.staff.factories import (
     CAREGIVER_URGENT,
     SOON,
     audit_rows,
+    confirm_reference,
     make_patient,
     post_form,
     queue_ids,
@@ -75,7 +76,10 @@ def test_an_action_without_what_was_done_is_refused_and_kept(app, client, staff,
         assert saved.status == "open" and saved.actions == []
 
 
-def test_a_screening_is_linked_to_a_patient_by_reference_or_by_staff(app, client, staff):
+def test_a_caregivers_reference_joins_a_timeline_only_when_staff_confirm_it(app, client,
+                                                                              staff):
+    """Red team M5: anyone can type anyone's reference, so it is shown as given by the
+    caregiver, not checked, and links only when staff confirm it."""
     with app.app_context():
         db.session.add(Patient(reference="P-1", route="intrathecal"))
         db.session.commit()
@@ -83,7 +87,12 @@ def test_a_screening_is_linked_to_a_patient_by_reference_or_by_staff(app, client
     by_staff = submit(client, SOON)
     journey = staff()
     _, tree = journey.get("/staff/")
-    assert "P-1" in text_of(tree.find(".//tbody/tr"))
+    assert "P-1 (given by the caregiver, not checked)" in text_of(tree.find(".//tbody/tr"))
+    assert saved(app, by_caregiver).patient_id is None
+    _, tree = journey.get(f"/staff/screenings/{by_caregiver}")
+    assert "Confirm the patient" in text_of(tree.find(".//main"))
+    page = f"/staff/screenings/{by_caregiver}"
+    assert post_form(journey, page, f"{page}/patient", {"reference": "P-1"}).status_code == 302
     page = f"/staff/screenings/{by_staff}"
     response = post_form(journey, page, f"{page}/patient", {"reference": "P-404"})
     assert response.status_code == 400
@@ -104,15 +113,18 @@ def test_a_screening_is_linked_to_a_patient_by_reference_or_by_staff(app, client
         assert moved.patient.reference == "P-2" and moved.patient_ref == "P-1"
 
 
-def test_screenings_sent_before_the_record_existed_are_linked_when_it_is_added(app, client,
-                                                                                staff):
+def test_screenings_sent_before_the_record_existed_are_offered_for_confirming(app, client,
+                                                                               staff):
     early = submit(client, {**SOON, "patient_ref": "NEW-7"})
     journey = staff()
     response = post_form(journey, "/staff/patients/new", "/staff/patients/new",
                          {"reference": "NEW-7", "route": "oral"})
     assert response.status_code == 302
     _, tree = journey.get("/staff/patients/NEW-7")
-    assert early in " ".join(a.get("href") for a in tree.findall(".//a"))
+    waiting = tree.find(".//div[@class='inset-text']")
+    assert "not yet confirmed" in text_of(waiting)
+    assert early in " ".join(a.get("href") for a in waiting.findall(".//a"))
+    assert "No screenings yet." in text_of(tree.find(".//tbody"))  # not on the timeline
 
 
 def test_a_service_that_reads_checks_takes_a_number_and_its_staff_see_it(app, client, staff):
@@ -154,6 +166,7 @@ def test_the_screening_page_has_what_a_call_needs(app, client, staff):
                  clinic_phone="0161 496 0000")
     public_id = submit(client, {**CAREGIVER_URGENT, "patient_ref": "P-1",
                                 "history": {"pump_alarm": True, "refill_overdue": False}})
+    confirm_reference(app, public_id, "P-1")
     _, tree = staff().get(f"/staff/screenings/{public_id}")
     main = text_of(tree.find(".//main"))
     rules = app.extensions["ruleset"]
