@@ -50,6 +50,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         SERVICE=None,  # the service profile: screener/service.py
         SESSION_ABSOLUTE_HOURS=12,  # a staff session ends this long after sign-in, however busy
         RESULT_LINK_HOURS=48,  # a caregiver's result, read without sign-in, for this long
+        RETENTION_SCREENING_DAYS=8 * 365 + 2,  # screenings kept 8 years: screener/retention.py
         PATIENT_REF_PATTERN=references.DEFAULT_PATTERN,
     )
     if test_config is None:
@@ -71,7 +72,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.add_template_filter(service.tel_href, "tel")
     app.json = jsonio.OrjsonProvider(app)  # keys in the documented order (level first)
 
-    from . import accounts, api, db, errors, health, journey, security, staff
+    from . import accounts, api, db, errors, health, journey, retention, security, staff
 
     security.init_app(app, DEV_SECRET_KEY)
     db.init_app(app)
@@ -79,7 +80,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.exempt(api.bp)  # JSON API: no cookies, so no cross-site request to forge
     accounts.login_manager.init_app(app)
     for command in (accounts.create_user_command, accounts.unlock_user_command,
-                    accounts.set_password_command, accounts.disable_user_command):
+                    accounts.set_password_command, accounts.disable_user_command,
+                    retention.apply_retention_command, retention.erase_patient_command):
         app.cli.add_command(command)
     app.register_blueprint(health.bp)
     app.register_blueprint(api.bp)

@@ -61,6 +61,10 @@ class Draft(db.Model):
         """Keep a refused page's typed answers and messages until it is sent again."""
         self.pending = {**(self.pending or {}), page_id: {"typed": typed, "errors": errors}}
 
+    def forget_answers(self) -> None:
+        """Once the screening is saved, the draft keeps only which screening it became."""
+        self.pages, self.pending, self.prefill = {}, {}, {}
+
     def mistakes(self, page_id: str) -> dict[str, Any] | None:
         return (self.pending or {}).get(page_id)
 

@@ -222,6 +222,7 @@ def _finish(draft: Draft, assessment: Assessment | None = None):
                               callback_phone=about["callback_phone"].strip() if consented
                               else None)
     draft.screening_id = screening.public_id
+    draft.forget_answers()  # the screening holds them now: no second copy is kept
     if draft.patient_id is not None:
         _record_call(screening)
     db.session.commit()
