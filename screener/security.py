@@ -54,6 +54,7 @@ def init_app(app: Flask, dev_secret_key: str) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI",
                           os.environ.get("RATELIMIT_STORAGE_URI", "memory://"))
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    _refuse_per_worker_limits(app, development)
     talisman.init_app(
         app,
         force_https=False,  # TLS ends at the proxy in front; HSTS is still sent over HTTPS
@@ -66,6 +67,22 @@ def init_app(app: Flask, dev_secret_key: str) -> None:
     )
     limiter.init_app(app)
     app.after_request(_no_store)
+
+
+def _refuse_per_worker_limits(app: Flask, development: bool) -> None:
+    """Counts kept in memory are per worker: under gunicorn with 4 workers the limits would
+    be 4 times those documented. Outside development, refuse to start that way unless a
+    shared store is set, or the operator says per-worker counts are what they want."""
+    workers = int(os.environ.get("SCREENER_WORKERS", "1") or 1)  # set by gunicorn.conf.py
+    if (workers > 1 and not development and app.config["RATELIMIT_ENABLED"]
+            and app.config["RATELIMIT_STORAGE_URI"].startswith("memory://")
+            and not app.config.get("RATELIMIT_PER_WORKER")):
+        raise InsecureConfiguration(
+            f"Refusing to start: {workers} workers would each keep their own rate-limit "
+            "counts, so the limits would be {workers} times those documented. Set "
+            "RATELIMIT_STORAGE_URI to a shared store (for example redis://localhost:6379), "
+            "run one worker, or set SCREENER_RATELIMIT_PER_WORKER=true to accept "
+            "per-worker counts.".replace("{workers}", str(workers)))
 
 
 def _no_store(response):

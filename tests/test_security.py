@@ -4,6 +4,7 @@ logs without personal data, and bandit."""
 from __future__ import annotations
 
 import logging
+import os
 import re
 import shutil
 import subprocess
@@ -198,3 +199,24 @@ def test_bandit_finds_no_medium_or_high_issue():
     result = subprocess.run([str(bandit), "-q", "-r", str(ROOT / "screener"), "-ll"],
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_several_workers_with_counts_in_memory_refuse_to_start(monkeypatch, tmp_path):
+    """Red team M8: 4 workers each counting in memory allowed 4 times the documented limits.
+    gunicorn.conf.py tells the app the worker count; outside development it refuses."""
+    production = {"SECRET_KEY": "x" * 64, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x"}
+    monkeypatch.setenv("SCREENER_WORKERS", "4")
+    with pytest.raises(InsecureConfiguration, match="4 times those documented"):
+        create_app(production)
+    create_app({**production, "RATELIMIT_PER_WORKER": True})  # accepted on purpose
+    create_app({**production, "RATELIMIT_ENABLED": False})
+    monkeypatch.setenv("SCREENER_WORKERS", "1")
+    create_app(production)
+
+
+def test_gunicorn_tells_the_app_its_worker_count():
+    config = {}
+    exec((ROOT / "gunicorn.conf.py").read_text(), config)  # noqa: S102 - our own file
+    server = type("Server", (), {"cfg": type("Cfg", (), {"workers": 3})()})()
+    config["on_starting"](server)
+    assert os.environ.pop("SCREENER_WORKERS") == "3"

@@ -1,0 +1,12 @@
+"""gunicorn settings read from the project root (gunicorn's default config file).
+
+It tells the app how many workers share the rate limits: counts kept in memory are per
+worker, so with several workers the documented limits would be multiplied. The app refuses
+to start that way outside development (screener/security.py).
+"""
+
+import os
+
+
+def on_starting(server):
+    os.environ["SCREENER_WORKERS"] = str(server.cfg.workers)
