@@ -118,6 +118,16 @@ def _checkpoint(dbapi_connection) -> None:
         log.warning("SQLite checkpoint failed; a later one will copy the log", exc_info=True)
 
 
+def _owner_only(engine: Engine, database_file: str) -> None:
+    """The SQLite database and its write-ahead log hold health data: readable by the app's
+    own account only (0600), whatever the umask (red team L7)."""
+    @event.listens_for(engine, "connect")
+    def restrict(dbapi_connection, record) -> None:
+        for path in (database_file, f"{database_file}-wal", f"{database_file}-shm"):
+            if os.path.exists(path):
+                os.chmod(path, 0o600)
+
+
 def init_app(app: Flask) -> None:
     from . import models  # noqa: F401 - registers the tables for migrations
     from .journey import drafts  # noqa: F401
@@ -127,9 +137,10 @@ def init_app(app: Flask) -> None:
     # For servers with several worker processes; in-process tests keep SQLite's own waiting.
     with app.app_context():
         database_file = db.engine.url.database
-        if (not app.testing and db.engine.dialect.name == "sqlite"
-                and database_file not in (None, "", ":memory:")):
-            _serialise_sqlite_writers(db.engine, database_file)
+        if db.engine.dialect.name == "sqlite" and database_file not in (None, "", ":memory:"):
+            _owner_only(db.engine, database_file)
+            if not app.testing:
+                _serialise_sqlite_writers(db.engine, database_file)
     app.cli.add_command(init_db_command)
 
 

@@ -157,7 +157,8 @@ def form_class(page: Page, ruleset: RuleSet, route: str | None,
 
 def a_reference(form, field: Field) -> None:
     """A clinic's reference, never a name or a phone number (the pattern is a setting)."""
-    problem = reference_problem(field.data or "", current_app.config["PATIENT_REF_PATTERN"])
+    problem = reference_problem((field.data or "").strip(),
+                                current_app.config["PATIENT_REF_PATTERN"])
     if problem:
         raise ValidationError(problem)
 

@@ -31,8 +31,10 @@ def check_pattern(pattern: str) -> None:
 
 
 def reference_problem(text: str, pattern: str = DEFAULT_PATTERN) -> str | None:
-    """Why `text` is not a patient reference, or None if it is one."""
-    text = text.strip()
+    """Why `text` is not a patient reference, or None if it is one. Matched in full: a
+    trailing line break is not "the end of the reference" (red team L3)."""
+    if text != text.strip():
+        return "Remove the spaces or line breaks before or after the reference"
     if sum(c.isdigit() for c in text) >= PHONE_DIGITS:
         return ("This looks like a phone number. Enter the reference the clinic gave you, "
                 "not a phone number")

@@ -83,3 +83,26 @@ def test_init_db_creates_the_tables(db_app):
     assert "The database is up to date." in result.output
     with db_app.app_context():
         assert "screenings" in inspect(db.engine).get_table_names()
+
+
+def test_the_sqlite_files_are_readable_by_the_app_alone(tmp_path):
+    """Red team L7: the database and its log were world-readable (0644)."""
+    import os
+    import stat
+
+    from screener import create_app
+
+    old = os.umask(0o022)
+    try:
+        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI":
+                          f"sqlite:///{tmp_path}/private.sqlite"})
+        with app.app_context():
+            db.create_all()
+            db.session.execute(db.text("SELECT 1"))
+            db.engine.dispose()
+        with app.app_context():  # a new connection: the files exist now
+            db.session.execute(db.text("SELECT 1"))
+    finally:
+        os.umask(old)
+    for path in tmp_path.glob("private.sqlite*"):
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path

@@ -56,3 +56,10 @@ def test_the_form_refuses_a_phone_number_as_a_reference(app, client):
     _, tree = journey.submit("/check/about", {**page_data("about", {"route": "oral"}),
                                               "patient_ref": "07700 900982"}, error=True)
     assert "looks like a phone number" in text_of(tree.find(".//*[@class='error-summary']"))
+
+
+def test_a_reference_is_matched_in_full(client):
+    """Red team L3: "P1\\n" was accepted (a `$` matches before a final line break)."""
+    assert "line breaks" in reference_problem("AB-12\n")
+    response = client.post("/api/v1/screenings", json={"route": "oral", "patient_ref": "AB-12\n"})
+    assert response.status_code == 400 and "patient_ref" in response.json["errors"]

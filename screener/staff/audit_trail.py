@@ -44,8 +44,8 @@ def audit_trail():
 @role_required(*CAN_AUDIT)
 def audit_csv():
     form = AuditFilterForm(request.args)
-    if not form.validate():
-        return audit_trail()
+    if not form.validate():  # the page with its messages, as a 400 like the other exports
+        return audit_trail(), 400
     audit.record("export", "export", "audit.csv")
     db.session.commit()
     query = _filtered(form).execution_options(yield_per=1000)

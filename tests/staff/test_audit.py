@@ -45,3 +45,9 @@ def test_admins_filter_and_export_the_audit_trail(app, client, staff):
                         "details"]
     assert {r[3] for r in table[1:]} >= {"sign_in", "view", "view_audit"}
     assert [e.action for e in audit_rows(app)][-1] == "export"
+
+
+def test_the_audit_csv_with_a_bad_filter_answers_400(staff):
+    """Red team L10: it answered the HTML page with 200."""
+    response = staff().client.get("/staff/audit.csv?action=" + "x" * 41)
+    assert response.status_code == 400 and response.mimetype == "text/html"
