@@ -142,6 +142,35 @@ def init_app(app: Flask) -> None:
             if not app.testing:
                 _serialise_sqlite_writers(db.engine, database_file)
     app.cli.add_command(init_db_command)
+    app.cli.add_command(grant_app_role_command)
+
+
+# What the app's own role may do, when migrations run as another (owner) role: everything it
+# needs on its tables, but only read and add to the audit trail. Not owning the tables, it
+# cannot truncate them, alter them or disable the trail's triggers.
+APP_ROLE_GRANTS = (
+    "GRANT USAGE ON SCHEMA public TO {role}",
+    "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
+    "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}",
+    "REVOKE ALL ON audit_events FROM {role}",
+    "GRANT SELECT, INSERT ON audit_events TO {role}",
+    "REVOKE ALL ON alembic_version FROM {role}",
+    "GRANT SELECT ON alembic_version TO {role}",
+)
+
+
+@click.command("grant-app-role")
+@click.argument("role")
+@with_appcontext
+def grant_app_role_command(role: str) -> None:
+    """PostgreSQL: give ROLE (the app's) what it needs, run as the owner after init-db."""
+    if db.engine.dialect.name != "postgresql":
+        raise click.UsageError("Roles are a PostgreSQL matter; SQLite has none.")
+    quoted = db.engine.dialect.identifier_preparer.quote(role)
+    with db.engine.begin() as connection:
+        for statement in APP_ROLE_GRANTS:
+            connection.exec_driver_sql(statement.format(role=quoted))
+    click.echo(f"{role} may now use the tables, and only read and add to the audit trail.")
 
 
 @click.command("init-db")

@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError
 
 from screener import create_app
 from screener.db import MIGRATIONS, db
-from tests.conftest import BACKENDS, database_url, wipe_database
+from tests.conftest import BACKENDS, POSTGRES_URL, database_url, wipe_database
 
 
 @pytest.fixture(params=BACKENDS)
@@ -70,3 +70,52 @@ def test_the_migrations_go_down_as_well_as_up(empty_app):
         downgrade(directory=str(MIGRATIONS), revision="base")
         tables = set(inspect(db.engine).get_table_names()) - {"alembic_version"}
         assert tables == set()
+
+
+@pytest.mark.postgres
+def test_the_apps_own_role_cannot_rewrite_the_audit_trail(tmp_path):
+    """Red team M7: the app's role owned the tables, so it could TRUNCATE the trail or
+    disable its trigger. Migrations run as the owner; the app's role gets grants."""
+    owner = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url(
+        "postgresql", tmp_path), "RATELIMIT_ENABLED": False})
+    role = "screener_app_test"
+    wipe_database(owner)
+    try:
+        with owner.app_context():
+            upgrade(directory=str(MIGRATIONS))
+            with db.engine.begin() as connection:
+                connection.exec_driver_sql(f"DROP ROLE IF EXISTS {role}")
+                connection.exec_driver_sql(f"CREATE ROLE {role} LOGIN")
+        result = owner.test_cli_runner().invoke(args=["grant-app-role", role])
+        assert result.exit_code == 0, result.output
+        app_url = POSTGRES_URL.replace("postgres@", f"{role}@", 1)
+        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": app_url,
+                          "RATELIMIT_ENABLED": False})
+        client = app.test_client()
+        assert client.post("/api/v1/screenings", json={"route": "oral"}).status_code == 201
+        with app.app_context():
+            db.session.execute(text("INSERT INTO audit_events (at, action, details) VALUES "
+                                    "(CURRENT_TIMESTAMP, 'sign_in', '{}')"))
+            db.session.commit()
+            for statement, refusal in (
+                    ("UPDATE audit_events SET action = 'x'", "permission denied"),
+                    ("DELETE FROM audit_events", "permission denied"),
+                    ("TRUNCATE audit_events", "permission denied"),
+                    ("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only",
+                     "must be owner")):
+                with pytest.raises(DBAPIError, match=refusal):
+                    db.session.execute(text(statement))
+                db.session.rollback()
+            db.engine.dispose()
+        with owner.app_context():  # even the owner cannot TRUNCATE it past the trigger
+            with pytest.raises(DBAPIError, match="append-only"):
+                db.session.execute(text("TRUNCATE audit_events"))
+            db.session.rollback()
+            assert db.session.execute(text("SELECT count(*) FROM audit_events")).scalar() == 1
+    finally:
+        wipe_database(owner)
+        with owner.app_context():
+            with db.engine.begin() as connection:
+                connection.exec_driver_sql(f"DROP OWNED BY {role}")
+                connection.exec_driver_sql(f"DROP ROLE IF EXISTS {role}")
+            db.engine.dispose()

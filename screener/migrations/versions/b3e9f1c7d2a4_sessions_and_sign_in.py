@@ -1,5 +1,6 @@
 """Sessions that end and sign-in that slows guessers: a session version per user, and
-per-username-and-address delays instead of a lock on the account
+per-username-and-address delays instead of a lock on the account; on PostgreSQL, TRUNCATE
+of the audit trail refused too
 
 Revision ID: b3e9f1c7d2a4
 Revises: 8a4c1d2e6f70
@@ -42,7 +43,15 @@ def upgrade():
                               unique=False)
 
 
+    if op.get_bind().dialect.name == "postgresql":  # row triggers do not see a TRUNCATE
+        op.execute("""
+            CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events
+            FOR EACH STATEMENT EXECUTE FUNCTION audit_events_append_only()""")
+
+
 def downgrade():
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER audit_events_no_truncate ON audit_events")
     op.drop_table('sign_in_throttle')
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('locked_until', sa.DateTime(timezone=True),
