@@ -14,13 +14,12 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
-from functools import cache, wraps
+from functools import cache
 from urllib.parse import unquote, urlsplit
 
 import click
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     redirect,
@@ -71,22 +70,6 @@ def load_user(session_id: str) -> User | None:
 class SignInForm(FlaskForm):
     username = StringField("Username", validators=[InputRequired("Enter your username")])
     password = PasswordField("Password", validators=[InputRequired("Enter your password")])
-
-
-def role_required(*roles: str):
-    """Allow only signed-in users holding one of `roles` (others get 403)."""
-    def decorate(view):
-        @wraps(view)
-        def wrapped(*args, **kwargs):
-            if not current_user.is_authenticated:
-                return login_manager.unauthorized()
-            if current_user.role not in roles:
-                audit.record("access_denied", "page", request.path)
-                db.session.commit()
-                abort(403)
-            return view(*args, **kwargs)
-        return wrapped
-    return decorate
 
 
 def enforce_idle_timeout():

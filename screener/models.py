@@ -22,6 +22,15 @@ from .ruleset import LEVELS
 
 JSONDocument = JSON().with_variant(JSONB(), "postgresql")
 ROLES = ("triage", "clinic", "admin")
+# What each role may do; every staff view names one of these (screener/staff).
+CAPABILITIES = ("work_queue", "manage_patients", "run_calls", "see_refills", "export_fhir",
+                "record_refill", "export_csv", "read_audit")
+_EVERY_ROLE = ("work_queue", "manage_patients", "run_calls", "see_refills", "export_fhir")
+ROLE_CAPABILITIES = {
+    "triage": frozenset(_EVERY_ROLE),
+    "clinic": frozenset((*_EVERY_ROLE, "record_refill", "export_csv")),
+    "admin": frozenset((*_EVERY_ROLE, "record_refill", "export_csv", "read_audit")),
+}
 STATUSES = ("open", "claimed", "closed")
 ACTION_KINDS = (
     ("called_back", "Called back"),
@@ -77,6 +86,9 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
+
+    def can(self, capability: str) -> bool:
+        return capability in ROLE_CAPABILITIES.get(self.role, ())
 
     def get_id(self) -> str:
         return f"{self.id}.{self.session_version}"

@@ -1,33 +1,55 @@
-"""The staff workspace under /staff/: every page needs a signed-in member of staff.
+"""The staff workspace under /staff/: every page needs a signed-in member of staff, and
+every view names the capability it needs; a view that names none is refused to everyone
+(permissions are denied by default).
 
-Roles: `triage` works the queue, patients and follow-up calls; `clinic` also records refills
-and exports screenings; `admin` also reads and exports the audit trail.
+Roles and their capabilities are in `screener.models.ROLE_CAPABILITIES`: `triage` works the
+queue, patients, follow-up calls and the refill list; `clinic` also records refills and
+exports screenings; `admin` also reads and exports the audit trail.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint
+from flask import Blueprint, abort, current_app, request
 from flask_login import current_user
 
+from .. import audit
 from ..accounts import enforce_idle_timeout, login_manager
-from ..models import as_utc
+from ..db import db
+from ..models import CAPABILITIES, as_utc
 from .dates import uk_date
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
-CAN_RECORD_REFILLS = ("clinic", "admin")
-CAN_EXPORT = ("clinic", "admin")
-CAN_AUDIT = ("admin",)
+
+def needs(capability: str):
+    """Name the capability a staff view needs (checked for every request in the blueprint)."""
+    if capability not in CAPABILITIES:
+        raise ValueError(f"unknown capability {capability!r}")
+
+    def mark(view):
+        view.capability = capability
+        return view
+    return mark
 
 
 @bp.before_request
 def require_staff():
-    """No staff page, export or action without a signed-in user; idle sessions end."""
+    """No staff page, export or action without a signed-in user holding the capability the
+    view names; idle and old sessions end."""
     if not current_user.is_authenticated:
         return login_manager.unauthorized()
-    return enforce_idle_timeout()
+    ended = enforce_idle_timeout()
+    if ended is not None:
+        return ended
+    view = current_app.view_functions.get(request.endpoint)
+    capability = getattr(view, "capability", None)
+    if capability is None or not current_user.can(capability):
+        audit.record("access_denied", "page", request.path, needs=capability)
+        db.session.commit()
+        abort(403)
+    return None
 
 
 @bp.app_template_filter("age")
@@ -47,12 +69,6 @@ bp.add_app_template_filter(uk_date, "uk_date")
 @bp.app_template_filter("in_utc")
 def in_utc(moment: datetime) -> datetime:
     return as_utc(moment).astimezone(UTC)
-
-
-@bp.app_context_processor
-def staff_roles():
-    return {"CAN_RECORD_REFILLS": CAN_RECORD_REFILLS, "CAN_EXPORT": CAN_EXPORT,
-            "CAN_AUDIT": CAN_AUDIT}
 
 
 from . import audit_trail, exports, patients, queue, refills  # noqa: E402, F401 - register views

@@ -5,10 +5,9 @@ from __future__ import annotations
 from flask import render_template, request
 
 from .. import audit
-from ..accounts import role_required
 from ..db import db
 from ..models import AuditEvent
-from . import CAN_AUDIT, bp
+from . import bp, needs
 from .csv_export import csv_response
 from .dates import in_date_range, iso_utc
 from .forms import AuditFilterForm
@@ -29,7 +28,7 @@ def _filtered(form: AuditFilterForm):
 
 
 @bp.get("/audit")
-@role_required(*CAN_AUDIT)
+@needs("read_audit")
 def audit_trail():
     form = AuditFilterForm(request.args)
     used = form if form.validate() else AuditFilterForm(formdata=None)
@@ -41,7 +40,7 @@ def audit_trail():
 
 
 @bp.get("/audit.csv")
-@role_required(*CAN_AUDIT)
+@needs("read_audit")
 def audit_csv():
     form = AuditFilterForm(request.args)
     if not form.validate():  # the page with its messages, as a 400 like the other exports

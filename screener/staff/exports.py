@@ -5,10 +5,9 @@ from __future__ import annotations
 from flask import render_template, request
 
 from .. import audit
-from ..accounts import role_required
 from ..db import db
 from ..models import Screening
-from . import CAN_EXPORT, bp
+from . import bp, needs
 from .csv_export import csv_response
 from .dates import in_date_range, iso_utc
 from .forms import DateRangeForm
@@ -19,13 +18,13 @@ SCREENING_COLUMNS = ["id", "created_at_utc", "ruleset_version", "ruleset_hash", 
 
 
 @bp.get("/exports")
-@role_required(*CAN_EXPORT)
+@needs("export_csv")
 def exports():
     return render_template("staff/exports.html", form=DateRangeForm(formdata=None))
 
 
 @bp.get("/exports/screenings.csv")
-@role_required(*CAN_EXPORT)
+@needs("export_csv")
 def export_screenings():
     form = DateRangeForm(request.args)
     if not form.validate():

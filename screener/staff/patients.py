@@ -13,7 +13,7 @@ from ..forms import choices
 from ..journey import start_draft
 from ..models import Patient, Refill, Screening, utc_now
 from ..pages import PAGE_IDS
-from . import bp, timeline
+from . import bp, needs, timeline
 from .forms import PatientForm
 
 PER_PAGE = 50
@@ -38,6 +38,7 @@ def _patient_form(**kwargs) -> PatientForm:
 
 
 @bp.get("/patients")
+@needs("manage_patients")
 def patients():
     query = request.args.get("q", "").strip()[:64]
     select = db.select(Patient).order_by(Patient.reference)
@@ -51,6 +52,7 @@ def patients():
 
 
 @bp.route("/patients/new", methods=["GET", "POST"])
+@needs("manage_patients")
 def new_patient():
     form = _patient_form()
     if form.validate_on_submit():
@@ -70,6 +72,7 @@ def new_patient():
 
 
 @bp.route("/patients/<reference>/edit", methods=["GET", "POST"])
+@needs("manage_patients")
 def edit_patient(reference: str):
     patient = patient_or_404(reference)
     form = _patient_form(obj=patient)
@@ -109,6 +112,7 @@ def _fill(patient: Patient, form: PatientForm) -> list[str]:
 
 
 @bp.get("/patients/<reference>")
+@needs("manage_patients")
 def patient(reference: str):
     found = patient_or_404(reference)
     screenings = list(db.session.execute(
@@ -134,6 +138,7 @@ def patient(reference: str):
 
 
 @bp.post("/patients/<reference>/call")
+@needs("run_calls")
 def start_call(reference: str):
     """A follow-up call: a screening run by staff for this patient, pre-filled from the record.
 

@@ -10,7 +10,7 @@ from .. import audit
 from ..answer_words import in_words, why_in_one_line
 from ..db import db
 from ..models import Patient, Screening, ScreeningAction, utc_now
-from . import bp
+from . import bp, needs
 from .dates import in_date_range
 from .forms import ActionForm, LinkPatientForm, QueueFilterForm
 
@@ -46,6 +46,7 @@ def waiting_urgent() -> tuple[int, str | None]:
 
 
 @bp.get("/queue/live")
+@needs("work_queue")
 def queue_live():
     """Polled by the queue page every 15 seconds: when `newest` changes, the page fetches
     the queue again (which is audited like any view) and announces it."""
@@ -54,6 +55,7 @@ def queue_live():
 
 
 @bp.get("/")
+@needs("work_queue")
 def queue():
     form = QueueFilterForm(request.args)
     # Bad filters are shown with their errors; the queue behind them is the default one.
@@ -72,6 +74,7 @@ def _screening_or_404(public_id: str) -> Screening:
 
 
 @bp.get("/screenings/<public_id>")
+@needs("work_queue")
 def screening(public_id: str):
     found = _screening_or_404(public_id)
     audit.record("view", "screening", found.public_id)
@@ -92,6 +95,7 @@ def _render_screening(found: Screening, action_form, link_form, status: int = 20
 
 
 @bp.post("/screenings/<public_id>/claim")
+@needs("work_queue")
 def claim(public_id: str):
     """Claim an open screening. A conditional update: of two people claiming at once, or a
     claim racing a close, exactly one wins and the other is told (no lost update)."""
@@ -109,6 +113,7 @@ def claim(public_id: str):
 
 
 @bp.post("/screenings/<public_id>/actions")
+@needs("work_queue")
 def record_action(public_id: str):
     """Record what was done; the 'then' button may also close the screening. The status
     changes only if the screening is not closed by then (checked in the same statement)."""
@@ -163,6 +168,7 @@ def _someone_else(found: Screening) -> str:
 
 
 @bp.post("/screenings/<public_id>/patient")
+@needs("work_queue")
 def link_patient(public_id: str):
     found = _screening_or_404(public_id)
     form = LinkPatientForm()
@@ -183,6 +189,7 @@ def link_patient(public_id: str):
 
 
 @bp.get("/screenings/<public_id>/fhir.json")
+@needs("export_fhir")
 def screening_fhir(public_id: str):
     """One screening as FHIR R4: a QuestionnaireResponse and a RiskAssessment in a Bundle."""
     from ..fhir import screening_bundle

@@ -12,10 +12,9 @@ from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from .. import audit
-from ..accounts import role_required
 from ..db import db
 from ..models import Patient, Refill, Screening, ScreeningAction, utc_now
-from . import CAN_RECORD_REFILLS, bp
+from . import bp, needs
 from .dates import uk_date
 from .forms import RefillForm
 from .patients import patient_or_404
@@ -34,6 +33,7 @@ def due_query(today: date):
 
 
 @bp.get("/refills")
+@needs("see_refills")
 def refills():
     today = date.today()
     page = db.paginate(due_query(today), per_page=PER_PAGE, error_out=False)
@@ -44,7 +44,7 @@ def refills():
 
 
 @bp.route("/patients/<reference>/refill", methods=["GET", "POST"])
-@role_required(*CAN_RECORD_REFILLS)
+@needs("record_refill")
 def record_refill(reference: str):
     """Record a refill; it sets the patient's next refill date and may close the patient's
     open screenings it dealt with (the loop a refill closes)."""

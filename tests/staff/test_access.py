@@ -70,3 +70,24 @@ def test_a_triage_user_cannot_record_a_refill(app, staff):
     assert journey.client.get("/staff/patients/P-9/refill").status_code == 403
     _, tree = journey.get("/staff/patients/P-9")
     assert "Record a refill" not in text_of(tree.find(".//main"))
+
+
+def test_every_staff_view_names_the_capability_it_needs(app):
+    """Permissions are denied by default: a staff route that names none fails here."""
+    from screener.models import CAPABILITIES
+
+    staff_views = {rule.endpoint: app.view_functions[rule.endpoint]
+                   for rule in app.url_map.iter_rules() if rule.endpoint.startswith("staff.")}
+    assert staff_views
+    unnamed = [name for name, view in staff_views.items()
+               if getattr(view, "capability", None) not in CAPABILITIES]
+    assert unnamed == []
+
+
+def test_a_staff_view_that_names_no_capability_is_refused_to_everyone(app, staff):
+    app.view_functions["staff.queue"].__dict__.pop("capability")  # as if it had none
+    try:
+        response = staff("admin").client.get("/staff/")
+        assert response.status_code == 403
+    finally:
+        app.view_functions["staff.queue"].capability = "work_queue"
