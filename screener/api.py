@@ -55,7 +55,9 @@ def _json_body() -> Any:
         raise BadBody(415, "Send the answers as JSON with Content-Type: application/json.")
     data = request.get_data(cache=False)  # raises 413 above MAX_CONTENT_LENGTH
     try:
-        body = jsonio.loads(data)
+        body = jsonio.loads_request(data)
+    except jsonio.DuplicateKey as error:
+        raise BadBody(400, f"The request body is not usable JSON: {error}") from None
     except jsonio.DecodeError:
         raise BadBody(400, "The request body is not valid JSON.") from None
     if has_control_characters(body):

@@ -9,6 +9,7 @@ with a 400 rather than reaching the rules or the database.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import orjson
@@ -24,6 +25,28 @@ def dumps(value: Any) -> str:
 
 def loads(text: str | bytes) -> Any:
     return orjson.loads(text)
+
+
+class DuplicateKey(ValueError):
+    """An object names the same key twice: which one counts would be a guess."""
+
+
+def loads_request(body: bytes) -> Any:
+    """A request body: strict JSON (orjson) with no key given twice in any object. Another
+    reader (a proxy, a firewall) might keep the first of two where we kept the last (red
+    team L4). The second pass costs about 8 µs for an answer set."""
+    value = orjson.loads(body)
+    json.loads(body, object_pairs_hook=_no_duplicates)
+    return value
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        seen: set[str] = set()
+        twice = next(k for k, _ in pairs if k in seen or seen.add(k))
+        raise DuplicateKey(f"The key \"{twice}\" is given more than once.")
+    return found
 
 
 class OrjsonProvider(DefaultJSONProvider):

@@ -241,3 +241,16 @@ def test_a_screening_read_without_sign_in_is_a_caregivers_own_recent_one(app, cl
         db.session.commit()
     assert client.get(f"/api/v1/screenings/{old}").status_code == 404
     assert client.get(f"/result/{old}").status_code == 404
+
+
+@pytest.mark.parametrize("body", [
+    b'{"route": "oral", "route": "intrathecal"}',
+    b'{"route": "oral", "history": {"pump_alarm": true, "pump_alarm": false}}',
+])
+def test_a_key_given_twice_is_refused(app, client, body):
+    """Red team L4: the last of two keys won, where a proxy might keep the first."""
+    for path in ("/api/v1/assess", "/api/v1/screenings"):
+        response = client.post(path, data=body, content_type="application/json")
+        assert response.status_code == 400
+        assert "more than once" in response.json["errors"]["body"][0]
+    assert saved_count(app) == 0
