@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 from typing import Any
 
 from flask import Blueprint, current_app, request, url_for
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from . import jsonio
 from .answers import InvalidAnswers, validate
 from .catalog import build_catalog
 from .control_characters import MESSAGE, has_control_characters
+from .db import db
+from .models import Screening
 from .openapi import build_openapi
 from .references import reference_problem
 from .screenings import (
@@ -76,10 +80,41 @@ def assess_answers():
 @bp.post("/screenings")
 @limiter.limit(PUBLIC_SUBMISSIONS, methods=["POST"])
 def create_screening():
-    """Score and save the answers; 201 with the saved screening and its Location."""
-    screening = save_screening(run_assessment(_answers(), _ruleset()))
+    """Score and save the answers; 201 with the saved screening and its Location.
+
+    An optional Idempotency-Key header makes a retry safe: the same key again returns the
+    screening the first request made (with Idempotent-Replayed: true), never a second."""
+    key = _idempotency_key()
+    replayed = key and _made_with(key)
+    if not replayed:
+        assessment = run_assessment(_answers(), _ruleset())
+        try:
+            screening = save_screening(assessment, key)
+        except IntegrityError:  # the same key at the same moment: the other one won
+            replayed = key and _made_with(key)
+            if not replayed:
+                raise
+    if replayed:
+        screening = replayed
     location = url_for("api.get_screening", public_id=screening.public_id)
-    return screening.to_dict(), 201, {"Location": location}
+    headers = {"Location": location, **({"Idempotent-Replayed": "true"} if replayed else {})}
+    return screening.to_dict(), 201, headers
+
+
+def _idempotency_key() -> str | None:
+    """The header's value, hashed (the key itself is the client's, and may be anything)."""
+    given = request.headers.get("Idempotency-Key")
+    if given is None:
+        return None
+    if not 1 <= len(given) <= 255 or not given.isprintable():
+        raise InvalidAnswers({"Idempotency-Key": [
+            "Send an Idempotency-Key of 1 to 255 printable characters, or none."]})
+    return hashlib.sha256(given.encode()).hexdigest()
+
+
+def _made_with(key: str):
+    return db.session.execute(db.select(Screening).filter_by(idempotency_key=key)
+                              ).scalar_one_or_none()
 
 
 @bp.get("/screenings/<public_id>")

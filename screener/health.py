@@ -1,4 +1,5 @@
-"""Liveness for load balancers: the app answers and the database responds."""
+"""For load balancers: liveness (the app answers and the database responds) and readiness
+(the database can also be written: a full disk still answers SELECT 1)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from flask import Blueprint, current_app
 from sqlalchemy import text
 
 from .db import db
+from .models import Readiness, utc_now
 
 bp = Blueprint("health", __name__)
 
@@ -23,3 +25,21 @@ def healthz():
     ruleset = current_app.extensions["ruleset"]
     return {"status": "ok", "database": database, "ruleset_version": ruleset.version,
             "ruleset_hash": ruleset.short_hash}
+
+
+@bp.get("/readyz")
+def readyz():
+    """200 when a row can be written and committed, 503 otherwise (route traffic away)."""
+    try:
+        stamp = db.session.get(Readiness, 1)
+        if stamp is None:
+            db.session.add(Readiness(id=1))
+        else:
+            stamp.checked_at = utc_now()
+        db.session.commit()
+    except Exception as error:
+        db.session.rollback()
+        current_app.logger.error("readiness check: database cannot be written (%s)",
+                                 type(error).__name__)
+        return {"status": "error", "database": "cannot be written"}, 503
+    return {"status": "ok", "database": "writable"}

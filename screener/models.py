@@ -201,6 +201,9 @@ class Screening(db.Model):
     # A number the caregiver left to be called back on, with their consent (only where the
     # service profile says someone reads the checks).
     callback_phone: Mapped[str | None] = mapped_column(String(40))
+    # The sha256 of an API client's Idempotency-Key: a retry after a lost answer finds the
+    # screening it already made instead of making a second.
+    idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     answers: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
     assessment: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
     status: Mapped[str] = mapped_column(String(8), default="open")
@@ -299,6 +302,15 @@ class AuditEvent(db.Model):
     details: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
 
     __table_args__ = (Index("ix_audit_record", "record_type", "record_id"),)
+
+
+class Readiness(db.Model):
+    """One row the readiness check rewrites: proof the database can still be written."""
+
+    __tablename__ = "readiness"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    checked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
 
 
 class AuditIsAppendOnly(RuntimeError):

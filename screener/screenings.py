@@ -47,13 +47,15 @@ def run_assessment(raw: Mapping[str, Any], ruleset: RuleSet) -> Assessment:
         raise ScoringFailed(COULD_NOT_COMPLETE) from error
 
 
-def save_screening(assessment: Assessment) -> Screening:
+def save_screening(assessment: Assessment, idempotency_key: str | None = None) -> Screening:
     """Store one completed screening: a single INSERT, all-or-nothing by itself.
 
     On an engine connection, not through the ORM's unit of work (a third of a worker's time
     under load, bench/load.py). The returned screening is not attached to any session.
+    With `idempotency_key` (already hashed), a second INSERT with the same key fails on its
+    unique constraint; the caller then returns the first.
     """
-    row = screening_row(assessment)
+    row = {**screening_row(assessment), "idempotency_key": idempotency_key}
     if db.engine.dialect.name == "sqlite":
         # The INSERT opens SQLite's transaction itself. Autocommit here would cost a PRAGMA
         # on every checkout that makes SQLite re-prepare each cached statement.

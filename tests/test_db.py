@@ -106,3 +106,38 @@ def test_the_sqlite_files_are_readable_by_the_app_alone(tmp_path):
         os.umask(old)
     for path in tmp_path.glob("private.sqlite*"):
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+
+
+def test_a_retry_with_the_same_idempotency_key_makes_no_second_screening(db_app, db_client):
+    """Red team L8: a retry after a lost answer doubled the screening."""
+    headers = {"Idempotency-Key": "client-7f3a-attempt"}
+    first = db_client.post("/api/v1/screenings", json=VALID, headers=headers)
+    again = db_client.post("/api/v1/screenings", json=VALID, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert again.json["id"] == first.json["id"]
+    assert again.headers["Idempotent-Replayed"] == "true"
+    other = db_client.post("/api/v1/screenings", json=VALID,
+                           headers={"Idempotency-Key": "another"})
+    assert other.json["id"] != first.json["id"]
+    assert db_client.post("/api/v1/screenings", json=VALID).json["id"] != first.json["id"]
+    with db_app.app_context():
+        assert db.session.query(Screening).count() == 3
+    bad = db_client.post("/api/v1/screenings", json=VALID, headers={"Idempotency-Key": ""})
+    assert bad.status_code == 400 and "Idempotency-Key" in bad.json["errors"]
+
+
+def test_readiness_fails_when_the_database_cannot_be_written(tmp_path):
+    """Red team L6: with a full disk /healthz stayed 200; /readyz writes a row."""
+    from screener import create_app
+
+    path = tmp_path / "ready.sqlite"
+    writable = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    with writable.app_context():
+        db.create_all()
+    assert writable.test_client().get("/readyz").status_code == 200
+    read_only = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI":
+                            f"sqlite:///file:{path}?mode=ro&uri=true"})
+    client = read_only.test_client()
+    assert client.get("/healthz").status_code == 200  # it still answers...
+    ready = client.get("/readyz")  # ...but cannot save a screening
+    assert ready.status_code == 503 and ready.json["database"] == "cannot be written"

@@ -64,3 +64,14 @@ def test_the_patient_search_finds_by_reference_or_name(app, staff):
                             ("%", [])):
         _, tree = journey.get(f"/staff/patients?q={query}")
         assert [a.text for a in tree.findall(".//tbody//a")] == expected, query
+
+
+def test_a_reference_that_would_break_its_own_url_is_refused(app, staff):
+    """Red team L2: "A/B" made a record whose page nobody could open."""
+    journey = staff()
+    for reference in ("A/B", "DOTS/..", "P 1"):
+        response = post_form(journey, "/staff/patients/new", "/staff/patients/new",
+                             {"reference": reference, "route": "oral"})
+        assert response.status_code == 400, reference
+    with app.app_context():
+        assert db.session.query(Patient).count() == 0

@@ -1,6 +1,6 @@
 """Sessions that end and sign-in that slows guessers: a session version per user, and
 per-username-and-address delays instead of a lock on the account; on PostgreSQL, TRUNCATE
-of the audit trail refused too
+of the audit trail refused too; an API client's idempotency key; the readiness row
 
 Revision ID: b3e9f1c7d2a4
 Revises: 8a4c1d2e6f70
@@ -43,6 +43,15 @@ def upgrade():
                               unique=False)
 
 
+    with op.batch_alter_table('screenings', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('idempotency_key', sa.String(length=64), nullable=True))
+        batch_op.create_unique_constraint(batch_op.f('uq_screenings_idempotency_key'),
+                                          ['idempotency_key'])
+    op.create_table(
+        'readiness',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('checked_at', sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_readiness')))
     if op.get_bind().dialect.name == "postgresql":  # row triggers do not see a TRUNCATE
         op.execute("""
             CREATE TRIGGER audit_events_no_truncate BEFORE TRUNCATE ON audit_events
@@ -52,6 +61,10 @@ def upgrade():
 def downgrade():
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TRIGGER audit_events_no_truncate ON audit_events")
+    op.drop_table('readiness')
+    with op.batch_alter_table('screenings', schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f('uq_screenings_idempotency_key'), type_='unique')
+        batch_op.drop_column('idempotency_key')
     op.drop_table('sign_in_throttle')
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.add_column(sa.Column('locked_until', sa.DateTime(timezone=True),
