@@ -58,7 +58,17 @@ def test_a_new_clinic_day_patient_call_timeline_refill_and_audit(server, open_pa
                 "next_refill_date": "2026-01-02"})
     staff.press("Save")
     assert staff.path() == "/staff/patients/WALK-1"
-    assert page.locator("tbody tr").count() == 1  # the caregiver's screening, linked by reference
+    # The caregiver typed WALK-1: offered for confirming, not on the timeline until then.
+    waiting = page.locator(".inset-text a")
+    assert waiting.count() == 1
+    waiting.click()
+    page.wait_for_url("**/staff/screenings/**")
+    staff.check()
+    assert page.get_by_role("heading", name="Confirm the patient").is_visible()
+    staff.press("Link")
+    assert "Linked to patient WALK-1." in page.locator("main").inner_text()
+    staff.goto("/staff/patients/WALK-1")
+    assert page.locator("tbody tr").count() == 1 and page.locator(".inset-text").count() == 0
     staff.press("Start a follow-up call")
     staff.fill({"symptoms": ["none"]})
     staff.continue_()
@@ -180,6 +190,8 @@ def test_a_follow_up_call_leaves_no_open_item_and_a_refill_closes_the_open_ones(
     assert page.locator(f"#queue-results [href$='{call}']").count() == 0
     assert page.locator(f"#queue-results [href$='{waiting}']").count() == 1
 
+    staff.goto(f"/staff/screenings/{waiting}")  # the caregiver's reference, confirmed
+    staff.press("Link")
     staff.goto("/staff/patients/LOOP-1/refill")
     assert page.locator(f"input[name='close'][value='{waiting}']").is_checked()
     staff.fill({"refilled_on": "20/11/2026", "next_refill_date": "12/02/2027",
