@@ -220,3 +220,27 @@ def test_gunicorn_tells_the_app_its_worker_count():
     server = type("Server", (), {"cfg": type("Cfg", (), {"workers": 3})()})()
     config["on_starting"](server)
     assert os.environ.pop("SCREENER_WORKERS") == "3"
+
+
+def test_every_dependency_is_pinned_with_hashes_in_the_lock_files():
+    """Reproducible installs: the README's commands and CI install from requirements/*.lock
+    (make's stamp), so a dependency added to pyproject.toml without `make lock` fails here."""
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+
+    def names(requirements):
+        return {_normal(re.split(r"[\[<>=~! ;]", r, maxsplit=1)[0]) for r in requirements}
+
+    for lock, wanted in (("runtime.lock", names(project["dependencies"])),
+                         ("test.lock", names(project["dependencies"])
+                          | names(project["optional-dependencies"]["test"]))):
+        text = (ROOT / "requirements" / lock).read_text()
+        pinned = {_normal(m.group(1)) for m in re.finditer(r"^([A-Za-z0-9_.-]+)==", text, re.M)}
+        assert wanted <= pinned, (lock, wanted - pinned)
+        assert all("--hash=sha256:" in block for block in text.split("==")[1:]), lock
+
+
+def _normal(name: str) -> str:
+    """A distribution name as PEP 503 compares them."""
+    return re.sub(r"[-_.]+", "-", name).lower()
