@@ -144,8 +144,6 @@ def _attempt(username: str, user: User | None, password: str) -> bool:
     if throttle.wait_until and as_utc(throttle.wait_until) > now:
         audit.record("sign_in_failed", "user", user.id if user else None,
                      username=None if user else "(unknown)", user=user, reason="waiting")
-        if throttle.id is None:
-            db.session.expunge(throttle)
         db.session.commit()
         return False
     if user is None:
@@ -158,12 +156,11 @@ def _attempt(username: str, user: User | None, password: str) -> bool:
     else:
         ok, reason = True, None
     if ok:  # the delays for this username from this address are cleared
-        if throttle.id is None:
-            db.session.expunge(throttle)
-        else:
+        if throttle.id is not None:
             db.session.delete(throttle)
         audit.record("sign_in", "user", user.id, user=user)
     else:
+        db.session.add(throttle)  # a new one is stored only once something failed
         throttle.failures += 1
         if throttle.failures >= FREE_TRIES:
             wait = min(FIRST_WAIT * 2 ** (throttle.failures - FREE_TRIES), MAX_WAIT)
@@ -176,14 +173,12 @@ def _attempt(username: str, user: User | None, password: str) -> bool:
 
 
 def _throttle(username: str) -> SignInThrottle:
-    """This username's failures from this address (the address is stored hashed)."""
+    """This username's failures from this address (the address is stored hashed): the stored
+    row, or a new one not yet added to the session."""
     address = hashlib.sha256((request.remote_addr or "").encode()).hexdigest()
     found = db.session.execute(db.select(SignInThrottle).filter_by(
         username=username, address_hash=address)).scalar_one_or_none()
-    if found is None:
-        found = SignInThrottle(username=username, address_hash=address, failures=0)
-        db.session.add(found)
-    return found
+    return found or SignInThrottle(username=username, address_hash=address, failures=0)
 
 
 @bp.post("/sign-out")

@@ -85,17 +85,17 @@ def create_screening():
     An optional Idempotency-Key header makes a retry safe: the same key again returns the
     screening the first request made (with Idempotent-Replayed: true), never a second."""
     key = _idempotency_key()
-    replayed = key and _made_with(key)
+    screening = _made_with(key)
+    replayed = screening is not None
     if not replayed:
         assessment = run_assessment(_answers(), _ruleset())
         try:
             screening = save_screening(assessment, key)
         except IntegrityError:  # the same key at the same moment: the other one won
-            replayed = key and _made_with(key)
-            if not replayed:
+            screening = _made_with(key)
+            if screening is None:
                 raise
-    if replayed:
-        screening = replayed
+            replayed = True
     location = url_for("api.get_screening", public_id=screening.public_id)
     headers = {"Location": location, **({"Idempotent-Replayed": "true"} if replayed else {})}
     return screening.to_dict(), 201, headers
@@ -112,7 +112,9 @@ def _idempotency_key() -> str | None:
     return hashlib.sha256(given.encode()).hexdigest()
 
 
-def _made_with(key: str):
+def _made_with(key: str | None) -> Screening | None:
+    if key is None:
+        return None
     return db.session.execute(db.select(Screening).filter_by(idempotency_key=key)
                               ).scalar_one_or_none()
 

@@ -23,6 +23,7 @@ from .ruleset import Feature, RuleSet
 
 YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), (UNKNOWN, "I don\u2019t know")]
 FORM_ANSWERS = {"yes": True, "no": False}  # the form's words in the API's terms
+ANSWER_WORDS = {answer: word for word, answer in FORM_ANSWERS.items()}  # and back
 NONE = "none"
 FAHRENHEIT = "f"
 

@@ -21,7 +21,7 @@ from ..accounts import login_manager
 from ..answer_words import NOT_KNOWN, in_words, why_in_one_line
 from ..catalog import build_catalog
 from ..db import db
-from ..forms import YES_NO_UNKNOWN, form_class, form_values, to_request
+from ..forms import ANSWER_WORDS, YES_NO_UNKNOWN, form_class, form_values, to_request
 from ..models import Patient, Screening, ScreeningAction, as_utc, utc_now
 from ..pages import MEASURED_MINUTES, PAGE_IDS, Page, page, pages_for
 from ..scoring import COULD_NOT_COMPLETE, Assessment
@@ -34,6 +34,7 @@ from ..screenings import (
 )
 from ..security import PUBLIC_SUBMISSIONS, limiter
 from ..service import INTERNATIONAL_PHRASE
+from ..staff.dates import uk_date
 from .drafts import Draft, current_draft, finish_draft, start_draft
 
 bp = Blueprint("journey", __name__)
@@ -42,7 +43,7 @@ bp = Blueprint("journey", __name__)
 @bp.app_template_filter("form_answer")
 def form_answer(value) -> str:
     """An answer in the API's terms (true, false, unknown, option id) as the form's value."""
-    return {True: "yes", False: "no"}.get(value, value)
+    return ANSWER_WORDS.get(value, value)
 
 
 @bp.app_template_filter("answer_label")
@@ -280,6 +281,6 @@ def _previous_answers(draft: Draft) -> dict[str, str]:
     words.update(dict.fromkeys(before.answers.get("symptoms") or (), "Ticked"))
     if "temperature_c" in words:
         words["temperature"] = words.pop("temperature_c")
-    day = as_utc(before.created_at).strftime("%d %b %Y")
+    day = uk_date(as_utc(before.created_at))
     return {key: f"Last time ({day}): {text}" for key, text in words.items()
             if text not in ("Not measured", NOT_KNOWN)}

@@ -100,8 +100,8 @@ def claim(public_id: str):
     """Claim an open screening. A conditional update: of two people claiming at once, or a
     claim racing a close, exactly one wins and the other is told (no lost update)."""
     found = _screening_or_404(public_id)
-    won = _change(found, Screening.status == "open", status="claimed",
-                  claimed_by_id=current_user.id, claimed_at=utc_now())
+    won = change_if(found.id, Screening.status == "open", status="claimed",
+                    claimed_by_id=current_user.id, claimed_at=utc_now())
     if won:
         audit.record("claim", "screening", found.public_id)
         db.session.commit()
@@ -123,13 +123,11 @@ def record_action(public_id: str):
     if not form.validate():
         return _render_screening(found, form, LinkPatientForm(), 400)
     now = utc_now()
-    claimed = {"claimed_by_id": db.func.coalesce(Screening.claimed_by_id, current_user.id),
-               "claimed_at": db.func.coalesce(Screening.claimed_at, now)}
     if closing:
-        won = _change(found, Screening.status != "closed", status="closed",
-                      closed_by_id=current_user.id, closed_at=now, **claimed)
+        won = close_unless_closed(found.id, current_user.id, now)
     else:
-        won = _change(found, Screening.status != "closed", status="claimed", **claimed)
+        won = change_if(found.id, Screening.status != "closed", status="claimed",
+                        **_claimed_by(current_user.id, now))
     if not won:
         db.session.rollback()
         flash(_someone_else(found) + " Nothing was changed.", "info")
@@ -145,14 +143,26 @@ def record_action(public_id: str):
     return redirect(url_for("staff.screening", public_id=public_id))
 
 
-def _change(found: Screening, condition, **values) -> bool:
+def change_if(screening_id: int, condition, **values) -> bool:
     """UPDATE the screening only if `condition` still holds; True if it did. On PostgreSQL
     the row lock makes a concurrent update wait and then re-check the condition; SQLite
     runs one writer at a time."""
     result = db.session.execute(
-        db.update(Screening).where(Screening.id == found.id, condition).values(**values)
+        db.update(Screening).where(Screening.id == screening_id, condition).values(**values)
         .execution_options(synchronize_session=False))
     return result.rowcount == 1
+
+
+def close_unless_closed(screening_id: int, user_id: int, now) -> bool:
+    """Close the screening (claiming it too if nobody had) unless someone closed it first."""
+    return change_if(screening_id, Screening.status != "closed", status="closed",
+                     closed_by_id=user_id, closed_at=now, **_claimed_by(user_id, now))
+
+
+def _claimed_by(user_id: int, now) -> dict:
+    """Claimed by whoever claimed it, else by this user now."""
+    return {"claimed_by_id": db.func.coalesce(Screening.claimed_by_id, user_id),
+            "claimed_at": db.func.coalesce(Screening.claimed_at, now)}
 
 
 def _someone_else(found: Screening) -> str:

@@ -18,6 +18,7 @@ from . import bp, needs
 from .dates import uk_date
 from .forms import RefillForm
 from .patients import patient_or_404
+from .queue import close_unless_closed
 
 REFILL_WINDOW_DAYS = 7
 PER_PAGE = 50
@@ -87,14 +88,7 @@ def _close_with_refill(screenings: list[Screening], chosen: set[str], note: str)
     for screening in screenings:
         if screening.public_id not in chosen:
             continue
-        changed = db.session.execute(
-            db.update(Screening).where(Screening.id == screening.id,
-                                       Screening.status != "closed")
-            .values(status="closed", closed_by_id=current_user.id, closed_at=now,
-                    claimed_by_id=db.func.coalesce(Screening.claimed_by_id, current_user.id),
-                    claimed_at=db.func.coalesce(Screening.claimed_at, now))
-            .execution_options(synchronize_session=False)).rowcount
-        if changed:
+        if close_unless_closed(screening.id, current_user.id, now):
             db.session.add(ScreeningAction(screening_id=screening.id, kind="pump_refilled",
                                            note=note or None, user_id=current_user.id, at=now))
             audit.record("close", "screening", screening.public_id, via="refill")
