@@ -255,15 +255,15 @@ def row_counts() -> dict[str, int]:
     return counts
 
 
-def busiest_patient() -> tuple[str, int]:
-    """The patient with the most screenings, and how many."""
+def busiest_patient() -> tuple[int, str, int]:
+    """The patient with the most screenings: id, reference and how many."""
     from screener.models import Patient, Screening
 
     found = db.session.execute(
-        select(Patient.reference, func.count(Screening.id).label("n"))
+        select(Patient.id, Patient.reference, func.count(Screening.id).label("n"))
         .join(Screening, Screening.patient_id == Patient.id)
-        .group_by(Patient.reference).order_by(text("n DESC")).limit(1)).first()
-    return found or ("P000001", 0)
+        .group_by(Patient.id, Patient.reference).order_by(text("n DESC")).limit(1)).first()
+    return found or (1, "P000001", 0)
 
 
 # --- Timing ------------------------------------------------------------------------
@@ -347,7 +347,7 @@ def run(args: argparse.Namespace, uri: str) -> int:
         timings = seed(args, rules)
         seeding = time.perf_counter() - started
         counts = row_counts()
-        reference, screenings_of_patient = busiest_patient()
+        patient_id, reference, screenings_of_patient = busiest_patient()
     print(f"seeded in {seeding:.1f} s: " + ", ".join(f"{step} {seconds:.1f} s"
                                                      for step, seconds in timings.items()))
     print("rows: " + ", ".join(f"{name} {count:,}" for name, count in counts.items()))
@@ -363,7 +363,7 @@ def run(args: argparse.Namespace, uri: str) -> int:
         ("queue, all statuses", "/staff/?status=all"),
         ("refill worklist", "/staff/refills"),
         (f"patient {reference} ({screenings_of_patient} screenings)",
-         f"/staff/patients/{reference}"),
+         f"/staff/patients/{patient_id}"),
     )
     client = app.test_client()  # no app context is held open: each request gets its own
     sign_in(client)

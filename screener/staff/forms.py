@@ -1,4 +1,5 @@
-"""Staff forms. Filter forms use GET and change nothing, so they carry no CSRF token."""
+"""Staff forms. Filter forms use GET and change nothing, so they carry no CSRF token; the
+patient search is the exception (POST), as names must stay out of URLs."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import (
+    DataRequired,
     InputRequired,
     Length,
     NumberRange,
@@ -86,6 +88,13 @@ class ActionForm(FlaskForm):
                                 "Describe what was done when you choose \u2018Other\u2019"]
             return False
         return valid
+
+
+class SearchForm(FlaskForm):
+    """Sent as POST, with a CSRF token, so what was typed never travels in a URL."""
+    q = StringField("Reference or name", filters=[lambda typed: (typed or "").strip()],
+                    validators=[DataRequired("Enter a reference or a name to search for"),
+        Length(max=64, message="Enter 64 characters or fewer")])
 
 
 class LinkPatientForm(FlaskForm):

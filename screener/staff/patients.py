@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from sqlalchemy import or_
 
 from .. import audit
@@ -14,7 +14,7 @@ from ..journey import start_draft
 from ..models import Patient, Refill, Screening, utc_now
 from ..pages import PAGE_IDS
 from . import bp, needs, timeline
-from .forms import PatientForm
+from .forms import PatientForm, SearchForm
 
 PER_PAGE = 50
 RECORD_FIELDS = ("reference", "name", "date_of_birth", "route", "pump_model", "reservoir_ml",
@@ -27,8 +27,9 @@ def _rules():
     return current_app.extensions["ruleset"]
 
 
-def patient_or_404(reference: str) -> Patient:
-    return db.one_or_404(db.select(Patient).filter_by(reference=reference))
+def patient_or_404(patient_id: int) -> Patient:
+    """Patient pages are keyed by the record's id, so references stay out of URLs and logs."""
+    return db.get_or_404(Patient, patient_id)
 
 
 def _patient_form(**kwargs) -> PatientForm:
@@ -40,15 +41,32 @@ def _patient_form(**kwargs) -> PatientForm:
 @bp.get("/patients")
 @needs("manage_patients")
 def patients():
-    query = request.args.get("q", "").strip()[:64]
-    select = db.select(Patient).order_by(Patient.reference)
-    if query:
-        select = select.where(or_(Patient.reference.startswith(query, autoescape=True),
-                                  Patient.name.icontains(query, autoescape=True)))
-    page = db.paginate(select, per_page=PER_PAGE, error_out=False)
-    audit.record("view_patients", "patient", None, page=page.page, searched=bool(query))
+    page = db.paginate(db.select(Patient).order_by(Patient.reference), per_page=PER_PAGE,
+                       error_out=False)
+    audit.record("view_patients", "patient", None, page=page.page, searched=False)
     db.session.commit()
-    return render_template("staff/patients.html", page=page, query=query)
+    return render_template("staff/patients.html", form=SearchForm(), page=page,
+                           matches=None, more=False)
+
+
+@bp.post("/patients")
+@needs("manage_patients")
+def search_patients():
+    """A search is sent as POST so names and references typed into it stay out of URLs,
+    browser history and access logs. It shows the first matches; typing more narrows them."""
+    form = SearchForm()
+    matches, more = [], False
+    if form.validate_on_submit():
+        query = form.q.data
+        found = db.session.execute(
+            db.select(Patient).where(or_(Patient.reference.startswith(query, autoescape=True),
+                                         Patient.name.icontains(query, autoescape=True)))
+            .order_by(Patient.reference).limit(PER_PAGE + 1)).scalars().all()
+        matches, more = found[:PER_PAGE], len(found) > PER_PAGE
+        audit.record("view_patients", "patient", None, searched=True, shown=len(matches))
+        db.session.commit()
+    return render_template("staff/patients.html", form=form, page=None, matches=matches,
+                           more=more, error=bool(form.errors)), 400 if form.errors else 200
 
 
 @bp.route("/patients/new", methods=["GET", "POST"])
@@ -66,15 +84,15 @@ def new_patient():
             audit.record("create", "patient", patient.id)
             db.session.commit()
             flash(f"Added patient {patient.reference}.", "success")
-            return redirect(url_for("staff.patient", reference=patient.reference))
+            return redirect(url_for("staff.patient", patient_id=patient.id))
     return render_template("staff/patient_form.html", form=form, patient=None,
                            error=bool(form.errors)), 400 if form.errors else 200
 
 
-@bp.route("/patients/<reference>/edit", methods=["GET", "POST"])
+@bp.route("/patients/<int:patient_id>/edit", methods=["GET", "POST"])
 @needs("manage_patients")
-def edit_patient(reference: str):
-    patient = patient_or_404(reference)
+def edit_patient(patient_id: int):
+    patient = patient_or_404(patient_id)
     form = _patient_form(obj=patient)
     if form.validate_on_submit():
         new_reference = form.reference.data.strip()
@@ -85,7 +103,7 @@ def edit_patient(reference: str):
             audit.record("change", "patient", patient.id, fields=changed)
             db.session.commit()
             flash("Saved the patient record.", "success")
-            return redirect(url_for("staff.patient", reference=patient.reference))
+            return redirect(url_for("staff.patient", patient_id=patient.id))
     return render_template("staff/patient_form.html", form=form, patient=patient,
                            error=bool(form.errors)), 400 if form.errors else 200
 
@@ -111,10 +129,10 @@ def _fill(patient: Patient, form: PatientForm) -> list[str]:
     return changed
 
 
-@bp.get("/patients/<reference>")
+@bp.get("/patients/<int:patient_id>")
 @needs("manage_patients")
-def patient(reference: str):
-    found = patient_or_404(reference)
+def patient(patient_id: int):
+    found = patient_or_404(patient_id)
     screenings = list(db.session.execute(
         db.select(Screening).filter_by(patient_id=found.id).order_by(Screening.created_at)
     ).scalars())
@@ -137,14 +155,14 @@ def patient(reference: str):
         route_label={r["id"]: r["label"] for r in _rules().routes})
 
 
-@bp.post("/patients/<reference>/call")
+@bp.post("/patients/<int:patient_id>/call")
 @needs("run_calls")
-def start_call(reference: str):
+def start_call(patient_id: int):
     """A follow-up call: a screening run by staff for this patient, pre-filled from the record.
 
     The prefill is shown pre-selected and still asked: nothing is scored unless staff confirm it.
     """
-    found = patient_or_404(reference)
+    found = patient_or_404(patient_id)
     previous = db.session.execute(
         db.select(Screening).filter_by(patient_id=found.id)
         .order_by(Screening.created_at.desc()).limit(1)).scalar_one_or_none()

@@ -44,12 +44,12 @@ def refills():
                            window=REFILL_WINDOW_DAYS)
 
 
-@bp.route("/patients/<reference>/refill", methods=["GET", "POST"])
+@bp.route("/patients/<int:patient_id>/refill", methods=["GET", "POST"])
 @needs("record_refill")
-def record_refill(reference: str):
+def record_refill(patient_id: int):
     """Record a refill; it sets the patient's next refill date and may close the patient's
     open screenings it dealt with (the loop a refill closes)."""
-    patient = patient_or_404(reference)
+    patient = patient_or_404(patient_id)
     open_screenings = list(db.session.execute(
         db.select(Screening).filter(Screening.patient_id == patient.id,
                                     Screening.status != "closed")
@@ -74,7 +74,7 @@ def record_refill(reference: str):
         flash(f"Refill recorded. Next refill due {uk_date(form.next_refill_date.data)}."
               + (f" Closed {closed} screening{'' if closed == 1 else 's'}." if closed else ""),
               "success")
-        return redirect(url_for("staff.patient", reference=patient.reference))
+        return redirect(url_for("staff.patient", patient_id=patient.id))
     return render_template("staff/refill_form.html", form=form, patient=patient,
                            open_screenings=open_screenings, now=utc_now(),
                            error=bool(form.errors)), 400 if form.errors else 200

@@ -53,6 +53,14 @@ def make_patient(app, reference: str = "P-1", **fields) -> int:
         return patient.id
 
 
+def patient_path(app, reference: str = "P-1") -> str:
+    """A patient's staff page: keyed by the record's id, never its reference."""
+    with app.app_context():
+        patient_id = db.session.execute(db.select(Patient.id).filter_by(
+            reference=reference)).scalar_one()
+    return f"/staff/patients/{patient_id}"
+
+
 def saved(app, public_id: str) -> Screening:
     """A screening as stored, detached, with its patient and actions loaded."""
     with app.app_context():

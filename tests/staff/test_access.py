@@ -8,7 +8,7 @@ from werkzeug.routing import BuildError
 from screener.db import db
 from screener.models import Patient
 from tests.pages import Journey, csrf_token, text_of
-from tests.staff.factories import audit_rows
+from tests.staff.factories import audit_rows, patient_path
 
 # --- Access -----------------------------------------------------------------------------
 
@@ -19,7 +19,8 @@ def staff_urls(app) -> list[tuple[str, str]]:
         for rule in app.url_map.iter_rules():
             if not rule.rule.startswith("/staff/") or rule.endpoint.startswith("accounts."):
                 continue
-            values = {name: "x" for name in rule.arguments}
+            values = {name: 1 if name.endswith("_id") and name != "public_id" else "x"
+                      for name in rule.arguments}
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
                 try:
                     urls.append((method, app.url_for(rule.endpoint, **values)))
@@ -67,8 +68,8 @@ def test_a_triage_user_cannot_record_a_refill(app, staff):
         db.session.add(Patient(reference="P-9", route="intrathecal"))
         db.session.commit()
     journey = staff("triage")
-    assert journey.client.get("/staff/patients/P-9/refill").status_code == 403
-    _, tree = journey.get("/staff/patients/P-9")
+    assert journey.client.get(patient_path(app, "P-9") + "/refill").status_code == 403
+    _, tree = journey.get(patient_path(app, "P-9"))
     assert "Record a refill" not in text_of(tree.find(".//main"))
 
 

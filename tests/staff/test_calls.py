@@ -7,7 +7,16 @@ from datetime import date, timedelta
 from screener.db import db
 from screener.models import Patient, Screening
 from tests.pages import csrf_token, text_of
-from tests.staff.factories import SOON, SVG, age, audit_rows, post_form, queue_ids, submit
+from tests.staff.factories import (
+    SOON,
+    SVG,
+    age,
+    audit_rows,
+    patient_path,
+    post_form,
+    queue_ids,
+    submit,
+)
 
 # --- Follow-up calls and the timeline -------------------------------------------------------
 
@@ -24,11 +33,11 @@ def test_a_follow_up_call_is_prefilled_shows_the_last_answers_and_joins_the_time
     age(app, first, days=3)
     journey = staff("clinic", "cath")
     # The caregiver's reference joins the timeline once staff confirm it.
-    _, tree = journey.get("/staff/patients/P-1")
+    _, tree = journey.get(patient_path(app))
     assert "not yet confirmed" in text_of(tree.find(".//main"))
     post_form(journey, f"/staff/screenings/{first}", f"/staff/screenings/{first}/patient",
               {"reference": "P-1"})
-    response = post_form(journey, "/staff/patients/P-1", "/staff/patients/P-1/call", {})
+    response = post_form(journey, patient_path(app), f"{patient_path(app)}/call", {})
     assert response.location == "/check/emergency-signs"
     response, _ = journey.submit("/check/emergency-signs", {"symptoms": ["none"]})
     # The route comes pre-selected from the record, with last time's answer beside it.
@@ -75,7 +84,7 @@ def test_a_follow_up_call_is_prefilled_shows_the_last_answers_and_joins_the_time
     main = text_of(tree.find(".//main"))
     assert "recorded as done: it is not in the triage queue" in main
     assert "What to do now" not in main  # never "call the pump clinic" to the pump clinic
-    _, tree = journey.get("/staff/patients/P-1")
+    _, tree = journey.get(patient_path(app))
     svg = tree.find(f".//{SVG}svg[@class='chart']")
     assert svg is not None and svg.get("role") == "img"
     assert len([p for p in svg.findall(f"{SVG}path") if p.get("transform")]) == 2
@@ -91,7 +100,7 @@ def test_a_follow_up_call_cannot_be_continued_without_signing_in(app, client, st
         db.session.add(Patient(reference="P-1", route="oral"))
         db.session.commit()
     journey = staff()
-    post_form(journey, "/staff/patients/P-1", "/staff/patients/P-1/call", {})
+    post_form(journey, patient_path(app), f"{patient_path(app)}/call", {})
     _, tree = journey.get("/staff/")
     client.post("/staff/sign-out", data={"csrf_token": csrf_token(tree)})
     with client.session_transaction() as session:

@@ -12,6 +12,7 @@ from tests.staff.factories import (
     EMERGENCY,
     SOON,
     age,
+    patient_path,
     post_form,
     queue_ids,
     submit,
@@ -26,9 +27,10 @@ def test_every_staff_page_passes_the_page_checks(app, client, staff):
         db.session.commit()
     urgent = submit(client, {**CAREGIVER_URGENT, "patient_ref": "P-1"})
     journey = staff()
+    record = patient_path(app)
     for path in ("/staff/", "/staff/?status=all", f"/staff/screenings/{urgent}",
-                 "/staff/patients", "/staff/patients/new", "/staff/patients/P-1",
-                 "/staff/patients/P-1/edit", "/staff/patients/P-1/refill", "/staff/refills",
+                 "/staff/patients", "/staff/patients/new", record, f"{record}/edit",
+                 f"{record}/refill", "/staff/refills",
                  "/staff/exports", "/staff/audit"):
         journey.get(path)
 
@@ -56,11 +58,11 @@ def test_the_staff_workflow_on_each_database(db_app, db_client):
     assert queue_ids(tree) == [urgent, soon]
     _, tree = journey.get("/staff/refills")
     assert "Overdue by 1 day" in text_of(tree.find(".//tbody"))
-    _, tree = journey.get("/staff/patients/P-1")
+    _, tree = journey.get(patient_path(db_app, "P-1"))
     assert "No screenings yet." in text_of(tree.find(".//tbody"))  # a caregiver's reference
     page = f"/staff/screenings/{soon}"
     post_form(journey, page, f"{page}/patient", {"reference": "P-1"})  # confirmed by staff
-    _, tree = journey.get("/staff/patients/P-1")
+    _, tree = journey.get(patient_path(db_app, "P-1"))
     assert "Soon" in text_of(tree.find(".//tbody"))
     with db_app.app_context():
         closed = db.session.execute(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from screener.db import db
 from screener.models import Patient
 from tests.pages import check_page
-from tests.staff.factories import audit_rows, post_form
+from tests.staff.factories import audit_rows, patient_path, post_form
 
 # --- Patients ----------------------------------------------------------------------------
 
@@ -43,7 +43,8 @@ def test_changes_to_a_patient_are_audited_by_field_name_never_value(app, staff):
     journey = staff()
     post_form(journey, "/staff/patients/new", "/staff/patients/new",
               {"reference": "P-1", "route": "oral"})
-    response = post_form(journey, "/staff/patients/P-1/edit", "/staff/patients/P-1/edit",
+    edit = f"{patient_path(app)}/edit"
+    response = post_form(journey, edit, edit,
                          {"reference": "P-1", "route": "intrathecal", "name": "Sam Example",
                           "pump_model": "SynchroMed II", "notes": "Lives alone"})
     assert response.status_code == 302
@@ -60,10 +61,38 @@ def test_the_patient_search_finds_by_reference_or_name(app, staff):
                             Patient(reference="XYZ-2")])
         db.session.commit()
     journey = staff()
-    for query, expected in (("ABC", ["ABC-1"]), ("sam", ["ABC-1"]), ("", ["ABC-1", "XYZ-2"]),
-                            ("%", [])):
-        _, tree = journey.get(f"/staff/patients?q={query}")
+    _, tree = journey.get("/staff/patients")
+    assert [a.text for a in tree.findall(".//tbody//a")] == ["ABC-1", "XYZ-2"]
+    for query, expected in (("ABC", ["ABC-1"]), ("sam", ["ABC-1"]), ("%", [])):
+        response = post_form(journey, "/staff/patients", "/staff/patients", {"q": query})
+        tree = check_page(response)
         assert [a.text for a in tree.findall(".//tbody//a")] == expected, query
+    response = post_form(journey, "/staff/patients", "/staff/patients", {"q": " "})
+    assert response.status_code == 400
+    assert b"Enter a reference or a name to search for" in response.data
+
+
+def test_references_and_names_stay_out_of_urls(app, staff):
+    """Red team L9: a proxy or access log records URLs, so no staff URL, link, form action
+    or redirect carries a patient's reference or a typed name (the search is a POST)."""
+    journey = staff()
+    created = post_form(journey, "/staff/patients/new", "/staff/patients/new",
+                        {"reference": "REF-L9", "name": "Hannah Urlname", "route": "intrathecal"})
+    assert created.status_code == 302 and "REF-L9" not in created.location
+    record = created.location
+    response = post_form(journey, "/staff/patients", "/staff/patients", {"q": "Urlname"})
+    addresses = [created.location]
+    for page in ("/staff/patients", record, f"{record}/edit", f"{record}/refill", "/staff/refills"):
+        addresses.append(page)
+        tree = check_page(journey.client.get(page))
+        addresses += [a.get("href") for a in tree.iter("a")]
+        addresses += [form.get("action") for form in tree.iter("form")]
+    tree = check_page(response)
+    addresses += [a.get("href") for a in tree.iter("a")] + [f.get("action") for f in tree.iter("form")]
+    assert [a.text for a in tree.findall(".//tbody//a")] == ["REF-L9"]
+    for address in filter(None, addresses):
+        assert "REF-L9" not in address and "Urlname" not in address, address
+    assert journey.client.get("/staff/patients/REF-L9").status_code == 404
 
 
 def test_a_reference_that_would_break_its_own_url_is_refused(app, staff):

@@ -13,6 +13,7 @@ from tests.staff.factories import (
     audit_rows,
     confirm_reference,
     make_patient,
+    patient_path,
     post_form,
     saved,
     submit,
@@ -44,7 +45,7 @@ def test_recording_a_refill_sets_the_next_date(app, staff):
                                next_refill_date=date.today() - timedelta(1)))
         db.session.commit()
     journey = staff("clinic")
-    page = "/staff/patients/P-1/refill"
+    page = f"{patient_path(app)}/refill"
     response = post_form(journey, page, page, {"refilled_on": "2026-11-21",
                                                "next_refill_date": "2026-11-01"})
     assert response.status_code == 400
@@ -58,7 +59,7 @@ def test_recording_a_refill_sets_the_next_date(app, staff):
         assert patient.next_refill_date == next_due
     _, tree = journey.get("/staff/refills")
     assert "P-1" not in text_of(tree.find(".//tbody"))
-    _, tree = journey.get("/staff/patients/P-1")
+    _, tree = journey.get(patient_path(app))
     assert f"next due {next_due.day} {next_due:%B %Y}" in text_of(tree.find(".//main"))
 
 
@@ -73,7 +74,7 @@ def test_a_refill_offers_to_close_the_patients_open_screenings(app, client, staf
     for public_id in (first, second):
         confirm_reference(app, public_id, "P-1")  # the third stays unconfirmed: not offered
     journey = staff("clinic")
-    page = "/staff/patients/P-1/refill"
+    page = f"{patient_path(app)}/refill"
     _, tree = journey.get(page)
     offered = [i.get("value") for i in tree.findall(".//input[@name='close']")]
     assert offered == [first, second]
@@ -83,7 +84,7 @@ def test_a_refill_offers_to_close_the_patients_open_screenings(app, client, staf
         "next_refill_date": (date.today() + timedelta(days=90)).isoformat(),
         "close": [first], "close_note": "Refilled today; alarm stopped"})
     assert response.status_code == 302
-    _, tree = journey.get("/staff/patients/P-1")
+    _, tree = journey.get(patient_path(app))
     assert "Closed 1 screening." in text_of(tree.find(".//main"))
     closed = saved(app, first)
     assert closed.status == "closed" and closed.actions[0].kind == "pump_refilled"

@@ -14,6 +14,7 @@ from tests.staff.factories import (
     audit_rows,
     confirm_reference,
     make_patient,
+    patient_path,
     post_form,
     queue_ids,
     saved,
@@ -120,7 +121,7 @@ def test_screenings_sent_before_the_record_existed_are_offered_for_confirming(ap
     response = post_form(journey, "/staff/patients/new", "/staff/patients/new",
                          {"reference": "NEW-7", "route": "oral"})
     assert response.status_code == 302
-    _, tree = journey.get("/staff/patients/NEW-7")
+    _, tree = journey.get(patient_path(app, "NEW-7"))
     waiting = tree.find(".//div[@class='inset-text']")
     assert "not yet confirmed" in text_of(waiting)
     assert early in " ".join(a.get("href") for a in waiting.findall(".//a"))
