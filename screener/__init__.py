@@ -51,6 +51,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         SESSION_ABSOLUTE_HOURS=12,  # a staff session ends this long after sign-in, however busy
         RESULT_LINK_HOURS=48,  # a caregiver's result, read without sign-in, for this long
         RETENTION_SCREENING_DAYS=8 * 365 + 2,  # screenings kept 8 years: screener/retention.py
+        RETENTION_AUDIT_DAYS=8 * 365 + 2,  # and the audit trail that records them
         PATIENT_REF_PATTERN=references.DEFAULT_PATTERN,
     )
     if test_config is None:
@@ -81,7 +82,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     accounts.login_manager.init_app(app)
     for command in (accounts.create_user_command, accounts.unlock_user_command,
                     accounts.set_password_command, accounts.disable_user_command,
-                    retention.apply_retention_command, retention.erase_patient_command):
+                    retention.apply_retention_command,
+                    retention.apply_audit_retention_command, retention.erase_patient_command):
         app.cli.add_command(command)
     app.register_blueprint(health.bp)
     app.register_blueprint(api.bp)

@@ -6,10 +6,12 @@
 - Screenings, with their actions: RETENTION_SCREENING_DAYS after they were made (8 years by
   default, as for adult health records in the NHS Records Management Code of Practice;
   each deployment sets its own).
-- The audit trail is append-only: the app cannot shorten it. Its retention is applied by the
-  database owner (see "Running it for real").
+- Audit events: RETENTION_AUDIT_DAYS (8 years by default, like the screenings they record).
+  The trail is append-only and the app's database role cannot shorten it, so this one is
+  applied by the database owner (see "Running it for real").
 
 `flask --app screener apply-retention` applies the periods; `flask --app screener
+apply-audit-retention`, run as the owner, shortens the audit trail; `flask --app screener
 erase-patient REFERENCE` erases one patient's record, screenings, actions, refills and
 drafts, and writes to the audit trail that it happened (counts only).
 """
@@ -21,12 +23,13 @@ from datetime import timedelta
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy import or_
+from sqlalchemy import or_, text
+from sqlalchemy.exc import DBAPIError
 
 from . import audit
 from .db import db
 from .journey.drafts import Draft
-from .models import Patient, Refill, Screening, ScreeningAction, SignInThrottle, utc_now
+from .models import AuditEvent, Patient, Refill, Screening, ScreeningAction, SignInThrottle, utc_now
 
 
 def apply_retention() -> dict[str, int]:
@@ -46,6 +49,39 @@ def apply_retention() -> dict[str, int]:
     audit.record("apply_retention", username="(command line)", **counts)
     db.session.commit()
     return counts
+
+
+def apply_audit_retention() -> int:
+    """Delete audit events past RETENTION_AUDIT_DAYS; returns how many.
+
+    The append-only trigger is lifted for this one statement inside one transaction: DDL is
+    transactional on both databases, and on PostgreSQL the ALTER TABLE lock keeps every other
+    session waiting until the trigger is back. Only the table's owner may do it.
+    """
+    cutoff = utc_now() - timedelta(days=current_app.config["RETENTION_AUDIT_DAYS"])
+    old = db.delete(AuditEvent).where(AuditEvent.at < cutoff)
+    if db.engine.dialect.name == "postgresql":
+        lifted = db.session.execute(text(
+            "SELECT 1 FROM pg_trigger WHERE tgname = 'audit_events_append_only'")).first()
+        if lifted:
+            db.session.execute(text(
+                "ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only"))
+        deleted = db.session.execute(old).rowcount
+        if lifted:
+            db.session.execute(text(
+                "ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only"))
+    else:  # SQLite cannot disable a trigger: drop it and put back exactly what was there
+        trigger = db.session.execute(text(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' "
+            "AND name = 'audit_events_no_delete'")).scalar_one_or_none()
+        if trigger:
+            db.session.execute(text("DROP TRIGGER audit_events_no_delete"))
+        deleted = db.session.execute(old).rowcount
+        if trigger:
+            db.session.execute(text(trigger))
+    audit.record("apply_audit_retention", username="(command line)", audit_events=deleted)
+    db.session.commit()
+    return deleted
 
 
 def erase_patient(reference: str) -> dict[str, int] | None:
@@ -84,6 +120,22 @@ def apply_retention_command() -> None:
     """Delete drafts, sign-in delays and screenings past their retention periods."""
     counts = apply_retention()
     click.echo("Deleted " + ", ".join(f"{n} {what}" for what, n in counts.items()) + ".")
+
+
+@click.command("apply-audit-retention")
+@with_appcontext
+def apply_audit_retention_command() -> None:
+    """Delete audit events past their retention period (run as the database's owner)."""
+    try:
+        deleted = apply_audit_retention()
+    except DBAPIError as error:
+        db.session.rollback()
+        if "must be owner" not in str(error.orig):
+            raise
+        raise click.ClickException(
+            "Only the database's owner can shorten the audit trail: run this command with "
+            "DATABASE_URL set to the owner role (the one that runs the migrations).") from None
+    click.echo(f"Deleted {deleted} audit events.")
 
 
 @click.command("erase-patient")

@@ -3,6 +3,8 @@ SQLite and PostgreSQL, and make the audit trail append-only in the database itse
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -64,6 +66,28 @@ def test_the_database_refuses_to_change_or_remove_audit_rows(empty_app):
         assert db.session.execute(text("SELECT action FROM audit_events")).scalar() == "sign_in"
 
 
+def test_the_owner_applies_the_audit_trails_retention_and_it_stays_append_only(empty_app):
+    """Issue 12, item 9: audit events past RETENTION_AUDIT_DAYS go, by a command run as the
+    owner; the newer ones stay, its own line is added, and the trigger is back afterwards."""
+    with empty_app.app_context():
+        upgrade(directory=str(MIGRATIONS))
+        for days in (9 * 365, 7 * 365, 0):
+            db.session.execute(text("INSERT INTO audit_events (at, action, details) VALUES "
+                                    "(:at, 'sign_in', '{}')"),
+                               {"at": datetime.now(UTC) - timedelta(days=days)})
+        db.session.commit()
+    result = empty_app.test_cli_runner().invoke(args=["apply-audit-retention"])
+    assert result.exit_code == 0, result.output
+    assert "Deleted 1 audit events." in result.output
+    with empty_app.app_context():
+        actions = db.session.execute(text("SELECT action FROM audit_events ORDER BY id")
+                                     ).scalars().all()
+        assert actions == ["sign_in", "sign_in", "apply_audit_retention"]
+        with pytest.raises(DBAPIError, match="append-only"):
+            db.session.execute(text("DELETE FROM audit_events"))
+        db.session.rollback()
+
+
 def test_the_migrations_go_down_as_well_as_up(empty_app):
     with empty_app.app_context():
         upgrade(directory=str(MIGRATIONS))
@@ -106,6 +130,10 @@ def test_the_apps_own_role_cannot_rewrite_the_audit_trail(tmp_path):
                 with pytest.raises(DBAPIError, match=refusal):
                     db.session.execute(text(statement))
                 db.session.rollback()
+            db.engine.dispose()
+        refused = app.test_cli_runner().invoke(args=["apply-audit-retention"])
+        assert refused.exit_code == 1 and "Only the database's owner" in refused.output
+        with app.app_context():
             db.engine.dispose()
         with owner.app_context():  # even the owner cannot TRUNCATE it past the trigger
             with pytest.raises(DBAPIError, match="append-only"):
