@@ -159,6 +159,53 @@ def test_sign_in_is_rate_limited_per_address(tmp_path):
     assert statuses[-1] == 429 and 429 not in statuses[:10]
 
 
+REDIS_URL = os.environ.get("SCREENER_TEST_REDIS_URL", "redis://127.0.0.1:6379")
+
+
+# One worker process: signs in wrongly N times against the shared store; prints the statuses.
+WORKER = """
+import sys
+from screener import create_app
+from screener.db import db
+from tests.pages import csrf_token, parse
+uri, store, prefix, tries = sys.argv[1:5]
+client = create_app({"TESTING": True, "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": store,
+                     "RATELIMIT_KEY_PREFIX": prefix, "SQLALCHEMY_DATABASE_URI": uri}).test_client()
+with client.application.app_context():
+    db.create_all()
+token = csrf_token(parse(client.get("/staff/sign-in").data))
+print(*(client.post("/staff/sign-in", data={"username": "x", "password": "y",
+                                             "csrf_token": token}).status_code
+        for _ in range(int(tries))))
+"""
+
+
+@pytest.mark.redis
+def test_worker_processes_sharing_redis_share_the_sign_in_limit(tmp_path):
+    """Red team M8: with in-memory counts each worker process counted alone. Two processes
+    on the production recipe's shared store: 5 tries in one and 6 in the other, and the
+    11th is refused (with memory:// the second would see 6 first tries)."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
+    except redis.RedisError as error:
+        message = f"Redis unreachable at {REDIS_URL}: {error}"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message + " (set CI=true to make this a failure)")
+    uri, prefix = f"sqlite:///{tmp_path / 'w.sqlite'}", f"test-{os.urandom(6).hex()}"
+
+    def worker(tries: int) -> list[int]:
+        done = subprocess.run([sys.executable, "-c", WORKER, uri, REDIS_URL, prefix,
+                               str(tries)], capture_output=True, text=True, check=True,
+                              cwd=ROOT)
+        return [int(status) for status in done.stdout.split()]
+
+    assert worker(5) == [401] * 5
+    assert worker(6) == [401] * 5 + [429]
+
+
 def test_rate_limits_can_be_switched_off_for_benchmarks_only_by_the_setting(tmp_path,
                                                                           monkeypatch):
     monkeypatch.setenv("RATELIMIT_ENABLED", "false")
