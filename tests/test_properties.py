@@ -12,11 +12,11 @@ from __future__ import annotations
 import copy
 import dataclasses
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from screener.ruleset import LEVEL_RANK, default_ruleset
-from screener.scoring import assess
+from screener.clinical.ruleset import LEVEL_RANK, default_ruleset
+from tests.packaged import assess
 
 RULES = default_ruleset()
 SYMPTOMS = RULES.ids("symptom")
@@ -217,6 +217,16 @@ def worsened(draw):
     normal = NORMAL[vital_id]
     if vital_id == "spo2" and _on_scale_2(answers):
         normal = 90  # Scale 2: 88-92 % is the normal band
+    if vital_id == "systolic_bp":
+        # Two yardsticks: NEWS2 (normal about 120) and autonomic dysreflexia, a rise over
+        # the person's usual pressure (about 100 after a spinal cord injury when not given).
+        # Between the two, a move either way is worse by one of them: only a value beyond
+        # both has a "further from normal" that is worse by both.
+        usual = answers["history"].get("usual_systolic_bp")
+        baseline = usual if isinstance(usual, int | float) else 100
+        low, high = min(baseline, normal), max(baseline, normal)
+        assume(not low < value < high)
+        normal = high if value >= high else low
     if value >= normal:
         worse = draw(st.floats(value, vital.max))
     else:
