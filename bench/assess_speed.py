@@ -12,9 +12,9 @@ import random
 import statistics
 import time
 
-from screener.answers import normalise
-from screener.ruleset import default_ruleset
-from screener.scoring import assess
+from screener.clinical.answers import normalise
+from screener.clinical.ruleset import default_ruleset
+from screener.clinical.scoring import assess
 
 
 def random_answers(rng: random.Random, rules) -> dict:

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .clinical.ruleset import UNKNOWN, Feature, RuleSet
 from .forms import NONE
 from .pages import Page, pages_for
-from .ruleset import UNKNOWN, Feature, RuleSet
 
 NOT_KNOWN = "I don\u2019t know, or not answered"
 YES_NO = {True: "Yes", False: "No"}

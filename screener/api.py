@@ -11,8 +11,8 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from . import jsonio
-from .answers import InvalidAnswers, validate
 from .catalog import build_catalog
+from .clinical.answers import InvalidAnswers, validate
 from .control_characters import MESSAGE, has_control_characters
 from .db import db
 from .models import Screening

@@ -1,4 +1,4 @@
-"""Baclofen withdrawal screener: a Flask app in flaskr's shape."""
+"""The web app: `create_app` in flaskr's shape. Importing this module loads Flask."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from . import control_characters, jsonio, references, service
-from .ruleset import load_ruleset
+from .clinical.ruleset import load_ruleset
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused outside development

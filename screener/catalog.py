@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .plain import to_plain
-from .ruleset import RuleSet
+from .clinical.plain import to_plain
+from .clinical.ruleset import RuleSet
 
 
 def build_catalog(ruleset: RuleSet) -> dict[str, Any]:

@@ -8,9 +8,8 @@ from pathlib import Path
 
 import click
 
-from .answers import InvalidAnswers
-from .docs import rules_markdown
-from .ruleset import (
+from .clinical.answers import InvalidAnswers
+from .clinical.ruleset import (
     LOCK_PATH,
     RuleSetError,
     default_ruleset,
@@ -18,7 +17,8 @@ from .ruleset import (
     read_lock,
     version_problem,
 )
-from .scoring import Assessment, assess
+from .clinical.scoring import Assessment, assess
+from .docs import rules_markdown
 
 DISCLAIMER = "This check supports, and never replaces, clinical judgement."
 
@@ -33,14 +33,17 @@ def main() -> None:
 @click.option("--text", "as_text", is_flag=True, help="Print a readable summary, not JSON.")
 @click.option("--audience", type=click.Choice(["caregiver", "staff"]), default="staff",
               show_default=True, help="Whose wording to use with --text.")
-def assess_command(source, as_text: bool, audience: str) -> None:
+@click.option("--rules", "rules_path", type=click.Path(exists=True, dir_okay=False),
+              help="A rule file to score with (default: the packaged one).")
+def assess_command(source, as_text: bool, audience: str, rules_path: str | None) -> None:
     """Score the answers in SOURCE (a JSON file, or - for standard input)."""
+    ruleset = _load_or_exit(rules_path)
     try:
         raw = json.load(source)
     except ValueError as error:
         raise click.ClickException(f"not valid JSON: {error}") from None
     try:
-        result = assess(raw)
+        result = assess(raw, ruleset)
     except InvalidAnswers as error:
         click.echo(json.dumps({"errors": error.errors}, indent=2), err=True)
         sys.exit(2)
@@ -80,12 +83,7 @@ def rules() -> None:
 def rules_check(path: str | None) -> None:
     """Validate a rule file (default: the packaged one); exit 1 naming each bad line, or if
     its content changed while its version did not (see screener/rules/ruleset.lock)."""
-    try:
-        ruleset = load_ruleset(path)
-    except RuleSetError as error:
-        for problem in error.problems:
-            click.echo(problem, err=True)
-        sys.exit(1)
+    ruleset = _load_or_exit(path)
     problem = version_problem(ruleset)
     if problem:
         click.echo(problem, err=True)
@@ -93,6 +91,16 @@ def rules_check(path: str | None) -> None:
     click.echo(f"Rule set {ruleset.version} (sha256 {ruleset.short_hash}) is valid: "
                f"{len(ruleset.features)} features, {len(ruleset.discriminators)} "
                f"discriminators ({len(ruleset.red_flags)} emergency).")
+
+
+def _load_or_exit(path: str | None):
+    """The rule file at `path` (default: the packaged one); exit 1 naming each bad line."""
+    try:
+        return load_ruleset(path)
+    except RuleSetError as error:
+        for problem in error.problems:
+            click.echo(problem, err=True)
+        sys.exit(1)
 
 
 @rules.command("lock")

@@ -10,7 +10,7 @@ import json
 from typing import Any
 
 from .catalog import build_catalog
-from .ruleset import LEVELS, ROUTES, RuleSet
+from .clinical.ruleset import LEVELS, ROUTES, RuleSet
 
 
 def _condition(node) -> str:

@@ -10,8 +10,8 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from . import control_characters
+from .clinical.scoring import COULD_NOT_COMPLETE
 from .db import db
-from .scoring import COULD_NOT_COMPLETE
 
 TITLES = {
     400: "Something in the request was wrong",

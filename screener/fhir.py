@@ -16,8 +16,8 @@ import uuid
 from datetime import UTC
 from typing import Any
 
+from .clinical.ruleset import RuleSet
 from .models import Screening, as_utc
-from .ruleset import RuleSet
 
 SYSTEM = "urn:baclofen-screener"
 PATIENT_REF_SYSTEM = f"{SYSTEM}:patient-ref"

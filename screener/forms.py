@@ -16,10 +16,10 @@ from wtforms import BooleanField, Field, RadioField, SelectMultipleField, String
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from .answers import PATIENT_REF_MAX, UNKNOWN
+from .clinical.answers import PATIENT_REF_MAX, UNKNOWN
+from .clinical.ruleset import Feature, RuleSet
 from .pages import Page, pages_for
 from .references import reference_problem
-from .ruleset import Feature, RuleSet
 
 YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), (UNKNOWN, "I don\u2019t know")]
 FORM_ANSWERS = {"yes": True, "no": False}  # the form's words in the API's terms

@@ -16,9 +16,9 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .clinical.ruleset import LEVELS
 from .db import db
 from .reservoir import ReservoirDates, due_by, reservoir_dates
-from .ruleset import LEVELS
 
 JSONDocument = JSON().with_variant(JSONB(), "postgresql")
 ROLES = ("triage", "clinic", "admin")

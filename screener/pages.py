@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .ruleset import Feature, RuleSet
+from .clinical.ruleset import Feature, RuleSet
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,9 @@ from typing import Any
 
 from sqlalchemy import insert
 
-from .answers import normalise
+from .clinical.answers import normalise
+from .clinical.ruleset import RuleSet
+from .clinical.scoring import COULD_NOT_COMPLETE, Assessment, assess
 from .db import db
 from .models import (
     Screening,
@@ -22,8 +24,6 @@ from .models import (
     set_by_rule,
     utc_now,
 )
-from .ruleset import RuleSet
-from .scoring import COULD_NOT_COMPLETE, Assessment, assess
 
 log = logging.getLogger(__name__)
 

@@ -7,7 +7,8 @@ import os
 import psycopg
 import pytest
 
-from screener import create_app, database_uri
+from screener import create_app
+from screener.app import database_uri
 from screener.db import db
 
 POSTGRES_URL = os.environ.get(

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from screener.answers import _fast_check, _validator, normalise
-from screener.ruleset import default_ruleset
+from screener.clinical.answers import _fast_check, _validator, normalise
+from screener.clinical.ruleset import default_ruleset
 from tests.test_properties import answer_sets
 
 RULES = default_ruleset()

@@ -7,9 +7,9 @@ from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate as validate_openapi
 
 from screener import create_app
+from screener.clinical.scoring import COULD_NOT_COMPLETE
 from screener.db import db
 from screener.models import Screening
-from screener.scoring import COULD_NOT_COMPLETE
 
 VALID = {"route": "intrathecal", "symptoms": ["pruritus"], "history": {"pump_alarm": True},
          "vitals": {"temperature_c": 37.2}, "respondent": "caregiver", "patient_ref": "AB-123"}

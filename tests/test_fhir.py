@@ -9,9 +9,9 @@ from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from fhir.resources.R4B.riskassessment import RiskAssessment
 
+from screener.clinical.ruleset import default_ruleset
 from screener.db import db
 from screener.fhir import LEVEL_SYSTEM, PATIENT_REF_SYSTEM, UCUM, screening_bundle
-from screener.ruleset import default_ruleset
 from screener.screenings import add_screening, run_assessment
 
 EMERGENCY = {

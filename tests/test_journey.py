@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from screener.clinical.ruleset import default_ruleset
 from screener.db import db
 from screener.forms import asks, to_request
 from screener.models import Screening
 from screener.pages import PAGES
-from screener.ruleset import default_ruleset
 from tests.pages import Journey, check_page, csrf_token, text_of
 
 RULES = default_ruleset()

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from screener.ruleset import LEVEL_RANK, default_ruleset
-from screener.scoring import assess
+from screener.clinical.ruleset import LEVEL_RANK, default_ruleset
+from tests.packaged import assess
 
 RULES = default_ruleset()
 PROBES = json.loads((Path(__file__).parent / "data" / "probes.json").read_text())

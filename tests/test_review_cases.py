@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from screener.ruleset import LEVEL_RANK
-from screener.scoring import assess
+from screener.clinical.ruleset import LEVEL_RANK
+from tests.packaged import assess
 
 CASES = json.loads((Path(__file__).parent / "data" / "review_cases.json").read_text())
 

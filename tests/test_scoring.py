@@ -7,9 +7,9 @@ import math
 
 import pytest
 
-from screener.answers import InvalidAnswers
-from screener.ruleset import LEVELS, default_ruleset
-from screener.scoring import assess
+from screener.clinical.answers import InvalidAnswers
+from screener.clinical.ruleset import LEVELS, default_ruleset
+from tests.packaged import assess
 
 
 def test_the_result_carries_its_working():

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from screener import DEV_SECRET_KEY, create_app
+from screener import create_app
+from screener.app import DEV_SECRET_KEY
 from screener.db import db
 from screener.security import InsecureConfiguration
 from tests.pages import PASSWORD, Journey, add_user, parse, sign_in

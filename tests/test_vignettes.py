@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from screener.ruleset import LEVELS, default_ruleset
-from screener.scoring import assess
+from screener.clinical.ruleset import LEVELS, default_ruleset
+from tests.packaged import assess
 
 VIGNETTES = json.loads((Path(__file__).parent / "data" / "vignettes.json").read_text())
 

@@ -15,9 +15,8 @@ from functools import cache
 from typing import Any
 
 import fastjsonschema
-from jsonschema import Draft202012Validator
 
-from .ruleset import UNKNOWN, RuleSet, default_ruleset
+from .ruleset import UNKNOWN, RuleSet
 
 PATIENT_REF_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 ._/-]*$"
 PATIENT_REF_MAX = 64
@@ -117,7 +116,11 @@ def request_schema(ruleset: RuleSet) -> dict[str, Any]:
 
 
 @cache
-def _validator(ruleset: RuleSet) -> Draft202012Validator:
+def _validator(ruleset: RuleSet):
+    """jsonschema, for field-level messages; imported on the first invalid answer set (it
+    takes longer to import than everything else here)."""
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(request_schema(ruleset))
 
 
@@ -132,9 +135,8 @@ def _fast_check(ruleset: RuleSet):
     return fastjsonschema.compile(schema)
 
 
-def validate(raw: Any, ruleset: RuleSet | None = None) -> dict[str, list[str]]:
+def validate(raw: Any, ruleset: RuleSet) -> dict[str, list[str]]:
     """Every problem with `raw`, as {"field.path": ["message", ...]}; empty when valid."""
-    ruleset = ruleset or default_ruleset()
     try:
         _fast_check(ruleset)(raw)
         return {}
@@ -149,13 +151,12 @@ def validate(raw: Any, ruleset: RuleSet | None = None) -> dict[str, list[str]]:
     return dict(sorted(errors.items()))
 
 
-def normalise(raw: Any, ruleset: RuleSet | None = None) -> Answers:
+def normalise(raw: Any, ruleset: RuleSet) -> Answers:
     """Validate `raw` and return `Answers`; raise `InvalidAnswers` listing every problem.
 
     Missing history answers become None ("unknown"), never False.
     Hazards: H3 a missing answer treated as "no"; H6 implausible values scored.
     """
-    ruleset = ruleset or default_ruleset()
     errors = validate(raw, ruleset)
     if errors:
         raise InvalidAnswers(errors)

@@ -1,4 +1,5 @@
-"""The scoring engine: answers in, a frozen `Assessment` out. Pure: no Flask, no database.
+"""The scoring engine: answers and a rule set in, a frozen `Assessment` out. Pure: no Flask,
+no database.
 
     level = max(every discriminator that fired, the level the symptom score reaches)
 
@@ -19,7 +20,7 @@ from typing import Any
 import orjson
 
 from .answers import Answers, normalise
-from .ruleset import AGE, LEVEL_RANK, USUAL_SYSTOLIC, Facts, RuleSet, Vital, default_ruleset
+from .ruleset import AGE, LEVEL_RANK, USUAL_SYSTOLIC, Facts, RuleSet, Vital
 
 COULD_NOT_COMPLETE = (
     "We could not complete the check. If you are worried, call the emergency number now "
@@ -108,14 +109,13 @@ class Assessment:
         return orjson.loads(orjson.dumps(self))
 
 
-def assess(answers: Answers | Mapping[str, Any], ruleset: RuleSet | None = None) -> Assessment:
+def assess(answers: Answers | Mapping[str, Any], ruleset: RuleSet) -> Assessment:
     """Score one set of answers (validated `Answers`, or a request-shaped mapping).
 
     Raises `InvalidAnswers` for a mapping that does not fit the schema.
     Hazards: H1 under-triage of a red flag; H2 a level lowered by more information;
     H3 "unknown" treated as "no"; H5 early pump withdrawal missed.
     """
-    ruleset = ruleset or default_ruleset()
     if not isinstance(answers, Answers):
         answers = normalise(answers, ruleset)
     child = ruleset.children.group_for(answers.numbers.get(AGE))

@@ -20,11 +20,11 @@ from .. import audit
 from ..accounts import login_manager
 from ..answer_words import NOT_KNOWN, in_words, why_in_one_line
 from ..catalog import build_catalog
+from ..clinical.scoring import COULD_NOT_COMPLETE, Assessment
 from ..db import db
 from ..forms import ANSWER_WORDS, YES_NO_UNKNOWN, form_class, form_values, to_request
 from ..models import Patient, Screening, ScreeningAction, as_utc, utc_now
 from ..pages import MEASURED_MINUTES, PAGE_IDS, Page, page, pages_for
-from ..scoring import COULD_NOT_COMPLETE, Assessment
 from ..screenings import (
     ScoringFailed,
     add_screening,

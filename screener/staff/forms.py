@@ -23,10 +23,10 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..answers import PATIENT_REF_MAX
+from ..clinical.answers import PATIENT_REF_MAX
+from ..clinical.ruleset import LEVELS
 from ..forms import a_reference, choices
 from ..models import ACTION_KINDS
-from ..ruleset import LEVELS
 
 
 class UKDateField(DateField):

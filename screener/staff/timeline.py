@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from ..clinical.ruleset import LEVEL_RANK
 from ..models import Screening, as_utc
-from ..ruleset import LEVEL_RANK
 
 WIDTH, HEIGHT = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 40
