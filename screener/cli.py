@@ -1,4 +1,5 @@
-"""Command line: `screener assess [FILE|-] [--text]`, `screener rules check|docs`."""
+"""Command line: `screener assess [FILE|-] [--text]`, `screener rules check|lock|docs|replay`.
+It needs no Flask (the web app's own commands are `flask --app screener ...`)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from .clinical.ruleset import (
     RuleSetError,
     default_ruleset,
     load_ruleset,
+    parse_ruleset,
     read_lock,
     version_problem,
 )
@@ -125,3 +127,48 @@ def rules_docs(probes: str | None) -> None:
     """Print the rule set as Markdown (this is docs/rules.md)."""
     table = json.loads(Path(probes).read_text(encoding="utf-8")) if probes else None
     click.echo(rules_markdown(default_ruleset(), table), nl=False)
+
+
+DEFAULT_CASES = ("tests/data/vignettes.json", "tests/data/probes.json")
+
+
+@rules.command("replay")
+@click.argument("before")
+@click.option("--after", "after_spec", help="The rule set to compare with: a file or a git "
+              "revision (default: the packaged file, as it is now).")
+@click.option("--database", envvar="DATABASE_URL", show_envvar=True,
+              help="Replay the screenings stored in this database.")
+@click.option("--cases", "case_files", multiple=True, type=click.Path(dir_okay=False),
+              help="A JSON case file (repeatable; default: the vignettes and the probe "
+                   "table, where this is the project's folder).")
+@click.option("--workers", default=2, show_default=True, help="Processes deciding in parallel.")
+@click.option("--examples", default=5, show_default=True,
+              help="Examples shown per kind of move (for example soon to urgent).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON, not a table.")
+def rules_replay(before: str, after_spec: str | None, database: str | None,
+                 case_files: tuple[str, ...], workers: int, examples: int,
+                 as_json: bool) -> None:
+    """Which screenings would a rule-set change move, and which way? BEFORE is a rule file
+    or a git revision (for example HEAD, or 2026.2's commit); each stored screening, vignette
+    and probe is decided under BEFORE and under the current rule set, and the moves are
+    counted level by level, with examples and the rules responsible."""
+    from . import replay
+
+    try:
+        texts = [replay.rules_text(spec) for spec in (before, after_spec)]
+        rule_sets = [parse_ruleset(text, where, decisions_only=True) for text, where in texts]
+    except (ValueError, RuleSetError) as error:
+        problems = error.problems if isinstance(error, RuleSetError) else [str(error)]
+        raise click.ClickException("; ".join(problems)) from None
+    sources = {}
+    if database:
+        sources["stored screenings"] = replay.stored_answers(database)
+    for path in case_files or [p for p in DEFAULT_CASES if Path(p).is_file()]:
+        sources[Path(path).stem] = replay.case_answers(path, rule_sets[1])
+    if not sources:
+        raise click.ClickException("nothing to replay: give --database or --cases")
+    reports = replay.replay(sources, texts[0][0], texts[1][0], workers, examples)
+    if as_json:
+        click.echo(json.dumps(replay.as_json(reports, *rule_sets), indent=2))
+    else:
+        click.echo(replay.as_table(reports, *rule_sets))

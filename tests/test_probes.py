@@ -20,14 +20,8 @@ from tests.packaged import assess
 RULES = default_ruleset()
 PROBES = json.loads((Path(__file__).parent / "data" / "probes.json").read_text())
 ROUTES = ("intrathecal", "oral", "both", "unknown")
-WITHDRAWAL_EVENTS = ("pump_alarm", "refill_overdue", "recent_pump_or_catheter_surgery",
-                     "recent_mri", "pump_battery_low", "abrupt_stop", "ran_out_of_medication",
-                     "unable_to_take_oral", "missed_doses", "dose_recently_reduced")
-OVERDOSE_EVENTS = ("took_more_than_prescribed", "recent_refill_or_programming_change",
-                   "kidney_disease", "other_sedatives_or_alcohol", "someone_elses_tablets",
-                   "recent_mri")
-TABLET_EVENTS = {"abrupt_stop", "ran_out_of_medication", "unable_to_take_oral", "missed_doses",
-                 "dose_recently_reduced"}
+# The events of each context, and which of them are about tablets, as the table defines them.
+CONTEXTS = PROBES["contexts"]
 
 
 # Rows the engine puts above the highest acceptable level, each with why we accept it.
@@ -48,11 +42,10 @@ def histories(route: str, context: str):
     elif context == "all_no":
         yield "all no", dict.fromkeys(asked, False)
     else:
-        events = WITHDRAWAL_EVENTS if context == "withdrawal_event" else OVERDOSE_EVENTS
-        for fact in events:
+        for fact in CONTEXTS[context]:
             if fact in asked:
                 history = {fact: True}
-                if fact in TABLET_EVENTS:
+                if fact in CONTEXTS["tablet_events"]:
                     history["long_term_use"] = True
                 yield f"{fact} yes", history
 

@@ -357,7 +357,16 @@ class RuleSet:
         return tuple(r for r in self.discriminators if r.level != "emergency")
 
     def ids(self, kind: str) -> tuple[str, ...]:
-        return tuple(f.id for f in self.features.values() if f.kind == kind)
+        """The ids of the features of one kind, in the file's order (on every check's path,
+        so made once)."""
+        return self._ids_by_kind.get(kind, ())
+
+    @cached_property
+    def _ids_by_kind(self) -> Mapping[str, tuple[str, ...]]:
+        by_kind: dict[str, list[str]] = {}
+        for feature in self.features.values():
+            by_kind.setdefault(feature.kind, []).append(feature.id)
+        return {kind: tuple(ids) for kind, ids in by_kind.items()}
 
     @cached_property
     def follow_ups(self) -> tuple[Feature, ...]:
@@ -493,14 +502,20 @@ def default_ruleset() -> RuleSet:
 
 # Compiled rule sets by content hash: each text is parsed and compiled once per process
 # (every create_app(), test and CLI call after the first costs a file read and a hash).
-_COMPILED: dict[str, RuleSet] = {}
+_COMPILED: dict[tuple[str, bool], RuleSet] = {}
 
 
-def parse_ruleset(text: str, filename: str = "ruleset.yaml") -> RuleSet:
-    """Validate and compile rule-file text. Hazards: H7 (invalid rules used for scoring)."""
+def parse_ruleset(text: str, filename: str = "ruleset.yaml", *,
+                  decisions_only: bool = False) -> RuleSet:
+    """Validate and compile rule-file text. Hazards: H7 (invalid rules used for scoring).
+
+    `decisions_only` (for a replay of an older file): sections that only word things for
+    staff, and that older files lack (the call script), are not required.
+    """
     content_hash = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    if content_hash in _COMPILED:
-        return _COMPILED[content_hash]
+    key = (content_hash, decisions_only)
+    if key in _COMPILED:
+        return _COMPILED[key]
     try:
         # _LineLoader is a SafeLoader subclass: no arbitrary objects can be built.
         data = yaml.load(text, Loader=_LineLoader)  # noqa: S506  # nosec B506
@@ -513,14 +528,15 @@ def parse_ruleset(text: str, filename: str = "ruleset.yaml") -> RuleSet:
     if not isinstance(data, Mapping):
         raise RuleSetError([f"{filename} line 1: the rule file must be a mapping"])
     check = _Checker(data, filename)
-    ruleset = _compile(check, data, content_hash)
+    ruleset = _compile(check, data, content_hash, decisions_only)
     if check.problems:
         raise RuleSetError(check.problems)
-    _COMPILED[content_hash] = ruleset
+    _COMPILED[key] = ruleset
     return ruleset
 
 
-def _compile(check: _Checker, data: Mapping[str, Any], content_hash: str) -> RuleSet | None:
+def _compile(check: _Checker, data: Mapping[str, Any], content_hash: str,
+             decisions_only: bool = False) -> RuleSet | None:
     version = check.require(data, "version", str, "the rule set")
     sources = check.require(data, "sources", Mapping, "the rule set") or {}
     for name, text in sources.items():
@@ -571,7 +587,8 @@ def _compile(check: _Checker, data: Mapping[str, Any], content_hash: str) -> Rul
                                     "discriminator")
     notes = _compile_rules(check, compiler, _list(data, "notes"), "note", note=True)
     advice, additions = _compile_advice(check, data.get("advice"), compiler, discriminators)
-    call_script = _compile_call_script(check, data.get("call_script"))
+    call_script = (CallScript((), {}) if decisions_only and "call_script" not in data
+                   else _compile_call_script(check, data.get("call_script")))
 
     if check.problems:
         return None

@@ -109,10 +109,27 @@ class Assessment:
         return orjson.loads(orjson.dumps(self))
 
 
-def assess(answers: Answers | Mapping[str, Any], ruleset: RuleSet) -> Assessment:
-    """Score one set of answers (validated `Answers`, or a request-shaped mapping).
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """What the rules decided, before anything is put into words: the level, the rules that
+    fired, the score and its working, and the direction. `assess()` words it; a replay of
+    stored screenings through another rule set needs nothing more."""
 
-    Raises `InvalidAnswers` for a mapping that does not fit the schema.
+    level: str
+    score: int
+    score_level: str
+    contributions: tuple[Contribution, ...]
+    discriminators: tuple[FiredRule, ...]  # every one that fired, most urgent first
+    direction: str | None
+    vital_scores: tuple[VitalScore, ...]
+    facts: Facts
+    present: frozenset[str]  # the findings given ("symptom:x", "vital:y", "history:z")
+
+
+def decide(answers: Answers | Mapping[str, Any], ruleset: RuleSet) -> Decision:
+    """Decide the level for one set of answers (validated `Answers`, or a request-shaped
+    mapping); raises `InvalidAnswers` for a mapping that does not fit the schema.
+
     Hazards: H1 under-triage of a red flag; H2 a level lowered by more information;
     H3 "unknown" treated as "no"; H5 early pump withdrawal missed.
     """
@@ -153,29 +170,47 @@ def assess(answers: Answers | Mapping[str, Any], ruleset: RuleSet) -> Assessment
     present.update(f"history:{h}" for h, answer in answers.history.items() if answer is True)
     fired = _fired(ruleset.discriminators, facts, present)
     score_level = _level_for_score(score, ruleset)
-    level = _escalate(score_level, fired)
     # Which way the signs point is a guess until something is known about how they take
     # baclofen or what happened (the emergency-signs page alone says neither) [ours].
     direction = _direction(contributions) if _anything_known(answers) else None
-    facts.fired.update(rule.id for rule in fired)  # for the advice and notes below
+    facts.fired.update(rule.id for rule in fired)  # for the advice and notes
+    return Decision(level=_escalate(score_level, fired), score=score, score_level=score_level,
+                    contributions=contributions, discriminators=fired, direction=direction,
+                    vital_scores=vital_scores, facts=facts, present=frozenset(present))
+
+
+def assess(answers: Answers | Mapping[str, Any], ruleset: RuleSet) -> Assessment:
+    """Score one set of answers (validated `Answers`, or a request-shaped mapping): the
+    decision, with its advice and notes for each audience.
+
+    Raises `InvalidAnswers` for a mapping that does not fit the schema.
+    Hazards: as `decide()`.
+    """
+    if not isinstance(answers, Answers):
+        answers = normalise(answers, ruleset)
+    decision = decide(answers, ruleset)
+    facts, level, direction = decision.facts, decision.level, decision.direction
     notes = tuple([
         _NOTES[rule] for rule in ruleset.notes
-        if (rule.needs is None or not rule.needs.isdisjoint(present)) and rule.when(facts)
+        if (rule.needs is None or not rule.needs.isdisjoint(decision.present))
+        and rule.when(facts)
     ])
+    fired = decision.discriminators
     return Assessment(
         level=level,
-        score=score,
-        score_level=score_level,
-        contributions=contributions,
+        score=decision.score,
+        score_level=decision.score_level,
+        contributions=decision.contributions,
         discriminators=fired,
         red_flags=tuple(r for r in fired if r.level == "emergency"),
         combinations=tuple(r for r in fired if r.level != "emergency"),
         direction=direction,
-        vital_scores=vital_scores,
-        news2_total=facts.news2_total if adult else None,
-        age_band=child.id if child else "adult",
+        vital_scores=decision.vital_scores,
+        news2_total=facts.news2_total if facts.child is None else None,
+        age_band=facts.child.id if facts.child else "adult",
         advice={
-            audience: _advice(audience, level, direction, answers, contributions, facts, ruleset)
+            audience: _advice(audience, level, direction, answers, decision.contributions,
+                              facts, ruleset)
             for audience in ("caregiver", "staff")
         },
         notes=notes,

@@ -1,0 +1,296 @@
+"""Replay: which screenings would a rule-set change move, and which way?
+
+Stored screenings (read from a database), the vignettes and the probe table are decided
+under two rule sets, "before" and "after", and compared level by level, with examples and
+the rules responsible for each move. A clinical safety officer reviews every rule-set change
+with it (docs/clinical-safety-case.md).
+
+Speed, for a million stored screenings on two cores:
+- only the decision is made (`scoring.decide`): no advice is worded;
+- identical answer sets are decided once (stored answers repeat: one per caregiver's check,
+  and most checks tick a few of the same boxes);
+- the distinct answer sets are shared between worker processes.
+
+It reads the database with SQLAlchemy Core and needs no Flask.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from .clinical.answers import InvalidAnswers, normalise
+from .clinical.ruleset import DEFAULT_PATH, LEVEL_RANK, LEVELS, UNKNOWN, RuleSet, parse_ruleset
+from .clinical.scoring import decide
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+RULES_IN_GIT = ("screener/rules/ruleset.yaml",)  # where the rule file is kept in each revision
+UNREADABLE = "unreadable"  # answers a rule set refuses (a question it no longer asks)
+CHUNK = 2_000
+
+
+# --- The two rule sets ----------------------------------------------------------------
+
+def rules_text(spec: str | None) -> tuple[str, str]:
+    """(text, where from) of a rule file: a path, a git revision of this repository, or None
+    for the packaged file."""
+    if spec is None:
+        return DEFAULT_PATH.read_text(encoding="utf-8"), str(DEFAULT_PATH)
+    if Path(spec).is_file():
+        return Path(spec).read_text(encoding="utf-8"), spec
+    for path in RULES_IN_GIT:
+        shown = subprocess.run(["git", "show", f"{spec}:{path}"], cwd=PROJECT_ROOT,  # noqa: S603, S607
+                               capture_output=True, text=True, check=False)
+        if shown.returncode == 0:
+            return shown.stdout, f"{spec}:{path}"
+    raise ValueError(f"{spec!r} is neither a rule file nor a git revision holding one")
+
+
+# --- What is replayed -----------------------------------------------------------------
+
+def stored_answers(database_url: str, batch: int = 10_000) -> Iterator[tuple[str, bytes]]:
+    """(public id, answers as JSON text) of every stored screening, streamed."""
+    from sqlalchemy import create_engine, text
+
+    url = database_url
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            url = "postgresql+psycopg://" + url[len(prefix):]
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execution_options(stream_results=True, yield_per=batch).execute(
+                text("SELECT public_id, CAST(answers AS TEXT) FROM screenings ORDER BY id"))
+            for public_id, answers in rows:
+                yield public_id, answers.encode("utf-8")
+    finally:
+        engine.dispose()
+
+
+def case_answers(path: str | Path, ruleset: RuleSet) -> Iterator[tuple[str, bytes]]:
+    """(id, answers) of every case in a JSON case file: the vignettes, or the probe table,
+    whose symptom rows are expanded here as tests/test_probes.py expands them (an event is
+    asked about only on the routes where `ruleset` asks it)."""
+    data = orjson.loads(Path(path).read_bytes())
+    if isinstance(data, Mapping) and "symptoms" in data and "contexts" in data:
+        yield from _probe_symptom_rows(data, ruleset)
+    for item in _items_with_answers(data):
+        yield str(item.get("id", "?")), orjson.dumps(item["answers"])
+
+
+def _items_with_answers(node: Any) -> Iterator[Mapping[str, Any]]:
+    if isinstance(node, Mapping):
+        if isinstance(node.get("answers"), Mapping):
+            yield node
+            return
+        for value in node.values():
+            yield from _items_with_answers(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _items_with_answers(value)
+
+
+def _probe_symptom_rows(table: Mapping[str, Any], ruleset: RuleSet
+                        ) -> Iterator[tuple[str, bytes]]:
+    """Each symptom alone, per route, with the history unknown, all "no", or one event "yes"
+    (the contexts are defined in the table itself). "All no" covers the questions asked on
+    that route by the rule set the row is replayed under, so it is left to `_decide_one`."""
+    contexts = table["contexts"]
+    for entry in table["symptoms"]:
+        for route, expected in entry["expect"].items():
+            for context in expected:
+                for label, history in _histories(context, contexts,
+                                                 ruleset.asked_for(route)):
+                    answers = {"route": route, "symptoms": [entry["symptom"]],
+                               "history": history}
+                    yield (f"{entry['symptom']}-{route}-{label}",
+                           orjson.dumps(answers if context != "all_no"
+                                        else {**answers, "all_no": True}))
+
+
+def _histories(context: str, contexts: Mapping[str, Any], asked):
+    if context in ("unknown", "all_no"):
+        yield context.replace("_", " "), {}
+        return
+    for fact in (f for f in contexts[context] if f in asked):
+        history = {fact: True}
+        if fact in contexts["tablet_events"]:
+            history["long_term_use"] = True
+        yield f"{fact} yes", history
+
+
+# --- Deciding -------------------------------------------------------------------------
+
+_RULES: dict[str, RuleSet] = {}
+
+
+def _start_worker(before_text: str, after_text: str) -> None:
+    _RULES["before"] = parse_ruleset(before_text, decisions_only=True)
+    _RULES["after"] = parse_ruleset(after_text, decisions_only=True)
+
+
+def _decide_one(raw: bytes, ruleset: RuleSet) -> tuple[str, frozenset[str], str]:
+    """(level, the rules that fired, the score's level), or UNREADABLE."""
+    answers = orjson.loads(raw)
+    # Stored answers spell out every question; "unknown" and null mean not answered, so
+    # they are dropped: a rule set that asks other questions reads the rest the same way.
+    answers = {key: value for key, value in answers.items() if value is not None}
+    history = answers.get("history")
+    if isinstance(history, Mapping):
+        answers["history"] = {k: v for k, v in history.items()
+                              if v is not None and v != UNKNOWN}
+    if answers.pop("all_no", False):
+        answers["history"] = dict.fromkeys(ruleset.asked_for(answers["route"]), False)
+    try:
+        decision = decide(normalise(answers, ruleset), ruleset)
+    except InvalidAnswers:
+        return UNREADABLE, frozenset(), UNREADABLE
+    return (decision.level, frozenset(rule.id for rule in decision.discriminators),
+            decision.score_level)
+
+
+def _decide_chunk(chunk: list[bytes]) -> list[tuple[tuple, tuple]]:
+    before, after = _RULES["before"], _RULES["after"]
+    return [(_decide_one(raw, before), _decide_one(raw, after)) for raw in chunk]
+
+
+# --- The report -----------------------------------------------------------------------
+
+@dataclass
+class Move:
+    source: str
+    id: str
+    before: str
+    after: str
+    rules_now: list[str]  # fired after, not before
+    rules_no_longer: list[str]  # fired before, not after
+    score_level: tuple[str, str]
+
+
+@dataclass
+class SourceReport:
+    total: int = 0
+    distinct: int = 0
+    up: int = 0
+    down: int = 0
+    unchanged: int = 0
+    unreadable: dict[str, int] = field(default_factory=lambda: {"before": 0, "after": 0})
+    # [before level][after level] -> how many
+    matrix: dict[str, dict[str, int]] = field(default_factory=dict)
+    examples: list[Move] = field(default_factory=list)
+    responsible: Counter = field(default_factory=Counter)
+
+
+def replay(sources: Mapping[str, Iterable[tuple[str, bytes]]], before_text: str,
+           after_text: str, workers: int = 2, examples: int = 5) -> dict[str, SourceReport]:
+    """Decide every answer set of every source under both rule sets; a report per source."""
+    reports = {}
+    with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
+                             initargs=(before_text, after_text)) as pool:
+        for name, items in sources.items():
+            reports[name] = _replay_source(name, items, pool, examples)
+    return reports
+
+
+def _replay_source(name: str, items: Iterable[tuple[str, bytes]], pool,
+                   examples: int) -> SourceReport:
+    ids_of: dict[bytes, list[str]] = defaultdict(list)
+    for item_id, raw in items:
+        ids_of[raw].append(item_id)
+    distinct = list(ids_of)
+    chunks = [distinct[i:i + CHUNK] for i in range(0, len(distinct), CHUNK)]
+    report = SourceReport(distinct=len(distinct))
+    shown: Counter = Counter()
+    for chunk, results in zip(chunks, pool.map(_decide_chunk, chunks), strict=True):
+        for raw, (before, after) in zip(chunk, results, strict=True):
+            ids = ids_of[raw]
+            _count(report, name, ids, before, after, shown, examples)
+    return report
+
+
+def _count(report: SourceReport, name: str, ids: list[str], before: tuple, after: tuple,
+           shown: Counter, examples: int) -> None:
+    n = len(ids)
+    report.total += n
+    (level_before, fired_before, score_before) = before
+    (level_after, fired_after, score_after) = after
+    report.matrix.setdefault(level_before, Counter())[level_after] += n
+    if UNREADABLE in (level_before, level_after):
+        for side, level in (("before", level_before), ("after", level_after)):
+            report.unreadable[side] += n if level == UNREADABLE else 0
+        return
+    change = LEVEL_RANK[level_after] - LEVEL_RANK[level_before]
+    if change == 0:
+        report.unchanged += n
+        return
+    if change > 0:
+        report.up += n
+        responsible = sorted(fired_after - fired_before)
+    else:
+        report.down += n
+        responsible = sorted(fired_before - fired_after)
+    if score_before != score_after:
+        responsible.append(f"score: {score_before} to {score_after}")
+    report.responsible.update({rule: n for rule in responsible})
+    if shown[level_before, level_after] < examples:
+        shown[level_before, level_after] += 1
+        report.examples.append(Move(name, ids[0], level_before, level_after,
+                                    sorted(fired_after - fired_before),
+                                    sorted(fired_before - fired_after),
+                                    (score_before, score_after)))
+
+
+def as_json(reports: Mapping[str, SourceReport], before: RuleSet, after: RuleSet) -> dict:
+    return {
+        "before": {"version": before.version, "sha256": before.content_hash},
+        "after": {"version": after.version, "sha256": after.content_hash},
+        "sources": {
+            name: {
+                "total": r.total, "distinct": r.distinct, "up": r.up, "down": r.down,
+                "unchanged": r.unchanged, "unreadable": r.unreadable,
+                "levels": {b: dict(a) for b, a in r.matrix.items()},
+                "responsible": dict(r.responsible.most_common()),
+                "examples": [vars(m) | {"score_level": list(m.score_level)}
+                             for m in r.examples],
+            } for name, r in reports.items()},
+    }
+
+
+HEADER = "before \\ after"
+
+
+def as_table(reports: Mapping[str, SourceReport], before: RuleSet, after: RuleSet) -> str:
+    lines = [f"Replay: rule set {before.version} (sha256 {before.short_hash}) before, "
+             f"{after.version} (sha256 {after.short_hash}) after.", ""]
+    columns = [*LEVELS, UNREADABLE]
+    for name, r in reports.items():
+        lines.append(f"{name}: {r.total:,} ({r.distinct:,} distinct answer sets). "
+                     f"Up {r.up:,}, down {r.down:,}, unchanged {r.unchanged:,}; unreadable "
+                     f"before {r.unreadable['before']:,}, after {r.unreadable['after']:,}.")
+        lines.append(f"  {HEADER:16}" + "".join(f"{c:>12}" for c in columns))
+        for level in columns:
+            if level in r.matrix:
+                lines.append(f"  {level:16}" + "".join(
+                    f"{r.matrix[level].get(c, 0):>12,}" for c in columns))
+        if r.responsible:
+            lines.append("  Rules responsible for the moves (how many each):")
+            lines += [f"    {rule}: {n:,}" for rule, n in r.responsible.most_common(10)]
+        if r.examples:
+            lines.append("  Examples:")
+            for m in r.examples:
+                why = "; ".join(filter(None, (
+                    f"fires now: {', '.join(m.rules_now)}" if m.rules_now else "",
+                    f"no longer fires: {', '.join(m.rules_no_longer)}"
+                    if m.rules_no_longer else "",
+                    f"score reaches {m.score_level[1]} (was {m.score_level[0]})"
+                    if m.score_level[0] != m.score_level[1] else "")))
+                lines.append(f"    {m.id}: {m.before} to {m.after} ({why})")
+        lines.append("")
+    return "\n".join(lines)
