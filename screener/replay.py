@@ -17,7 +17,7 @@ It reads the database with SQLAlchemy Core and needs no Flask.
 from __future__ import annotations
 
 import subprocess
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -26,7 +26,7 @@ from typing import Any
 
 import orjson
 
-from .clinical.answers import InvalidAnswers, normalise
+from .clinical.answers import Answers, InvalidAnswers, normalise, reading_key
 from .clinical.ruleset import DEFAULT_PATH, LEVEL_RANK, LEVELS, UNKNOWN, RuleSet, parse_ruleset
 from .clinical.scoring import decide
 
@@ -132,12 +132,13 @@ _RULES: dict[str, RuleSet] = {}
 
 
 def _start_worker(before_text: str, after_text: str) -> None:
-    _RULES["before"] = parse_ruleset(before_text, decisions_only=True)
-    _RULES["after"] = parse_ruleset(after_text, decisions_only=True)
+    _RULES["before"] = before = parse_ruleset(before_text, decisions_only=True)
+    _RULES["after"] = after = parse_ruleset(after_text, decisions_only=True)
+    _RULES["read once"] = reading_key(before) == reading_key(after)
 
 
-def _decide_one(raw: bytes, ruleset: RuleSet) -> tuple[str, frozenset[str], str]:
-    """(level, the rules that fired, the score's level), or UNREADABLE."""
+def _read(raw: bytes, ruleset: RuleSet) -> Answers | None:
+    """Stored answers as `ruleset` reads them, or None if it cannot."""
     answers = orjson.loads(raw)
     # Stored answers spell out every question; "unknown" and null mean not answered, so
     # they are dropped: a rule set that asks other questions reads the rest the same way.
@@ -149,16 +150,28 @@ def _decide_one(raw: bytes, ruleset: RuleSet) -> tuple[str, frozenset[str], str]
     if answers.pop("all_no", False):
         answers["history"] = dict.fromkeys(ruleset.asked_for(answers["route"]), False)
     try:
-        decision = decide(normalise(answers, ruleset), ruleset)
+        return normalise(answers, ruleset)
     except InvalidAnswers:
+        return None
+
+
+def _decide(answers: Answers | None, ruleset: RuleSet) -> tuple[str, frozenset[str], str]:
+    """(level, the rules that fired, the score's level), or UNREADABLE."""
+    if answers is None:
         return UNREADABLE, frozenset(), UNREADABLE
+    decision = decide(answers, ruleset)
     return (decision.level, frozenset(rule.id for rule in decision.discriminators),
             decision.score_level)
 
 
 def _decide_chunk(chunk: list[bytes]) -> list[tuple[tuple, tuple]]:
     before, after = _RULES["before"], _RULES["after"]
-    return [(_decide_one(raw, before), _decide_one(raw, after)) for raw in chunk]
+    results = []
+    for raw in chunk:
+        read = _read(raw, before)
+        read_after = read if _RULES["read once"] else _read(raw, after)
+        results.append((_decide(read, before), _decide(read_after, after)))
+    return results
 
 
 # --- The report -----------------------------------------------------------------------
@@ -201,23 +214,23 @@ def replay(sources: Mapping[str, Iterable[tuple[str, bytes]]], before_text: str,
 
 def _replay_source(name: str, items: Iterable[tuple[str, bytes]], pool,
                    examples: int) -> SourceReport:
-    ids_of: dict[bytes, list[str]] = defaultdict(list)
+    first_id: dict[bytes, str] = {}
+    count: Counter = Counter()
     for item_id, raw in items:
-        ids_of[raw].append(item_id)
-    distinct = list(ids_of)
+        first_id.setdefault(raw, item_id)
+        count[raw] += 1
+    distinct = list(first_id)
     chunks = [distinct[i:i + CHUNK] for i in range(0, len(distinct), CHUNK)]
     report = SourceReport(distinct=len(distinct))
     shown: Counter = Counter()
     for chunk, results in zip(chunks, pool.map(_decide_chunk, chunks), strict=True):
         for raw, (before, after) in zip(chunk, results, strict=True):
-            ids = ids_of[raw]
-            _count(report, name, ids, before, after, shown, examples)
+            _count(report, name, first_id[raw], count[raw], before, after, shown, examples)
     return report
 
 
-def _count(report: SourceReport, name: str, ids: list[str], before: tuple, after: tuple,
-           shown: Counter, examples: int) -> None:
-    n = len(ids)
+def _count(report: SourceReport, name: str, first_id: str, n: int, before: tuple,
+           after: tuple, shown: Counter, examples: int) -> None:
     report.total += n
     (level_before, fired_before, score_before) = before
     (level_after, fired_after, score_after) = after
@@ -241,7 +254,7 @@ def _count(report: SourceReport, name: str, ids: list[str], before: tuple, after
     report.responsible.update({rule: n for rule in responsible})
     if shown[level_before, level_after] < examples:
         shown[level_before, level_after] += 1
-        report.examples.append(Move(name, ids[0], level_before, level_after,
+        report.examples.append(Move(name, first_id, level_before, level_after,
                                     sorted(fired_after - fired_before),
                                     sorted(fired_before - fired_after),
                                     (score_before, score_after)))

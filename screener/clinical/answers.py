@@ -15,6 +15,7 @@ from functools import cache
 from typing import Any
 
 import fastjsonschema
+import orjson
 
 from .ruleset import UNKNOWN, RuleSet
 
@@ -179,6 +180,16 @@ def normalise(raw: Any, ruleset: RuleSet) -> Answers:
         patient_ref=raw.get("patient_ref"),
         choices=choices,
     )
+
+
+def reading_key(ruleset: RuleSet) -> bytes:
+    """Everything `normalise` reads from a rule set: two rule sets with the same key read
+    every answer set into the same `Answers` (a replay then reads each one once)."""
+    follow_ups = [(f.id, f.follows.parent, list(f.follows.answers), f.follows.otherwise)
+                  for f in ruleset.follow_ups]
+    kinds = [ruleset.ids(kind) for kind in ("history", "number", "choice")]
+    return orjson.dumps([request_schema(ruleset), follow_ups, kinds],
+                        option=orjson.OPT_SORT_KEYS, default=repr)
 
 
 def _imply_follow_ups(ruleset: RuleSet, *answer_maps: dict[str, Any]) -> None:
