@@ -27,6 +27,7 @@ from typing import Any
 import orjson
 
 from .clinical.answers import Answers, InvalidAnswers, normalise, reading_key
+from .clinical.compare import Comparison, Outcome
 from .clinical.ruleset import DEFAULT_PATH, LEVEL_RANK, LEVELS, UNKNOWN, RuleSet, parse_ruleset
 from .clinical.scoring import decide
 
@@ -128,13 +129,17 @@ def _histories(context: str, contexts: Mapping[str, Any], asked):
 
 # --- Deciding -------------------------------------------------------------------------
 
-_RULES: dict[str, RuleSet] = {}
+_RULES: dict[str, RuleSet] = {}  # in each worker process
+
+
+_COMPARISON: list[Comparison] = []
 
 
 def _start_worker(before_text: str, after_text: str) -> None:
     _RULES["before"] = before = parse_ruleset(before_text, decisions_only=True)
     _RULES["after"] = after = parse_ruleset(after_text, decisions_only=True)
-    _RULES["read once"] = reading_key(before) == reading_key(after)
+    _COMPARISON[:] = [Comparison(before, after)] if reading_key(before) == reading_key(after) \
+        else []
 
 
 def _read(raw: bytes, ruleset: RuleSet) -> Answers | None:
@@ -155,23 +160,27 @@ def _read(raw: bytes, ruleset: RuleSet) -> Answers | None:
         return None
 
 
-def _decide(answers: Answers | None, ruleset: RuleSet) -> tuple[str, frozenset[str], str]:
-    """(level, the rules that fired, the score's level), or UNREADABLE."""
+_NOT_READ = Outcome(UNREADABLE, frozenset(), UNREADABLE)
+
+
+def _decide(answers: Answers | None, ruleset: RuleSet) -> Outcome:
     if answers is None:
-        return UNREADABLE, frozenset(), UNREADABLE
+        return _NOT_READ
     decision = decide(answers, ruleset)
-    return (decision.level, frozenset(rule.id for rule in decision.discriminators),
-            decision.score_level)
+    return Outcome(decision.level, frozenset(rule.id for rule in decision.discriminators),
+                   decision.score_level)
 
 
-def _decide_chunk(chunk: list[bytes]) -> list[tuple[tuple, tuple]]:
+def _decide_chunk(chunk: list[bytes]) -> list[tuple[Outcome, Outcome]]:
+    """Each answer set's outcome under both rule sets. When both read answers the same way,
+    each is read once and `after` re-evaluates only what differs (clinical/compare.py)."""
     before, after = _RULES["before"], _RULES["after"]
-    results = []
-    for raw in chunk:
-        read = _read(raw, before)
-        read_after = read if _RULES["read once"] else _read(raw, after)
-        results.append((_decide(read, before), _decide(read_after, after)))
-    return results
+    if _COMPARISON:
+        comparison = _COMPARISON[0]
+        return [(_NOT_READ, _NOT_READ) if read is None else comparison.outcomes(read)
+                for read in (_read(raw, before) for raw in chunk)]
+    return [(_decide(_read(raw, before), before), _decide(_read(raw, after), after))
+            for raw in chunk]
 
 
 # --- The report -----------------------------------------------------------------------
@@ -229,11 +238,11 @@ def _replay_source(name: str, items: Iterable[tuple[str, bytes]], pool,
     return report
 
 
-def _count(report: SourceReport, name: str, first_id: str, n: int, before: tuple,
-           after: tuple, shown: Counter, examples: int) -> None:
+def _count(report: SourceReport, name: str, first_id: str, n: int, before: Outcome,
+           after: Outcome, shown: Counter, examples: int) -> None:
     report.total += n
-    (level_before, fired_before, score_before) = before
-    (level_after, fired_after, score_after) = after
+    level_before, fired_before, score_before = before.level, before.fired, before.score_level
+    level_after, fired_after, score_after = after.level, after.fired, after.score_level
     report.matrix.setdefault(level_before, Counter())[level_after] += n
     if UNREADABLE in (level_before, level_after):
         for side, level in (("before", level_before), ("after", level_after)):

@@ -107,3 +107,43 @@ def test_stored_screenings_are_replayed_from_the_database(kind, tmp_path):
         wipe_database(app)
         with app.app_context():
             db.engine.dispose()
+
+
+# One known change each, all leaving the facts and the score's sections alone.
+REUSE_CHANGES = {
+    "urgent threshold": ("    min_score: 8\n", "    min_score: 4\n"),
+    "soon threshold": ("    min_score: 1\n", "    min_score: 3\n"),
+    "a rule's condition": ("    when: {symptom: seizure}\n",
+                           "    when: {symptom: reduced_consciousness}\n"),
+    "a rule's words only": ("    says: They have had a seizure (fit).\n",
+                            "    says: They have had a fit.\n"),
+}
+
+
+@pytest.mark.parametrize("change", REUSE_CHANGES)
+def test_reusing_the_first_decision_gives_what_deciding_again_gives(change):
+    """clinical/compare.py keeps the first rule set's facts and score and re-evaluates only
+    the changed rules: on every probe and vignette, that is exactly a fresh decision."""
+    from screener.clinical.answers import normalise
+    from screener.clinical.compare import Comparison, Outcome
+    from screener.clinical.ruleset import parse_ruleset
+    from screener.clinical.scoring import decide
+    from screener.replay import _read, case_answers
+    from tests.packaged import RULES
+
+    old, new = REUSE_CHANGES[change]
+    after = parse_ruleset(PACKAGED.replace(old, new))
+    comparison = Comparison(RULES, after)
+    assert comparison.same_facts
+    rows = [*case_answers("tests/data/probes.json", RULES), *case_answers(VIGNETTES, RULES)]
+    assert len(rows) > 2500
+    moved = 0
+    for _, raw in rows:
+        answers = _read(raw, RULES)
+        first, reused = comparison.outcomes(answers)
+        fresh = decide(normalise(answers.to_dict() | {"respondent": "patient",
+                                                     "patient_ref": "P-1"}, after), after)
+        assert reused == Outcome(fresh.level, frozenset(r.id for r in fresh.discriminators),
+                                 fresh.score_level)
+        moved += first.level != reused.level
+    assert moved > 0 or change == "a rule's words only"
