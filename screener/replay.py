@@ -16,8 +16,9 @@ It reads the database with SQLAlchemy Core and needs no Flask.
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -171,16 +172,21 @@ def _decide(answers: Answers | None, ruleset: RuleSet) -> Outcome:
                    decision.score_level)
 
 
-def _decide_chunk(chunk: list[bytes]) -> list[tuple[Outcome, Outcome]]:
-    """Each answer set's outcome under both rule sets. When both read answers the same way,
-    each is read once and `after` re-evaluates only what differs (clinical/compare.py)."""
+def _decide_chunk(chunk: list[bytes]) -> list[tuple]:
+    """Each answer set's levels under both rule sets, with both outcomes in full only where
+    they differ (what goes back to the parent stays small). When both rule sets read answers
+    the same way, each is read once and `after` re-evaluates only what differs
+    (clinical/compare.py)."""
     before, after = _RULES["before"], _RULES["after"]
     if _COMPARISON:
         comparison = _COMPARISON[0]
-        return [(_NOT_READ, _NOT_READ) if read is None else comparison.outcomes(read)
-                for read in (_read(raw, before) for raw in chunk)]
-    return [(_decide(_read(raw, before), before), _decide(_read(raw, after), after))
-            for raw in chunk]
+        pairs = ((_NOT_READ, _NOT_READ) if read is None else comparison.outcomes(read)
+                 for read in (_read(raw, before) for raw in chunk))
+    else:
+        pairs = ((_decide(_read(raw, before), before), _decide(_read(raw, after), after))
+                 for raw in chunk)
+    return [(first.level, second.level) if first.level == second.level != UNREADABLE
+            else (first.level, second.level, first, second) for first, second in pairs]
 
 
 # --- The report -----------------------------------------------------------------------
@@ -217,33 +223,62 @@ def replay(sources: Mapping[str, Iterable[tuple[str, bytes]]], before_text: str,
     with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker,
                              initargs=(before_text, after_text)) as pool:
         for name, items in sources.items():
-            reports[name] = _replay_source(name, items, pool, examples)
+            reports[name] = _replay_source(name, items, pool, workers, examples)
     return reports
 
 
-def _replay_source(name: str, items: Iterable[tuple[str, bytes]], pool,
+def _replay_source(name: str, items: Iterable[tuple[str, bytes]], pool, workers: int,
                    examples: int) -> SourceReport:
-    first_id: dict[bytes, str] = {}
-    count: Counter = Counter()
+    """Distinct answer sets go to the workers in chunks while the rest are still being read
+    (a few chunks in flight at a time); an answer set seen before only adds to its count.
+    Keyed by a 128-bit digest, and only small results are kept, so a million stored answer
+    sets are never all in memory at once."""
+    slot_of: dict[bytes, int] = {}
+    counts: list[int] = []
+    first_ids: list[str] = []
+    results: list[tuple] = []
+    in_flight: deque = deque()
+    pending: list[bytes] = []
+
+    def send() -> None:
+        in_flight.append(pool.submit(_decide_chunk, pending))
+        while len(in_flight) > 4 * workers:
+            results.extend(in_flight.popleft().result())
+
     for item_id, raw in items:
-        first_id.setdefault(raw, item_id)
-        count[raw] += 1
-    distinct = list(first_id)
-    chunks = [distinct[i:i + CHUNK] for i in range(0, len(distinct), CHUNK)]
-    report = SourceReport(distinct=len(distinct))
+        key = hashlib.blake2b(raw, digest_size=16).digest()
+        slot = slot_of.get(key)
+        if slot is None:
+            slot = slot_of[key] = len(counts)
+            counts.append(0)
+            first_ids.append(item_id)
+            pending.append(raw)
+            if len(pending) == CHUNK:
+                send()
+                pending = []
+        counts[slot] += 1
+    if pending:
+        send()
+    while in_flight:
+        results.extend(in_flight.popleft().result())
+    report = SourceReport(distinct=len(counts))
     shown: Counter = Counter()
-    for chunk, results in zip(chunks, pool.map(_decide_chunk, chunks), strict=True):
-        for raw, (before, after) in zip(chunk, results, strict=True):
-            _count(report, name, first_id[raw], count[raw], before, after, shown, examples)
+    for first_id, n, result in zip(first_ids, counts, results, strict=True):
+        _count(report, name, first_id, n, result, shown, examples)
     return report
 
 
-def _count(report: SourceReport, name: str, first_id: str, n: int, before: Outcome,
-           after: Outcome, shown: Counter, examples: int) -> None:
+def _count(report: SourceReport, name: str, first_id: str, n: int, result: tuple,
+           shown: Counter, examples: int) -> None:
     report.total += n
-    level_before, fired_before, score_before = before.level, before.fired, before.score_level
-    level_after, fired_after, score_after = after.level, after.fired, after.score_level
+    level_before, level_after = result[:2]
     report.matrix.setdefault(level_before, Counter())[level_after] += n
+    if len(result) == 2:
+        report.unchanged += n
+        return
+    before, after = result[2:]
+    fired_before, score_before = before.fired, before.score_level
+    fired_after, score_after = after.fired, after.score_level
     if UNREADABLE in (level_before, level_after):
         for side, level in (("before", level_before), ("after", level_after)):
             report.unreadable[side] += n if level == UNREADABLE else 0

@@ -163,7 +163,8 @@ def normalise(raw: Any, ruleset: RuleSet) -> Answers:
         raise InvalidAnswers(errors)
     given = raw.get("history", {})
     # JSON null, a missing key and "unknown" all mean "I don't know" (invariant 3).
-    history = {fid: _known(given.get(fid)) for fid in ruleset.ids("history")}
+    history = {fid: None if (value := given.get(fid)) is None or value == UNKNOWN else value
+               for fid in ruleset.ids("history")}
     numbers = {
         fid: None if _known(given.get(fid)) is None else float(given[fid])
         for fid in ruleset.ids("number")
@@ -192,18 +193,22 @@ def reading_key(ruleset: RuleSet) -> bytes:
                         option=orjson.OPT_SORT_KEYS, default=repr)
 
 
-def _imply_follow_ups(ruleset: RuleSet, *answer_maps: dict[str, Any]) -> None:
+def _imply_follow_ups(ruleset: RuleSet, history: dict[str, Any], numbers: dict[str, Any],
+                      choices: dict[str, Any]) -> None:
     """A follow-up left unanswered because the earlier answer ruled it out takes the answer
     that earlier one implies (no injury: not an injury at T6), so the form, which does not
-    ask it, and the API give the same result. An answer given is never overridden."""
-    given = {k: v for answers in answer_maps for k, v in answers.items()}
+    ask it, and the API give the same result. An answer given is never overridden. Every
+    follow-up is judged on the answers as given, before any is implied."""
+    maps = {"history": history, "number": numbers, "choice": choices}
+    implied = []
     for feature in ruleset.follow_ups:
         follows = feature.follows
-        if given.get(feature.id) is None and not follows.asked(given.get(follows.parent)):
-            implied = _known(follows.otherwise)
-            for answers in answer_maps:
-                if feature.id in answers:
-                    answers[feature.id] = implied
+        own = maps.get(feature.kind, {})
+        parent = maps.get(ruleset.features[follows.parent].kind, {}).get(follows.parent)
+        if own.get(feature.id) is None and not follows.asked(parent) and feature.id in own:
+            implied.append((own, feature.id, _known(follows.otherwise)))
+    for answers, feature_id, value in implied:
+        answers[feature_id] = value
 
 
 def _known(value: Any) -> Any:
