@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from .clinical.ruleset import UNKNOWN, Feature, RuleSet
+from .clinical.scoring import Assessment
 from .forms import NONE
 from .pages import Page, pages_for
 
+LOCALE = "en-GB"  # the only language until a clinician has reviewed a translation
 NOT_KNOWN = "I don\u2019t know, or not answered"
 YES_NO = {True: "Yes", False: "No"}
 
@@ -85,16 +87,44 @@ def _value_words(feature: Feature, value: Any) -> str:
     return YES_NO.get(value, NOT_KNOWN)
 
 
-def why_in_one_line(assessment: dict[str, Any], audience: str, rules: RuleSet) -> str:
+def why_in_one_line(assessment: Assessment, audience: str, rules: RuleSet) -> str:
     """Why this level: the rule that set it, or the score against the level's threshold."""
-    level = assessment["level"]
-    setting = next((r for r in assessment.get("discriminators") or () if r["level"] == level),
-                   None)
+    level = assessment.level
+    setting = next((r for r in assessment.discriminators if r.level == level), None)
     if setting is not None:
-        return setting["says"] if audience != "staff" and setting.get("says") else (
-            setting["label"])
+        return setting.says if audience != "staff" and setting.says else setting.label
     threshold = rules.level(level).min_score
-    if assessment["score"] and threshold:
-        return (f"The answers add up to {assessment['score']} points; {threshold} or more "
+    if assessment.score and threshold:
+        return (f"The answers add up to {assessment.score} points; {threshold} or more "
                 f"means \u201c{level}\u201d.")
     return "No sign of baclofen withdrawal or overdose was reported."
+
+
+def shown(assessment: Assessment, rules: RuleSet) -> dict[str, Any]:
+    """What the result and staff pages show beyond the stored assessment, in the words of
+    the rule set that scored it: kept with the screening so that its pages never take
+    wording from a later rule set."""
+    return {
+        "locale": LOCALE,
+        "ruleset_version": rules.version,
+        "ruleset_hash": rules.short_hash,
+        "meaning": rules.level(assessment.level).meaning,
+        "why": {audience: why_in_one_line(assessment, audience, rules)
+                for audience in ("caregiver", "staff")},
+        "call_script": {"confirm": list(rules.call_script.confirm),
+                        "say": list(rules.call_script.say.get(assessment.level, ()))},
+        "answers": [{"title": section.page.title,
+                     "rows": [[row.key, row.question, row.words] for row in section.rows]}
+                    for section in in_words(assessment.answers, rules, staff=True)],
+    }
+
+
+def shown_for(screening: Any, rules: RuleSet) -> dict[str, Any]:
+    """What a stored screening's pages show: as kept with it. One stored before that was kept
+    is worded again by `rules`, marked `reworded` when `rules` did not score it (its pages
+    then say so)."""
+    if screening.shown:
+        return screening.shown
+    again = shown(screening.result, rules)
+    again["reworded"] = screening.ruleset_hash != rules.short_hash
+    return again

@@ -88,9 +88,10 @@ def create_screening():
     screening = _made_with(key)
     replayed = screening is not None
     if not replayed:
-        assessment = run_assessment(_answers(), _ruleset())
+        rules = _ruleset()
+        assessment = run_assessment(_answers(), rules)
         try:
-            screening = save_screening(assessment, key)
+            screening = save_screening(assessment, rules, key)
         except IntegrityError:  # the same key at the same moment: the other one won
             screening = _made_with(key)
             if screening is None:

@@ -89,7 +89,7 @@ def _questionnaire_response(screening: Screening, ruleset: RuleSet,
 def _risk_assessment(screening: Screening, ruleset: RuleSet, resource_id: str,
                     basis: str) -> dict[str, Any]:
     """The result as a final RiskAssessment based on the QuestionnaireResponse at `basis`."""
-    stored = screening.assessment
+    stored = screening.result
     level = screening.level
     title = next((lv.title for lv in ruleset.levels if lv.id == level), level)
     resource: dict[str, Any] = {
@@ -112,13 +112,13 @@ def _risk_assessment(screening: Screening, ruleset: RuleSet, resource_id: str,
             },
         }],
     }
-    do_now = stored.get("advice", {}).get("staff", {}).get("do_now") or []
-    if do_now:
-        resource["mitigation"] = " ".join(do_now)
+    staff = stored.advice.get("staff")
+    if staff and staff.do_now:
+        resource["mitigation"] = " ".join(staff.do_now)
     # The rules that set the level, so a reader sees why, not just the score.
-    notes = [{"text": f"Red flag: {flag['label']}"} for flag in stored.get("red_flags", [])]
-    notes += [{"text": f"Combination ({rule['level']}): {rule['label']}"}
-              for rule in stored.get("combinations", [])]
+    notes = [{"text": f"Red flag: {flag.label}"} for flag in stored.red_flags]
+    notes += [{"text": f"Combination ({rule.level}): {rule.label}"}
+              for rule in stored.combinations]
     if notes:  # FHIR JSON forbids empty arrays
         resource["note"] = notes
     return resource

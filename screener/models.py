@@ -17,6 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .clinical.ruleset import LEVELS
+from .clinical.scoring import Assessment
 from .db import db
 from .reservoir import ReservoirDates, due_by, reservoir_dates
 
@@ -206,6 +207,10 @@ class Screening(db.Model):
     idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     answers: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
     assessment: Mapped[dict[str, Any]] = mapped_column(JSONDocument)
+    # What its pages show beyond the assessment, in the scoring rule set's words and locale
+    # (answer_words.shown): the level's meaning, why, the call script, the answers in words.
+    # None for screenings stored before it was kept.
+    shown: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument)
     status: Mapped[str] = mapped_column(String(8), default="open")
     patient_id: Mapped[int | None] = mapped_column(ForeignKey("patients.id"))
     claimed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -230,6 +235,11 @@ class Screening(db.Model):
         Index("ix_screenings_patient_created", "patient_id", "created_at"),
         Index("ix_screenings_created", "created_at"),
     )
+
+    @property
+    def result(self) -> Assessment:
+        """The stored assessment, typed again (what templates, exports and FHIR read)."""
+        return Assessment.from_dict(self.assessment, self.answers)
 
     def to_dict(self, reference: bool = True) -> dict[str, Any]:
         """The screening as the API returns it; without the patient reference when it is

@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import insert
 
+from .answer_words import shown
 from .clinical.answers import normalise
 from .clinical.ruleset import RuleSet
 from .clinical.scoring import COULD_NOT_COMPLETE, Assessment, assess
@@ -47,7 +48,8 @@ def run_assessment(raw: Mapping[str, Any], ruleset: RuleSet) -> Assessment:
         raise ScoringFailed(COULD_NOT_COMPLETE) from error
 
 
-def save_screening(assessment: Assessment, idempotency_key: str | None = None) -> Screening:
+def save_screening(assessment: Assessment, rules: RuleSet,
+                   idempotency_key: str | None = None) -> Screening:
     """Store one completed screening: a single INSERT, all-or-nothing by itself.
 
     On an engine connection, not through the ORM's unit of work (a third of a worker's time
@@ -55,7 +57,7 @@ def save_screening(assessment: Assessment, idempotency_key: str | None = None) -
     With `idempotency_key` (already hashed), a second INSERT with the same key fails on its
     unique constraint; the caller then returns the first.
     """
-    row = {**screening_row(assessment), "idempotency_key": idempotency_key}
+    row = {**screening_row(assessment, rules), "idempotency_key": idempotency_key}
     if db.engine.dialect.name == "sqlite":
         # The INSERT opens SQLite's transaction itself. Autocommit here would cost a PRAGMA
         # on every checkout that makes SQLite re-prepare each cached statement.
@@ -72,17 +74,19 @@ def save_screening(assessment: Assessment, idempotency_key: str | None = None) -
 _INSERT_SCREENING = insert(Screening.__table__)
 
 
-def add_screening(assessment: Assessment, patient_id: int | None = None,
+def add_screening(assessment: Assessment, rules: RuleSet, patient_id: int | None = None,
                   callback_phone: str | None = None) -> Screening:
     """Add a screening to the session (not yet committed); its public id and time are set."""
-    screening = Screening(**screening_row(assessment, patient_id),
+    screening = Screening(**screening_row(assessment, rules, patient_id),
                           callback_phone=callback_phone)
     db.session.add(screening)
     return screening
 
 
-def screening_row(assessment: Assessment, patient_id: int | None = None) -> dict[str, Any]:
-    """The stored columns of a new screening, the queue's status and priority included.
+def screening_row(assessment: Assessment, rules: RuleSet,
+                  patient_id: int | None = None) -> dict[str, Any]:
+    """The stored columns of a new screening, the queue's status and priority included, and
+    what its pages show in the words of `rules`, the rule set that scored it.
 
     It is linked to `patient_id` only when staff made it (a follow-up call). A reference a
     caregiver typed is kept as given, unchecked: staff confirm it before the screening joins
@@ -102,6 +106,7 @@ def screening_row(assessment: Assessment, patient_id: int | None = None) -> dict
         "patient_ref": answers.get("patient_ref"),
         "answers": dict(answers),
         "assessment": stored_assessment(assessment),
+        "shown": shown(assessment, rules),
         "status": "open",
         "patient_id": patient_id,
     }

@@ -30,7 +30,7 @@ ROUTINE = {"route": "oral", "symptoms": [],
 
 def _save(raw):
     ruleset = default_ruleset()
-    screening = add_screening(run_assessment(raw, ruleset))
+    screening = add_screening(run_assessment(raw, ruleset), ruleset)
     db.session.commit()
     return screening
 

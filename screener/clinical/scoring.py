@@ -108,6 +108,43 @@ class Assessment:
         than walking them in Python."""
         return orjson.loads(orjson.dumps(self))
 
+    @classmethod
+    def from_dict(cls, document: Mapping[str, Any],
+                  answers: Mapping[str, Any] | None = None) -> Assessment:
+        """The typed assessment again, from its stored JSON (`to_dict`'s shape): what the
+        result page, the staff pages, the exports, the timeline and FHIR read. Older rows
+        lack some keys; they get the value that means "not recorded"."""
+        red_flags = _each(FiredRule, document.get("red_flags"))
+        combinations = _each(FiredRule, document.get("combinations"))
+        fired = _each(FiredRule, document.get("discriminators")) or red_flags + combinations
+        return cls(
+            level=document["level"],
+            score=document.get("score", 0),
+            score_level=document.get("score_level", document["level"]),
+            contributions=_each(Contribution, document.get("contributions")),
+            discriminators=fired,
+            red_flags=red_flags,
+            combinations=combinations,
+            direction=document.get("direction"),
+            vital_scores=_each(VitalScore, document.get("vital_scores")),
+            news2_total=document.get("news2_total"),
+            age_band=document.get("age_band", "adult"),
+            advice={audience: Advice(text["headline"], *(tuple(text.get(part) or ())
+                                     for part in ("do_now", "tell", "watch_for")))
+                    for audience, text in (document.get("advice") or {}).items()},
+            notes=_each(Note, document.get("notes")),
+            ruleset_version=document.get("ruleset_version", ""),
+            ruleset_hash=document.get("ruleset_hash") or "",
+            answers=answers if answers is not None else document.get("answers") or {},
+        )
+
+
+def _each(kind: type, items: Any) -> tuple:
+    """Stored dicts back into `kind`, keeping only the fields it has (lists become tuples)."""
+    names = kind.__dataclass_fields__
+    return tuple(kind(**{k: tuple(v) if isinstance(v, list) else v
+                         for k, v in item.items() if k in names}) for item in items or ())
+
 
 @dataclass(frozen=True, slots=True)
 class Decision:

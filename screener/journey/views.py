@@ -18,7 +18,7 @@ from werkzeug.datastructures import MultiDict
 
 from .. import audit
 from ..accounts import login_manager
-from ..answer_words import NOT_KNOWN, in_words, why_in_one_line
+from ..answer_words import NOT_KNOWN, in_words, shown_for
 from ..catalog import build_catalog
 from ..clinical.scoring import COULD_NOT_COMPLETE, Assessment
 from ..db import db
@@ -219,7 +219,7 @@ def _finish(draft: Draft, assessment: Assessment | None = None):
         return render_template("could_not_complete.html", message=COULD_NOT_COMPLETE), 500
     about = draft.answered("about") or {}
     consented = about.get("callback_consent") and (about.get("callback_phone") or "").strip()
-    screening = add_screening(assessment, patient_id=draft.patient_id,
+    screening = add_screening(assessment, _rules(), patient_id=draft.patient_id,
                               callback_phone=about["callback_phone"].strip() if consented
                               else None)
     draft.screening_id = screening.public_id
@@ -258,12 +258,11 @@ def result(public_id: str):
         if screening.patient_id is not None:
             return login_manager.unauthorized()
         abort(404)  # expired: say no more than for an id that never existed
-    assessment = screening.assessment
+    assessment = screening.result
     audience = "staff" if screening.respondent == "staff" else "caregiver"
     return render_template("result.html", screening=screening, assessment=assessment,
-                           advice=assessment["advice"][audience], audience=audience,
-                           level=_rules().level(assessment["level"]),
-                           why=why_in_one_line(assessment, audience, _rules()))
+                           advice=assessment.advice[audience], audience=audience,
+                           shown=shown_for(screening, _rules()))
 
 
 @bp.get("/how-it-works")

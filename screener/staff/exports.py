@@ -41,8 +41,12 @@ def export_screenings():
                    s.level, s.score, s.direction, s.respondent, s.patient_ref, s.status,
                    s.claimed_by.username if s.claimed_by else "",
                    s.closed_by.username if s.closed_by else "", iso_utc(s.closed_at),
-                   " ".join(r["id"] for r in s.assessment.get("red_flags", [])),
-                   " ".join(r["id"] for r in s.assessment.get("discriminators", [])),
-                   " ".join(c["feature"] for c in s.assessment.get("contributions", []))]
+                   *(" ".join(item) for item in _ids(s.result))]
 
     return csv_response("screenings.csv", SCREENING_COLUMNS, rows())
+
+
+def _ids(result) -> tuple[list[str], list[str], list[str]]:
+    """The red flags, every rule that fired and every answer that counted, by id."""
+    return ([r.id for r in result.red_flags], [r.id for r in result.discriminators],
+            [c.feature for c in result.contributions])

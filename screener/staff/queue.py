@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from .. import audit
-from ..answer_words import in_words, why_in_one_line
+from ..answer_words import shown_for
 from ..db import db
 from ..models import Patient, Screening, ScreeningAction, utc_now
 from . import bp, needs
@@ -83,13 +83,11 @@ def screening(public_id: str):
 
 
 def _render_screening(found: Screening, action_form, link_form, status: int = 200):
-    assessment = found.assessment
-    rules = current_app.extensions["ruleset"]
+    assessment = found.result
     return render_template(
         "staff/screening.html", screening=found, assessment=assessment,
-        advice=assessment["advice"]["staff"], level=rules.level(assessment["level"]),
-        why=why_in_one_line(assessment, "staff", rules), script=rules.call_script,
-        sections=in_words(found.answers, rules, staff=True),
+        advice=assessment.advice["staff"],
+        shown=shown_for(found, current_app.extensions["ruleset"]),
         action_form=action_form, link_form=link_form, now=utc_now(),
         error=bool(action_form.errors or link_form.errors)), status
 

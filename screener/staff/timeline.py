@@ -71,9 +71,9 @@ class Chart:
 
 def findings(screening: Screening) -> dict[str, str]:
     """What counted towards this screening: each contributing feature, by id, with its label."""
-    found = {c["feature"]: c["label"] for c in screening.assessment.get("contributions", [])}
-    found.update({f"red-flag:{r['id']}": r["label"]
-                  for r in screening.assessment.get("red_flags", [])})
+    result = screening.result
+    found = {c.feature: c.label for c in result.contributions}
+    found.update({f"red-flag:{r.id}": r.label for r in result.red_flags})
     return found
 
 
