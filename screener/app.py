@@ -13,6 +13,7 @@ from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
 from . import control_characters, jsonio, references, service
+from .clinical import wording
 from .clinical.ruleset import load_ruleset
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -71,6 +72,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     references.check_pattern(app.config["PATIENT_REF_PATTERN"])
     app.context_processor(lambda: {"service": app.extensions["service"]})
     app.add_template_filter(service.tel_href, "tel")
+    app.jinja_env.globals["direction_phrases"] = wording.DIRECTION_PHRASES
     app.json = jsonio.OrjsonProvider(app)  # keys in the documented order (level first)
 
     from . import accounts, api, db, errors, health, journey, retention, security, staff

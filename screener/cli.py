@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from .clinical import wording
 from .clinical.answers import InvalidAnswers
 from .clinical.ruleset import (
     LOCK_PATH,
@@ -19,10 +20,8 @@ from .clinical.ruleset import (
     read_lock,
     version_problem,
 )
-from .clinical.scoring import Assessment, assess
+from .clinical.scoring import assess
 from .docs import rules_markdown
-
-DISCLAIMER = "This check supports, and never replaces, clinical judgement."
 
 
 @click.group()
@@ -49,30 +48,8 @@ def assess_command(source, as_text: bool, audience: str, rules_path: str | None)
     except InvalidAnswers as error:
         click.echo(json.dumps({"errors": error.errors}, indent=2), err=True)
         sys.exit(2)
-    click.echo(as_summary(result, audience) if as_text else json.dumps(result.to_dict(), indent=2))
-
-
-def as_summary(result: Assessment, audience: str = "staff") -> str:
-    """The assessment as plain text: level, advice, and the working."""
-    advice = result.advice[audience]
-    lines = [f"{result.level.upper()}: {advice.headline}",
-             f"Score {result.score} (reaches {result.score_level} by points); "
-             f"direction: {result.direction or 'none'}; NEWS2 "
-             f"{'not used (under 16)' if result.news2_total is None else result.news2_total}",
-             ""]
-    for title, items in (("Discriminators that fired (most urgent first)",
-                          [f"{r.label} [{r.level}]" for r in result.discriminators]),
-                         ("What to do now", advice.do_now), ("What to tell them", advice.tell),
-                         ("Watch for", advice.watch_for)):
-        if items:
-            lines += [f"{title}:", *(f"  - {item}" for item in items), ""]
-    lines.append("Why (each answer that counted):")
-    for c in result.contributions:
-        label = c.term if audience == "staff" else c.label
-        lines.append(f"  +{c.points:<2} {label}  [{', '.join(c.sources)}]")
-    lines += ["", f"Rule set {result.ruleset_version} (sha256 {result.ruleset_hash}). "
-              f"{DISCLAIMER}"]
-    return "\n".join(lines)
+    click.echo(wording.as_text(result, audience) if as_text
+               else json.dumps(result.to_dict(), indent=2))
 
 
 @main.group()

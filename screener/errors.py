@@ -10,7 +10,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from . import control_characters
-from .clinical.scoring import COULD_NOT_COMPLETE
+from .clinical.wording import COULD_NOT_COMPLETE
 from .db import db
 
 TITLES = {

@@ -15,7 +15,8 @@ from sqlalchemy import insert
 from .answer_words import shown
 from .clinical.answers import normalise
 from .clinical.ruleset import RuleSet
-from .clinical.scoring import COULD_NOT_COMPLETE, Assessment, assess
+from .clinical.scoring import Assessment, assess
+from .clinical.wording import COULD_NOT_COMPLETE
 from .db import db
 from .models import (
     Screening,

@@ -241,6 +241,7 @@ class AdviceText:
 
 @dataclass(frozen=True)
 class AdviceAddition:
+    id: str
     audience: str
     section: str
     text: str
@@ -389,6 +390,11 @@ class RuleSet:
         """Each feature's position in the catalogue, for listing findings in a stable order."""
         return {feature_id: index for index, feature_id in enumerate(self.features)}
 
+    @cached_property
+    def addition(self) -> Mapping[str, AdviceAddition]:
+        """Each advice addition by its id."""
+        return {extra.id: extra for extra in self.advice_additions}
+
     def additions_for(self, audience: str, level: str, route: str) -> tuple[AdviceAddition, ...]:
         """The advice additions that can apply to this audience, level and route."""
         return self._additions[audience, level, route]
@@ -450,7 +456,7 @@ class _Checker:
         for item in items:
             item_id = item.get("id") if isinstance(item, Mapping) else None
             if not isinstance(item_id, str):
-                self.problem(item, f"a {what} has no id")
+                self.problem(item, f"{'an' if what[0] in 'aeiou' else 'a'} {what} has no id")
                 continue
             if item_id in seen:
                 self.problem(item, f"duplicate {what} id '{item_id}' "
@@ -586,7 +592,8 @@ def _compile(check: _Checker, data: Mapping[str, Any], content_hash: str,
     discriminators = _compile_rules(check, compiler, _list(data, "discriminators"),
                                     "discriminator")
     notes = _compile_rules(check, compiler, _list(data, "notes"), "note", note=True)
-    advice, additions = _compile_advice(check, data.get("advice"), compiler, discriminators)
+    advice, additions = _compile_advice(check, data.get("advice"), compiler, discriminators,
+                                        decisions_only)
     call_script = (CallScript((), {}) if decisions_only and "call_script" not in data
                    else _compile_call_script(check, data.get("call_script")))
 
@@ -940,7 +947,7 @@ def _compile_rules(check: _Checker, compiler: _ConditionCompiler, nodes: list, w
 
 
 def _compile_advice(check: _Checker, node: Any, compiler: _ConditionCompiler,
-                    discriminators: tuple[Rule, ...]):
+                    discriminators: tuple[Rule, ...], decisions_only: bool = False):
     advice: dict[str, dict[str, AdviceText]] = {}
     if not isinstance(node, Mapping):
         check.problem(node, "the rule set has no 'advice'")
@@ -965,7 +972,9 @@ def _compile_advice(check: _Checker, node: Any, compiler: _ConditionCompiler,
                 str(text.get("headline")), *(tuple(_list(text, s)) for s in ADVICE_SECTIONS[1:])
             )
     additions = []
-    for item in _list(node, "additions"):
+    if not decisions_only:  # files before 2026.4 had none
+        check.unique(_list(node, "additions"), "advice addition")
+    for number, item in enumerate(_list(node, "additions"), 1):
         if item.get("audience") not in AUDIENCES or item.get("section") not in ADVICE_SECTIONS[1:]:
             check.problem(item, "advice addition needs an audience (caregiver or staff) and a "
                                 "section (do_now, tell or watch_for)")
@@ -980,7 +989,8 @@ def _compile_advice(check: _Checker, node: Any, compiler: _ConditionCompiler,
                 check.problem(item, f"advice addition: unknown discriminator '{rule_id}'")
         where = f"advice addition on line {_line(item)}"
         additions.append(AdviceAddition(
-            str(item.get("audience")), str(item.get("section")), str(item.get("text", "")),
+            str(item.get("id", f"addition-{number}")), str(item.get("audience")),
+            str(item.get("section")), str(item.get("text", "")),
             *(tuple(item[k]) if k in item else None for k in ("routes", "levels", "directions")),
             fired=frozenset(item["fired"]) if "fired" in item else None,
             when=compiler.compile(item["when"], where) if "when" in item else None,

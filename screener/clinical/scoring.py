@@ -19,13 +19,10 @@ from typing import Any
 
 import orjson
 
+from . import wording
 from .answers import Answers, normalise
 from .ruleset import AGE, LEVEL_RANK, USUAL_SYSTOLIC, Facts, RuleSet, Vital
-
-COULD_NOT_COMPLETE = (
-    "We could not complete the check. If you are worried, call the emergency number now "
-    "(999 in the UK, 911 in the US, 112 in Europe)."
-)
+from .wording import Advice
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,14 +59,6 @@ class VitalScore:
     unit: str
     points: int
     direction: str
-
-
-@dataclass(frozen=True, slots=True)
-class Advice:
-    headline: str
-    do_now: tuple[str, ...]
-    tell: tuple[str, ...]
-    watch_for: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,16 +234,28 @@ def assess(answers: Answers | Mapping[str, Any], ruleset: RuleSet) -> Assessment
         vital_scores=decision.vital_scores,
         news2_total=facts.news2_total if facts.child is None else None,
         age_band=facts.child.id if facts.child else "adult",
-        advice={
-            audience: _advice(audience, level, direction, answers, decision.contributions,
-                              facts, ruleset)
-            for audience in ("caregiver", "staff")
-        },
+        advice={audience: wording.advice(audience, decision, answers, ruleset, ids)
+                for audience, ids in advice_that_applies(decision, answers, ruleset).items()},
         notes=notes,
         ruleset_version=ruleset.version,
         ruleset_hash=ruleset.short_hash,
         answers=answers.to_dict(),
     )
+
+
+def advice_that_applies(decision: Decision, answers: Answers, ruleset: RuleSet
+                        ) -> dict[str, tuple[str, ...]]:
+    """For each audience, the ids of the advice additions this decision calls for (by
+    route, level, direction, a condition, or the discriminators that fired); the words are
+    the presenter's (wording.py)."""
+    facts, direction_key = decision.facts, decision.direction or "none"
+    return {audience: tuple([
+        extra.id for extra in ruleset.additions_for(audience, decision.level, answers.route)
+        if (extra.directions is None or direction_key in extra.directions)
+        and (extra.fired is None or not extra.fired.isdisjoint(facts.fired))
+        and (extra.when is None or extra.when(facts))
+        and (extra.unless is None or not extra.unless(facts))])
+        for audience in ("caregiver", "staff")}
 
 
 def _systolic_is_usual(answers: Answers, ruleset: RuleSet) -> bool:
@@ -351,8 +352,8 @@ def _contributions(answers, symptoms, implied, vital_scores, ruleset) -> tuple[C
 @lru_cache(maxsize=4096)  # measurements repeat (whole numbers): reuse the frozen result
 def _vital_contribution(vital: Vital, value: float, points: int, direction: str) -> Contribution:
     return Contribution(
-        vital.id, "vital", points, f"{vital.label}: {_fmt(value)} {vital.unit}",
-        f"{vital.label} {_fmt(value)} {vital.unit} (NEWS2 {points})",
+        vital.id, "vital", points, f"{vital.label}: {wording.number(value)} {vital.unit}",
+        f"{vital.label} {wording.number(value)} {vital.unit} (NEWS2 {points})",
         direction, vital.sources, value=value,
     )
 
@@ -442,90 +443,3 @@ def _direction(contributions: tuple[Contribution, ...]) -> str | None:
     if overdose >= 2 * withdrawal and overdose:
         return "overdose"
     return "unclear"
-
-
-# --- Advice -----------------------------------------------------------------------------
-
-_ROUTE_WORDS = {
-    "intrathecal": "They have baclofen through an intrathecal pump.",
-    "oral": "They take baclofen by mouth (tablets or liquid).",
-    "both": "They have an intrathecal baclofen pump and also take baclofen tablets.",
-    "unknown": "They take baclofen; it is not known whether by pump or by tablets.",
-}
-_DIRECTION_WORDS = {
-    "withdrawal": "The signs point to possible baclofen withdrawal (too little baclofen).",
-    "overdose": "The signs point to possibly too much baclofen (overdose).",
-    "unclear": "The signs could be withdrawal or too much baclofen; it is not clear which.",
-}
-# A cause other than baclofen that the crew must hear first (Hazards: H16 misdirected
-# advice: autonomic dysreflexia called withdrawal, so a crew lays the person flat).
-_AUTONOMIC_DYSREFLEXIA = frozenset({"autonomic_dysreflexia", "autonomic_dysreflexia_picture"})
-_AD_WORDS = ("The signs point to possible autonomic dysreflexia: a sudden, dangerous rise in "
-             "blood pressure after a spinal cord injury. It needs first aid now (below).")
-_AD_STAFF = "Suspected cause: autonomic dysreflexia (consider baclofen withdrawal as well)."
-
-
-def _advice(audience, level, direction, answers, contributions, facts, ruleset) -> Advice:
-    base = ruleset.advice[level][audience]
-    sections: dict[str, list[str]] = {
-        "do_now": list(base.do_now),
-        "tell": _summary(audience, direction, answers, contributions, facts, ruleset),
-        "watch_for": list(base.watch_for),
-    }
-    sections["tell"].extend(base.tell)
-    direction_key = direction or "none"
-    for extra in ruleset.additions_for(audience, level, answers.route):
-        if ((extra.directions is None or direction_key in extra.directions)
-                and (extra.fired is None or not extra.fired.isdisjoint(facts.fired))
-                and (extra.when is None or extra.when(facts))
-                and (extra.unless is None or not extra.unless(facts))):
-            sections[extra.section].append(extra.text)
-    return Advice(base.headline, tuple(sections["do_now"]), tuple(sections["tell"]),
-                  tuple(sections["watch_for"]))
-
-
-def _summary(audience, direction, answers, contributions, facts, ruleset) -> list[str]:
-    """What to tell the clinician or the emergency team, made from the answers."""
-    staff = audience == "staff"
-    symptoms, history, vitals = [], [], []
-    for c in contributions:
-        text = c.term if staff else c.label
-        (symptoms if c.kind == "symptom" else history if c.kind == "history" else vitals).append(
-            text)
-    if staff:
-        lines = [f"Route: {answers.route}."]
-        if symptoms:
-            lines.append(f"Features: {'; '.join(symptoms)}.")
-        if history:
-            lines.append(f"History: {'; '.join(history)}.")
-        if vitals:
-            news2 = (f"NEWS2 total {facts.news2_total}." if facts.child is None
-                     else f"Under 16: NICE age band {facts.child.id}, not NEWS2.")
-            lines.append(f"Observations: {'; '.join(vitals)}. {news2}")
-        if not _AUTONOMIC_DYSREFLEXIA.isdisjoint(facts.fired):
-            lines.append(_AD_STAFF)
-        if direction:
-            lines.append(f"Direction: {direction}.")
-    else:
-        lines = [_ROUTE_WORDS[answers.route]]
-        if not _AUTONOMIC_DYSREFLEXIA.isdisjoint(facts.fired):
-            lines.append(_AD_WORDS)
-        elif direction:
-            lines.append(_DIRECTION_WORDS[direction])
-        if symptoms:
-            lines.append(f"Signs now: {'; '.join(symptoms)}.")
-        lines.extend(history)
-        if vitals:
-            lines.append(f"Measured: {'; '.join(vitals)}.")
-    for number_id, value in answers.numbers.items():
-        if value is not None and number_id != AGE:
-            feature = ruleset.features[number_id]
-            lines.append(f"{feature.term}: {_fmt(value)} {feature.unit}.")
-    for choice_id, value in answers.choices.items():
-        if value is not None:
-            lines.append(ruleset.features[choice_id].option(value).statement)
-    return lines
-
-
-def _fmt(value: float) -> str:
-    return f"{value:g}"

@@ -20,7 +20,8 @@ from .. import audit
 from ..accounts import login_manager
 from ..answer_words import NOT_KNOWN, in_words, shown_for
 from ..catalog import build_catalog
-from ..clinical.scoring import COULD_NOT_COMPLETE, Assessment
+from ..clinical.scoring import Assessment
+from ..clinical.wording import COULD_NOT_COMPLETE
 from ..db import db
 from ..forms import ANSWER_WORDS, YES_NO_UNKNOWN, form_class, form_values, to_request
 from ..models import Patient, Screening, ScreeningAction, as_utc, utc_now
