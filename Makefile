@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTHON ?= python3
 
-.PHONY: run test lock
+.PHONY: run test lock messages
 
 # Reproducible installs: every runtime and test dependency at the version and hashes in
 # requirements/test.lock, then the project itself (editable) without resolving again.
@@ -37,3 +37,7 @@ test: $(STAMP)
 	$(BIN)/screener rules check
 	$(BIN)/pytest
 	SCREENER_TEST_DATABASE=postgresql $(BIN)/pytest -m "not browser"
+
+# Every string of the pages and forms, for translators (only en-GB exists: README).
+messages: $(STAMP)
+	$(BIN)/pybabel extract --quiet -F babel.cfg -k _l -o screener/translations/messages.pot --no-location --sort-output .

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
@@ -20,6 +21,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused outside development
 MAX_BODY_BYTES = 64 * 1024  # an answer set is < 4 KB; anything far larger is not ours
 csrf = CSRFProtect()
+# Every string a person reads goes through the catalogue. Only en-GB exists: a clinical
+# translation goes live only after a clinician's review (README, "Adding a language").
+babel = Babel()
+LOCALE = "en_GB"
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -71,6 +76,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["service"] = service.load_profile(app.config["SERVICE"])
     references.check_pattern(app.config["PATIENT_REF_PATTERN"])
     app.context_processor(lambda: {"service": app.extensions["service"]})
+    babel.init_app(app, default_locale=LOCALE,
+                   default_translation_directories=str(Path(__file__).parent / "translations"))
     app.add_template_filter(service.tel_href, "tel")
     app.jinja_env.globals["direction_phrases"] = wording.DIRECTION_PHRASES
     app.json = jsonio.OrjsonProvider(app)  # keys in the documented order (level first)
