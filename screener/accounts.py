@@ -29,6 +29,8 @@ from flask import (
     url_for,
 )
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -49,7 +51,7 @@ MIN_PASSWORD_LENGTH = 12
 login_manager = LoginManager()
 login_manager.session_protection = "strong"  # a session moved to another client is dropped
 login_manager.login_view = "accounts.sign_in"
-login_manager.login_message = "Sign in to see staff pages."
+login_manager.login_message = _l("Sign in to see staff pages.")
 login_manager.login_message_category = "info"
 
 bp = Blueprint("accounts", __name__, url_prefix="/staff")
@@ -68,8 +70,8 @@ def load_user(session_id: str) -> User | None:
 
 
 class SignInForm(FlaskForm):
-    username = StringField("Username", validators=[InputRequired("Enter your username")])
-    password = PasswordField("Password", validators=[InputRequired("Enter your password")])
+    username = StringField(_l("Username"), validators=[InputRequired(_l("Enter your username"))])
+    password = PasswordField(_l("Password"), validators=[InputRequired(_l("Enter your password"))])
 
 
 def enforce_idle_timeout():
@@ -82,9 +84,11 @@ def enforce_idle_timeout():
     since = session.get("staff_since", now)
     absolute_hours = current_app.config["SESSION_ABSOLUTE_HOURS"]
     if now - last_seen > IDLE_MINUTES * 60:
-        reason, said = "idle", f"after {IDLE_MINUTES} minutes without activity"
+        reason, said = "idle", _("You were signed out after %(minutes)d minutes without "
+                                  "activity. Sign in again to carry on.", minutes=IDLE_MINUTES)
     elif now - since > absolute_hours * 3600:
-        reason, said = "absolute", f"{absolute_hours:g} hours after you signed in"
+        reason, said = "absolute", _("You were signed out %(hours)s hours after you signed in. "
+                                     "Sign in again to carry on.", hours=f"{absolute_hours:g}")
     else:
         session["staff_seen"] = now
         return None
@@ -92,7 +96,7 @@ def enforce_idle_timeout():
     db.session.commit()
     logout_user()
     session.clear()
-    flash(f"You were signed out {said}. Sign in again to carry on.", "info")
+    flash(said, "info")
     return redirect(url_for("accounts.sign_in", next=request.full_path))
 
 
@@ -191,7 +195,7 @@ def sign_out():
         db.session.commit()
         logout_user()
     session.clear()
-    flash("You have signed out.", "info")
+    flash(_("You have signed out."), "info")
     return redirect(url_for("accounts.sign_in"))
 
 

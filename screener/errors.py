@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 from flask import current_app, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
@@ -14,12 +16,12 @@ from .clinical.wording import COULD_NOT_COMPLETE
 from .db import db
 
 TITLES = {
-    400: "Something in the request was wrong",
-    403: "You do not have access to this page",
-    404: "Page not found",
-    405: "That action is not allowed here",
-    413: "What was sent is too large",
-    429: "Too many requests from this connection",
+    400: _l("Something in the request was wrong"),
+    403: _l("You do not have access to this page"),
+    404: _l("Page not found"),
+    405: _l("That action is not allowed here"),
+    413: _l("What was sent is too large"),
+    429: _l("Too many requests from this connection"),
 }
 
 
@@ -27,16 +29,16 @@ def http_error(error: HTTPException):
     if request.path.startswith("/api/"):
         return _json_error(error)
     if isinstance(error, CSRFError):
-        title = "This page had expired"
-        message = "Nothing was saved. Go back, reload the page and try again."
+        title = _("This page had expired")
+        message = _("Nothing was saved. Go back, reload the page and try again.")
     elif error.code == 429:
         title = TITLES[429]
-        message = ("Wait a minute, then try again. If someone is in danger now, do not wait: "
-                   "call the emergency number.")
+        message = _("Wait a minute, then try again. If someone is in danger now, do not "
+                    "wait: call the emergency number.")
     elif error.description == control_characters.MESSAGE:
         title, message = TITLES[400], error.description
     else:
-        title = TITLES.get(error.code or 500, "Something went wrong")
+        title = TITLES.get(error.code or 500, _("Something went wrong"))
         message = ""
     page = render_template("error.html", title=title, message=message, code=error.code)
     # Keep the error's own headers (Allow on a 405, for instance), not its content type.

@@ -11,6 +11,7 @@ from functools import cache
 from typing import Any
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, RadioField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -21,7 +22,7 @@ from .clinical.ruleset import Feature, RuleSet
 from .pages import Page, pages_for
 from .references import reference_problem
 
-YES_NO_UNKNOWN = [("yes", "Yes"), ("no", "No"), (UNKNOWN, "I don\u2019t know")]
+YES_NO_UNKNOWN = [("yes", _l("Yes")), ("no", _l("No")), (UNKNOWN, _l("I don\u2019t know"))]
 FORM_ANSWERS = {"yes": True, "no": False}  # the form's words in the API's terms
 ANSWER_WORDS = {answer: word for word, answer in FORM_ANSWERS.items()}  # and back
 NONE = "none"
@@ -58,22 +59,22 @@ def _between(low: float, high: float, message: str):
     return check
 
 
-def _one_or_none(what: str):
+def _one_or_none(what):
     """At least one box, and "None of these" only on its own (exclusive)."""
     def check(form, field: Field) -> None:
         chosen = field.data or []
         if not chosen:
-            raise ValidationError(f"Select {what}, or select \u2018None of these\u2019")
+            raise ValidationError(what)
         if NONE in chosen and len(chosen) > 1:
             raise ValidationError(
-                "Select \u2018None of these\u2019 only if none of the others applies")
+                _l("Select \u2018None of these\u2019 only if none of the others applies"))
 
     return check
 
 
 def _temperature(form, field: Field) -> None:
     """Accept °C or °F; the plausible range is 25-45 °C (77-113 °F)."""
-    message = "Enter a temperature between 25 and 45 \u00b0C (77 and 113 \u00b0F)"
+    message = _l("Enter a temperature between 25 and 45 \u00b0C (77 and 113 \u00b0F)")
     try:
         value = parse_number(field.data)
     except ValueError:
@@ -83,13 +84,14 @@ def _temperature(form, field: Field) -> None:
     celsius = fahrenheit_to_celsius(value) if form.temperature_unit.data == FAHRENHEIT else value
     if not 25 <= celsius <= 45:
         if form.temperature_unit.data != FAHRENHEIT and 77 <= value <= 113:
-            message += ". It looks like \u00b0F: choose \u00b0F below the box"
+            message = _l("Enter a temperature between 25 and 45 \u00b0C (77 and 113 \u00b0F)."
+                         " It looks like \u00b0F: choose \u00b0F below the box")
         raise ValidationError(message)
 
 
 def _unit_needed(form, field: Field) -> None:
     if (form.temperature.data or "").strip() and not field.data:
-        raise ValidationError("Select \u00b0C or \u00b0F for the temperature")
+        raise ValidationError(_l("Select \u00b0C or \u00b0F for the temperature"))
 
 
 def _history_fields(page: Page, ruleset: RuleSet, route: str | None) -> dict[str, Field]:
@@ -99,15 +101,16 @@ def _history_fields(page: Page, ruleset: RuleSet, route: str | None) -> dict[str
             answers = (YES_NO_UNKNOWN if feature.kind == "history" else
                        [*((o.id, o.label) for o in feature.options), YES_NO_UNKNOWN[-1]])
             presence = (Optional() if feature.optional else InputRequired(
-                f"Select Yes, No or I don\u2019t know: {feature.question}"))
+                _l("Select Yes, No or I don\u2019t know: %(question)s",
+                   question=feature.question)))
             fields[feature.id] = RadioField(feature.question, choices=choices(answers),
                                             validators=[presence])
         elif feature.kind == "number":
             low, high = feature.min, feature.max
             fields[feature.id] = StringField(feature.question, validators=[
-                Optional(), _between(low, high, (
-                    f"Enter a number of {feature.unit} from {low:g} to {high:g}, or leave it "
-                    "blank if you do not know"))])
+                Optional(), _between(low, high, _l(
+                    "Enter a number of %(unit)s from %(low)s to %(high)s, or leave it blank if "
+                    "you do not know", unit=feature.unit, low=f"{low:g}", high=f"{high:g}"))])
     return fields
 
 
@@ -118,40 +121,45 @@ def form_class(page: Page, ruleset: RuleSet, route: str | None,
     number to call back only where the service reads the checks)."""
     fields: dict[str, Any] = {}
     if page.kind in ("signs", "symptoms"):
-        boxes = [(f.id, f.question) for f in page.features(ruleset)] + [(NONE, "None of these")]
-        what = "the signs that are happening" if page.kind == "signs" else "what you have noticed"
+        boxes = [(f.id, f.question) for f in page.features(ruleset)] + [
+            (NONE, _l("None of these"))]
+        what = (_l("Select the signs that are happening, or select \u2018None of these\u2019")
+                if page.kind == "signs" else
+                _l("Select what you have noticed, or select \u2018None of these\u2019"))
         fields["symptoms"] = CheckboxesField(page.title, choices=choices(boxes),
                                              validators=[_one_or_none(what)])
     elif page.kind == "route":
         fields["route"] = RadioField(page.title, choices=choices((r["id"], r["label"])
                                                                  for r in ruleset.routes),
-                                     validators=[InputRequired("Select how they take baclofen")])
+                                     validators=[InputRequired(
+                                         _l("Select how they take baclofen"))])
     elif page.kind == "history":
         fields.update(_history_fields(page, ruleset, route))
     elif page.kind == "vitals":
-        fields["temperature"] = StringField("Temperature", validators=[_temperature])
+        fields["temperature"] = StringField(_l("Temperature"), validators=[_temperature])
         fields["temperature_unit"] = RadioField(
-            "Temperature unit", choices=choices([("c", "\u00b0C"), (FAHRENHEIT, "\u00b0F")]),
+            _l("Temperature unit"), choices=choices([("c", "\u00b0C"), (FAHRENHEIT, "\u00b0F")]),
             validators=[_unit_needed], validate_choice=False)
         for vital in ruleset.vitals.values():
             if vital.id != "temperature_c":
                 fields[vital.id] = StringField(vital.label, validators=[_between(
-                    vital.min, vital.max, f"Enter {vital.label.lower()} between {vital.min:g} "
-                    f"and {vital.max:g} {vital.unit}, or leave it blank")])
+                    vital.min, vital.max, _l(
+                        "Enter %(what)s between %(low)s and %(high)s %(unit)s, or leave it blank",
+                        what=vital.label.lower(), low=f"{vital.min:g}", high=f"{vital.max:g}",
+                        unit=vital.unit))])
     elif page.kind == "about":
-        fields["respondent"] = RadioField("Who is filling in this check?", choices=choices(
+        fields["respondent"] = RadioField(_l("Who is filling in this check?"), choices=choices(
             (r["id"], r["label"]) for r in ruleset.respondents),
-            validators=[InputRequired("Select who is filling in this check")])
-        fields["patient_ref"] = StringField("Patient reference (optional)", validators=[
-            Optional(), Length(max=PATIENT_REF_MAX,
-                               message=f"Enter a reference of {PATIENT_REF_MAX} characters or "
-                                       "fewer"),
+            validators=[InputRequired(_l("Select who is filling in this check"))])
+        fields["patient_ref"] = StringField(_l("Patient reference (optional)"), validators=[
+            Optional(), Length(max=PATIENT_REF_MAX, message=_l(
+                "Enter a reference of %(most)d characters or fewer", most=PATIENT_REF_MAX)),
             a_reference])
         if callback:
-            fields["callback_phone"] = StringField("Phone number (optional)", validators=[
+            fields["callback_phone"] = StringField(_l("Phone number (optional)"), validators=[
                 Optional(), _phone])
             fields["callback_consent"] = BooleanField(
-                "The clinic may call me on this number about this check",
+                _l("The clinic may call me on this number about this check"),
                 validators=[_consent_with_phone])
     return type(f"{page.id.title().replace('-', '')}Form", (FlaskForm,), fields)
 
@@ -169,13 +177,14 @@ def _phone(form, field: Field) -> None:
     text = (field.data or "").strip()
     digits = sum(c.isdigit() for c in text)
     if not re.fullmatch(r"\+?[0-9 ()-]+", text) or not 7 <= digits <= 15:
-        raise ValidationError("Enter a phone number, like 07700 900 982 or +44 7700 900 982")
+        raise ValidationError(_l("Enter a phone number, like 07700 900 982 or "
+                                 "+44 7700 900 982"))
 
 
 def _consent_with_phone(form, field: Field) -> None:
     if (form.callback_phone.data or "").strip() and not field.data:
-        raise ValidationError("Tick the box to say the clinic may call you on this number, "
-                              "or leave the number out")
+        raise ValidationError(_l("Tick the box to say the clinic may call you on this "
+                                 "number, or leave the number out"))
 
 
 def form_values(form: FlaskForm) -> dict[str, Any]:

@@ -58,8 +58,11 @@ class Draft(db.Model):
 
     def keep_mistakes(self, page_id: str, typed: dict[str, list[str]],
                       errors: dict[str, list[str]]) -> None:
-        """Keep a refused page's typed answers and messages until it is sent again."""
-        self.pending = {**(self.pending or {}), page_id: {"typed": typed, "errors": errors}}
+        """Keep a refused page's typed answers and messages (as the words shown, in this
+        request's language) until it is sent again."""
+        words = {name: [str(message) for message in messages]
+                 for name, messages in errors.items()}
+        self.pending = {**(self.pending or {}), page_id: {"typed": typed, "errors": words}}
 
     def forget_answers(self) -> None:
         """Once the screening is saved, the draft keeps only which screening it became."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from sqlalchemy import or_
 
 from .. import audit
@@ -75,7 +76,7 @@ def new_patient():
     form = _patient_form()
     if form.validate_on_submit():
         if _reference_taken(form.reference.data.strip()):
-            form.reference.errors.append("A patient with this reference already exists")
+            form.reference.errors.append(_("A patient with this reference already exists"))
         else:
             patient = Patient()
             _fill(patient, form)
@@ -83,7 +84,7 @@ def new_patient():
             db.session.flush()
             audit.record("create", "patient", patient.id)
             db.session.commit()
-            flash(f"Added patient {patient.reference}.", "success")
+            flash(_("Added patient %(reference)s.", reference=patient.reference), "success")
             return redirect(url_for("staff.patient", patient_id=patient.id))
     return render_template("staff/patient_form.html", form=form, patient=None,
                            error=bool(form.errors)), 400 if form.errors else 200
@@ -97,12 +98,12 @@ def edit_patient(patient_id: int):
     if form.validate_on_submit():
         new_reference = form.reference.data.strip()
         if new_reference != patient.reference and _reference_taken(new_reference):
-            form.reference.errors.append("A patient with this reference already exists")
+            form.reference.errors.append(_("A patient with this reference already exists"))
         else:
             changed = _fill(patient, form)
             audit.record("change", "patient", patient.id, fields=changed)
             db.session.commit()
-            flash("Saved the patient record.", "success")
+            flash(_("Saved the patient record."), "success")
             return redirect(url_for("staff.patient", patient_id=patient.id))
     return render_template("staff/patient_form.html", form=form, patient=patient,
                            error=bool(form.errors)), 400 if form.errors else 200

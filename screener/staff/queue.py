@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
@@ -103,7 +104,7 @@ def claim(public_id: str):
     if won:
         audit.record("claim", "screening", found.public_id)
         db.session.commit()
-        flash("You have claimed this screening.", "success")
+        flash(_("You have claimed this screening."), "success")
     else:
         db.session.rollback()
         flash(_someone_else(found), "info")
@@ -128,7 +129,7 @@ def record_action(public_id: str):
                         **_claimed_by(current_user.id, now))
     if not won:
         db.session.rollback()
-        flash(_someone_else(found) + " Nothing was changed.", "info")
+        flash(_("%(what)s Nothing was changed.", what=_someone_else(found)), "info")
         return redirect(url_for("staff.screening", public_id=public_id))
     db.session.add(ScreeningAction(screening_id=found.id, kind=form.kind.data,
                                    note=(form.note.data or "").strip() or None,
@@ -137,7 +138,7 @@ def record_action(public_id: str):
     if closing:
         audit.record("close", "screening", found.public_id)
     db.session.commit()
-    flash("Closed: the screening has left the queue." if closing else "Saved.", "success")
+    flash(_("Closed: the screening has left the queue.") if closing else _("Saved."), "success")
     return redirect(url_for("staff.screening", public_id=public_id))
 
 
@@ -167,12 +168,14 @@ def _someone_else(found: Screening) -> str:
     """What changed under you, read fresh from the database."""
     db.session.expire(found)
     if found.status == "closed":
-        who = found.closed_by.name if found.closed_by else "someone"
-        return f"{who} closed this screening first."
+        if found.closed_by is None:
+            return _("Someone closed this screening first.")
+        return _("%(who)s closed this screening first.", who=found.closed_by.name)
     if found.claimed_by_id == current_user.id:
-        return "You have already claimed this screening."
-    who = found.claimed_by.name if found.claimed_by else "Someone else"
-    return f"{who} claimed this screening first."
+        return _("You have already claimed this screening.")
+    if found.claimed_by is None:
+        return _("Someone else claimed this screening first.")
+    return _("%(who)s claimed this screening first.", who=found.claimed_by.name)
 
 
 @bp.post("/screenings/<public_id>/patient")
@@ -186,13 +189,13 @@ def link_patient(public_id: str):
             reference=form.reference.data.strip())).scalar_one_or_none()
         if patient is None:
             form.reference.errors.append(
-                "No patient has this reference. Check it, or add the patient first")
+                _("No patient has this reference. Check it, or add the patient first"))
     if patient is None:
         return _render_screening(found, ActionForm(formdata=None), form, 400)
     found.patient_id = patient.id
     audit.record("link_patient", "screening", found.public_id, patient_id=patient.id)
     db.session.commit()
-    flash(f"Linked to patient {patient.reference}.", "success")
+    flash(_("Linked to patient %(reference)s.", reference=patient.reference), "success")
     return redirect(url_for("staff.screening", public_id=public_id))
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from .. import audit
@@ -71,9 +73,12 @@ def record_refill(patient_id: int):
         closed = _close_with_refill(open_screenings, set(form.close.data or ()),
                                     (form.close_note.data or "").strip())
         db.session.commit()
-        flash(f"Refill recorded. Next refill due {uk_date(form.next_refill_date.data)}."
-              + (f" Closed {closed} screening{'' if closed == 1 else 's'}." if closed else ""),
-              "success")
+        said = _("Refill recorded. Next refill due %(when)s.",
+                 when=uk_date(form.next_refill_date.data))
+        if closed:
+            said += " " + ngettext("Closed %(num)d screening.", "Closed %(num)d screenings.",
+                                   closed)
+        flash(said, "success")
         return redirect(url_for("staff.patient", patient_id=patient.id))
     return render_template("staff/refill_form.html", form=form, patient=patient,
                            open_screenings=open_screenings, now=utc_now(),
