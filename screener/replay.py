@@ -57,6 +57,10 @@ def rules_text(spec: str | None) -> tuple[str, str]:
 
 # --- What is replayed -----------------------------------------------------------------
 
+STORED_SQLITE = "SELECT public_id, CAST(answers AS BLOB) FROM screenings ORDER BY id"
+STORED_OTHER = "SELECT public_id, CAST(answers AS TEXT) FROM screenings ORDER BY id"
+
+
 def stored_answers(database_url: str, batch: int = 10_000) -> Iterator[tuple[str, bytes]]:
     """(public id, answers as JSON text) of every stored screening, streamed."""
     from sqlalchemy import create_engine, text
@@ -68,10 +72,13 @@ def stored_answers(database_url: str, batch: int = 10_000) -> Iterator[tuple[str
     engine = create_engine(url)
     try:
         with engine.connect() as connection:
+            # The JSON as bytes: SQLite hands its text over as a BLOB as it is; PostgreSQL's
+            # jsonb is cast to text (one canonical spelling per answer set) and encoded.
+            query = (STORED_SQLITE if engine.dialect.name == "sqlite" else STORED_OTHER)
             rows = connection.execution_options(stream_results=True, yield_per=batch).execute(
-                text("SELECT public_id, CAST(answers AS TEXT) FROM screenings ORDER BY id"))
+                text(query))
             for public_id, answers in rows:
-                yield public_id, answers.encode("utf-8")
+                yield public_id, answers if isinstance(answers, bytes) else answers.encode()
     finally:
         engine.dispose()
 
