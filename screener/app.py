@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from babel.support import NullTranslations
 from flask import Flask
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
@@ -59,6 +60,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         RETENTION_SCREENING_DAYS=8 * 365 + 2,  # screenings kept 8 years: screener/retention.py
         RETENTION_AUDIT_DAYS=8 * 365 + 2,  # and the audit trail that records them
         PATIENT_REF_PATTERN=references.DEFAULT_PATTERN,
+        TRANSLATIONS=False,  # a catalogue besides en-GB is installed (none is, yet: README)
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)
@@ -78,6 +80,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.context_processor(lambda: {"service": app.extensions["service"]})
     babel.init_app(app, default_locale=LOCALE,
                    default_translation_directories=str(Path(__file__).parent / "translations"))
+    if not app.config["TRANSLATIONS"]:
+        # English only: the templates' strings are the words shown, so Jinja gets a fixed
+        # catalogue instead of looking up the request's language for each of them (a third
+        # of a page's rendering time). Flask-Babel's per-request lookup returns with a
+        # second language (TRANSLATIONS).
+        app.jinja_env.install_gettext_translations(NullTranslations(), newstyle=True)
     app.add_template_filter(service.tel_href, "tel")
     app.jinja_env.globals["direction_phrases"] = wording.DIRECTION_PHRASES
     app.json = jsonio.OrjsonProvider(app)  # keys in the documented order (level first)
