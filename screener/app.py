@@ -14,7 +14,7 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
-from . import control_characters, jsonio, references, service
+from . import control_characters, formatting, jsonio, references, service
 from .clinical import wording
 from .clinical.ruleset import load_ruleset
 
@@ -87,6 +87,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # second language (TRANSLATIONS).
         app.jinja_env.install_gettext_translations(NullTranslations(), newstyle=True)
     app.add_template_filter(service.tel_href, "tel")
+    for name, made in formatting.FILTERS.items():
+        app.add_template_filter(made, name)
     app.jinja_env.globals["direction_phrases"] = wording.DIRECTION_PHRASES
     app.json = jsonio.OrjsonProvider(app)  # keys in the documented order (level first)
 

@@ -13,11 +13,11 @@ for every element used here.
 from __future__ import annotations
 
 import uuid
-from datetime import UTC
 from typing import Any
 
 from .clinical.ruleset import RuleSet
-from .models import Screening, as_utc
+from .formatting import utc_iso
+from .models import Screening
 
 SYSTEM = "urn:baclofen-screener"
 PATIENT_REF_SYSTEM = f"{SYSTEM}:patient-ref"
@@ -232,4 +232,4 @@ def _uuid(screening: Screening, what: str) -> str:
 
 
 def _utc_iso(screening: Screening) -> str:
-    return as_utc(screening.created_at).astimezone(UTC).isoformat().replace("+00:00", "Z")
+    return utc_iso(screening.created_at)

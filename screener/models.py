@@ -19,6 +19,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from .clinical.ruleset import LEVELS
 from .clinical.scoring import Assessment
 from .db import db
+from .formatting import as_utc, utc_iso  # noqa: F401 - as_utc: read from here too
 from .reservoir import ReservoirDates, due_by, reservoir_dates
 
 JSONDocument = JSON().with_variant(JSONB(), "postgresql")
@@ -55,11 +56,6 @@ def new_public_id() -> str:
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-def as_utc(moment: datetime) -> datetime:
-    """SQLite returns naive datetimes; every stored time is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class User(UserMixin, db.Model):
@@ -248,7 +244,7 @@ class Screening(db.Model):
             k: v for k, v in self.answers.items() if k != "patient_ref"}
         return {
             "id": self.public_id,
-            "created_at": _utc_iso(self.created_at),
+            "created_at": utc_iso(self.created_at),
             "ruleset_version": self.ruleset_version,
             "ruleset_hash": self.ruleset_hash,
             "answers": answers,
@@ -332,6 +328,3 @@ class AuditIsAppendOnly(RuntimeError):
 def _refuse_audit_change(*_: Any) -> None:
     raise AuditIsAppendOnly("audit events are append-only")
 
-
-def _utc_iso(moment: datetime) -> str:
-    return as_utc(moment).astimezone(UTC).isoformat().replace("+00:00", "Z")

@@ -23,6 +23,7 @@ from ..catalog import build_catalog
 from ..clinical.scoring import Assessment
 from ..clinical.wording import COULD_NOT_COMPLETE
 from ..db import db
+from ..formatting import uk_date
 from ..forms import ANSWER_WORDS, YES_NO_UNKNOWN, form_class, form_values, to_request
 from ..models import Patient, Screening, ScreeningAction, as_utc, utc_now
 from ..pages import MEASURED_MINUTES, PAGE_IDS, Page, page, pages_for
@@ -35,7 +36,6 @@ from ..screenings import (
 )
 from ..security import PUBLIC_SUBMISSIONS, limiter
 from ..service import INTERNATIONAL_PHRASE
-from ..staff.dates import uk_date
 from .drafts import Draft, current_draft, finish_draft, start_draft
 
 bp = Blueprint("journey", __name__)

@@ -9,16 +9,13 @@ exports screenings; `admin` also reads and exports the audit trail.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from flask import Blueprint, abort, current_app, request
 from flask_login import current_user
 
 from .. import audit
 from ..accounts import enforce_idle_timeout, login_manager
 from ..db import db
-from ..models import CAPABILITIES, as_utc
-from .dates import uk_date
+from ..models import CAPABILITIES
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -50,25 +47,6 @@ def require_staff():
         db.session.commit()
         abort(403)
     return None
-
-
-@bp.app_template_filter("age")
-def age(moment: datetime, now: datetime) -> str:
-    """How long ago, in words a busy clinician reads at a glance."""
-    minutes = int((now - as_utc(moment)).total_seconds() // 60)
-    if minutes < 60:
-        return f"{max(minutes, 0)} min"
-    if minutes < 48 * 60:
-        return f"{minutes // 60} h {minutes % 60} min"
-    return f"{minutes // 1440} days"
-
-
-bp.add_app_template_filter(uk_date, "uk_date")
-
-
-@bp.app_template_filter("in_utc")
-def in_utc(moment: datetime) -> datetime:
-    return as_utc(moment).astimezone(UTC)
 
 
 from . import audit_trail, exports, patients, queue, refills  # noqa: E402, F401 - register views

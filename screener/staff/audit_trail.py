@@ -6,10 +6,11 @@ from flask import render_template, request
 
 from .. import audit
 from ..db import db
+from ..formatting import utc_iso as iso_utc
 from ..models import AuditEvent
 from . import bp, needs
 from .csv_export import csv_response
-from .dates import in_date_range, iso_utc
+from .dates import in_date_range
 from .forms import AuditFilterForm
 
 PER_PAGE = 50

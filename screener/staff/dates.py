@@ -1,10 +1,8 @@
-"""Dates on staff pages: filters are whole UTC days, times are shown and exported in UTC."""
+"""Date filters on staff pages: whole UTC days (formatting is screener/formatting.py)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
-
-from ..models import as_utc
 
 
 def day_start(day) -> datetime:
@@ -19,11 +17,3 @@ def in_date_range(query, column, form):
         query = query.where(column < day_start(form.date_to.data) + timedelta(days=1))
     return query
 
-
-def iso_utc(moment: datetime | None) -> str:
-    return as_utc(moment).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else ""
-
-
-def uk_date(day) -> str:
-    """A date as people in the UK read it: 2 January 2027."""
-    return f"{day.day} {day:%B %Y}"

@@ -6,10 +6,11 @@ from flask import render_template, request
 
 from .. import audit
 from ..db import db
+from ..formatting import utc_iso as iso_utc
 from ..models import Screening
 from . import bp, needs
 from .csv_export import csv_response
-from .dates import in_date_range, iso_utc
+from .dates import in_date_range
 from .forms import DateRangeForm
 
 SCREENING_COLUMNS = ["id", "created_at_utc", "ruleset_version", "ruleset_hash", "level", "score",

@@ -15,9 +15,9 @@ from flask_login import current_user
 
 from .. import audit
 from ..db import db
+from ..formatting import uk_date
 from ..models import Patient, Refill, Screening, ScreeningAction, utc_now
 from . import bp, needs
-from .dates import uk_date
 from .forms import RefillForm
 from .patients import patient_or_404
 from .queue import close_unless_closed

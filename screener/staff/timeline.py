@@ -7,9 +7,9 @@ meaning never rests on colour; the table beside it says the same in words.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from ..clinical.ruleset import LEVEL_RANK
+from ..formatting import short_date
 from ..models import Screening, as_utc
 
 WIDTH, HEIGHT = 640, 240
@@ -115,11 +115,10 @@ def chart(screenings: list[Screening], level_thresholds: dict[str, int]) -> Char
     drawn.y_ticks = [(y_for(v), v) for v in range(0, drawn.y_max + 1, 5)]
     drawn.thresholds = [(y_for(v), name) for name, v in level_thresholds.items() if v > 0]
     first, last = shown[0].created_at, shown[-1].created_at
-    drawn.x_labels = [(x_for(times[0]), _day(first))]
-    if len(shown) > 1 and _day(first) != _day(last):
-        drawn.x_labels.append((x_for(times[-1]), _day(last)))
+    drawn.x_labels = [(x_for(times[0]), short_date(first))]
+    if len(shown) > 1 and short_date(first) != short_date(last):
+        drawn.x_labels.append((x_for(times[-1]), short_date(last)))
     return drawn
 
 
-def _day(moment: datetime) -> str:
-    return as_utc(moment).strftime("%d %b %Y")
+
