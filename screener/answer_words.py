@@ -12,14 +12,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext as _
+
 from .clinical.ruleset import UNKNOWN, Feature, RuleSet
 from .clinical.scoring import Assessment
 from .forms import NONE
 from .pages import Page, pages_for
 
 LOCALE = "en-GB"  # the only language until a clinician has reviewed a translation
-NOT_KNOWN = "I don\u2019t know, or not answered"
-YES_NO = {True: "Yes", False: "No"}
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,7 @@ class Row:
     key: str  # a feature or vital id, "route", "symptoms" or "respondent"
     question: str
     words: str
+    known: bool = True  # False: not answered, "I don't know" or not measured
 
 
 @dataclass(frozen=True)
@@ -47,44 +48,51 @@ def in_words(answers: dict[str, Any], rules: RuleSet, staff: bool = False) -> li
         rows: list[Row] = []
         if page.kind in ("signs", "symptoms"):
             ticked = [f.question for f in page.features(rules) if f.id in symptoms]
-            rows.append(Row("symptoms", page.title, "; ".join(ticked) or "None of these"))
+            rows.append(Row("symptoms", str(page.title), "; ".join(ticked) or _("None of these")))
         elif page.kind == "route":
-            rows.append(Row("route", page.title, next(
-                (r["label"] for r in rules.routes if r["id"] == route), NOT_KNOWN)))
+            label = next((r["label"] for r in rules.routes if r["id"] == route), None)
+            rows.append(Row("route", str(page.title), label or _not_known(), label is not None))
         elif page.kind == "history":
-            rows += [Row(f.id, f.question, _history_words(f, history))
-                     for f in page.features(rules, route)]
+            rows += [_history_row(f, history) for f in page.features(rules, route)]
         elif page.kind == "vitals":
             for vital in rules.vitals.values():
                 value = vitals.get(vital.id)
-                rows.append(Row(vital.id, vital.label, "Not measured" if value is None
-                                else f"{value:g} {vital.unit}"))
+                rows.append(Row(vital.id, vital.label, _("Not measured") if value is None
+                                else f"{value:g} {vital.unit}", value is not None))
         elif page.kind == "about" and staff:
-            rows.append(Row("respondent", "Who filled in the check", next(
+            rows.append(Row("respondent", _("Who filled in the check"), next(
                 (r["label"] for r in rules.respondents
-                 if r["id"] == answers.get("respondent")), "Not answered")))
-            rows.append(Row("patient_ref", "Patient reference",
-                            answers.get("patient_ref") or "Not given"))
+                 if r["id"] == answers.get("respondent")), _("Not answered"))))
+            rows.append(Row("patient_ref", _("Patient reference"),
+                            answers.get("patient_ref") or _("Not given")))
         if rows:
             sections.append(Section(page, tuple(rows)))
     return sections
 
 
-def _history_words(feature: Feature, history: dict[str, Any]) -> str:
-    words = _value_words(feature, history.get(feature.id, UNKNOWN))
+def _history_row(feature: Feature, history: dict[str, Any]) -> Row:
+    value = history.get(feature.id, UNKNOWN)
+    known = value not in (UNKNOWN, None) and (feature.kind != "choice"
+                                              or feature.option(value) is not None)
+    words = _value_words(feature, value) if known else _not_known()
     follows = feature.follows
     if follows and not follows.asked(history.get(follows.parent, UNKNOWN)):
-        return "Not asked" + ("" if words == NOT_KNOWN else f" (taken as {words.lower()})")
-    return words
+        words = (_("Not asked (taken as %(answer)s)", answer=words.lower()) if known
+                 else _("Not asked"))
+    return Row(feature.id, feature.question, words, known)
+
+
+def _not_known() -> str:
+    return _("I don\u2019t know, or not answered")
 
 
 def _value_words(feature: Feature, value: Any) -> str:
+    """A known answer in words."""
     if feature.kind == "number":
-        return NOT_KNOWN if value in (UNKNOWN, None) else f"{value:g} {feature.unit}"
+        return f"{value:g} {feature.unit}"
     if feature.kind == "choice":
-        chosen = feature.option(value)
-        return chosen.label if chosen else NOT_KNOWN
-    return YES_NO.get(value, NOT_KNOWN)
+        return feature.option(value).label
+    return _("Yes") if value is True else _("No") if value is False else str(value)
 
 
 def why_in_one_line(assessment: Assessment, audience: str, rules: RuleSet) -> str:
@@ -95,9 +103,10 @@ def why_in_one_line(assessment: Assessment, audience: str, rules: RuleSet) -> st
         return setting.says if audience != "staff" and setting.says else setting.label
     threshold = rules.level(level).min_score
     if assessment.score and threshold:
-        return (f"The answers add up to {assessment.score} points; {threshold} or more "
-                f"means \u201c{level}\u201d.")
-    return "No sign of baclofen withdrawal or overdose was reported."
+        return _("The answers add up to %(score)d points; %(threshold)d or more means "
+                 "\u201c%(level)s\u201d.", score=assessment.score, threshold=threshold,
+                 level=level)
+    return _("No sign of baclofen withdrawal or overdose was reported.")
 
 
 def shown(assessment: Assessment, rules: RuleSet) -> dict[str, Any]:
@@ -113,7 +122,7 @@ def shown(assessment: Assessment, rules: RuleSet) -> dict[str, Any]:
                 for audience in ("caregiver", "staff")},
         "call_script": {"confirm": list(rules.call_script.confirm),
                         "say": list(rules.call_script.say.get(assessment.level, ()))},
-        "answers": [{"title": section.page.title,
+        "answers": [{"title": str(section.page.title),
                      "rows": [[row.key, row.question, row.words] for row in section.rows]}
                     for section in in_words(assessment.answers, rules, staff=True)],
     }

@@ -13,12 +13,13 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from .. import audit
 from ..accounts import login_manager
-from ..answer_words import NOT_KNOWN, in_words, shown_for
+from ..answer_words import in_words, shown_for
 from ..catalog import build_catalog
 from ..clinical.scoring import Assessment
 from ..clinical.wording import COULD_NOT_COMPLETE
@@ -277,10 +278,10 @@ def _previous_answers(draft: Draft) -> dict[str, str]:
     if before is None:
         return {}
     words = {row.key: row.words for section in in_words(before.answers, _rules())
-             for row in section.rows if row.key != "symptoms"}
-    words.update(dict.fromkeys(before.answers.get("symptoms") or (), "Ticked"))
+             for row in section.rows if row.key != "symptoms" and row.known}
+    words.update(dict.fromkeys(before.answers.get("symptoms") or (), _("Ticked")))
     if "temperature_c" in words:
         words["temperature"] = words.pop("temperature_c")
     day = uk_date(as_utc(before.created_at))
-    return {key: f"Last time ({day}): {text}" for key, text in words.items()
-            if text not in ("Not measured", NOT_KNOWN)}
+    return {key: _("Last time (%(day)s): %(answer)s", day=day, answer=text)
+            for key, text in words.items()}

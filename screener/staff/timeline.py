@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
+
 from ..clinical.ruleset import LEVEL_RANK
 from ..formatting import short_date
 from ..models import Screening, as_utc
@@ -28,19 +30,21 @@ class Change:
 
     def summary(self, level: str) -> str:
         if self.level_from is None:
-            return "First screening"
+            return _("First screening")
         parts = []
         if self.level_from != level:
-            worse = LEVEL_RANK[level] > LEVEL_RANK[self.level_from]
-            parts.append(f"{'Worse' if worse else 'Better'}: {self.level_from} to {level}")
+            change = (_("Worse: %(before)s to %(after)s", before=self.level_from, after=level)
+                      if LEVEL_RANK[level] > LEVEL_RANK[self.level_from] else
+                      _("Better: %(before)s to %(after)s", before=self.level_from, after=level))
+            parts.append(change)
         else:
-            parts.append(f"Level unchanged ({level})")
+            parts.append(_("Level unchanged (%(level)s)", level=level))
         if self.score_delta:
-            parts.append(f"score {self.score_delta:+d}")
+            parts.append(_("score %(change)s", change=f"{self.score_delta:+d}"))
         if self.new:
-            parts.append("new: " + "; ".join(self.new))
+            parts.append(_("new: %(findings)s", findings="; ".join(self.new)))
         if self.gone:
-            parts.append("no longer: " + "; ".join(self.gone))
+            parts.append(_("no longer: %(findings)s", findings="; ".join(self.gone)))
         return ", ".join(parts)
 
 
