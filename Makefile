@@ -40,4 +40,4 @@ test: $(STAMP)
 
 # Every string of the pages and forms, for translators (only en-GB exists: README).
 messages: $(STAMP)
-	$(BIN)/pybabel -q extract -F babel.cfg -k _l -o screener/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k N_ -o screener/translations/messages.pot --no-location --sort-output .

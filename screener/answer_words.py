@@ -48,10 +48,10 @@ def in_words(answers: dict[str, Any], rules: RuleSet, staff: bool = False) -> li
         rows: list[Row] = []
         if page.kind in ("signs", "symptoms"):
             ticked = [f.question for f in page.features(rules) if f.id in symptoms]
-            rows.append(Row("symptoms", str(page.title), "; ".join(ticked) or _("None of these")))
+            rows.append(Row("symptoms", page.heading, "; ".join(ticked) or _("None of these")))
         elif page.kind == "route":
             label = next((r["label"] for r in rules.routes if r["id"] == route), None)
-            rows.append(Row("route", str(page.title), label or _not_known(), label is not None))
+            rows.append(Row("route", page.heading, label or _not_known(), label is not None))
         elif page.kind == "history":
             rows += [_history_row(f, history) for f in page.features(rules, route)]
         elif page.kind == "vitals":
@@ -122,7 +122,7 @@ def shown(assessment: Assessment, rules: RuleSet) -> dict[str, Any]:
                 for audience in ("caregiver", "staff")},
         "call_script": {"confirm": list(rules.call_script.confirm),
                         "say": list(rules.call_script.say.get(assessment.level, ()))},
-        "answers": [{"title": str(section.page.title),
+        "answers": [{"title": section.page.heading,
                      "rows": [[row.key, row.question, row.words] for row in section.rows]}
                     for section in in_words(assessment.answers, rules, staff=True)],
     }

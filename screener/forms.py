@@ -126,10 +126,10 @@ def form_class(page: Page, ruleset: RuleSet, route: str | None,
         what = (_l("Select the signs that are happening, or select \u2018None of these\u2019")
                 if page.kind == "signs" else
                 _l("Select what you have noticed, or select \u2018None of these\u2019"))
-        fields["symptoms"] = CheckboxesField(page.title, choices=choices(boxes),
+        fields["symptoms"] = CheckboxesField(_l(page.title), choices=choices(boxes),
                                              validators=[_one_or_none(what)])
     elif page.kind == "route":
-        fields["route"] = RadioField(page.title, choices=choices((r["id"], r["label"])
+        fields["route"] = RadioField(_l(page.title), choices=choices((r["id"], r["label"])
                                                                  for r in ruleset.routes),
                                      validators=[InputRequired(
                                          _l("Select how they take baclofen"))])

@@ -8,16 +8,34 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext
+
 from .clinical.ruleset import Feature, RuleSet
+
+
+def N_(text: str) -> str:  # noqa: N802 - gettext's name for "translate this later"
+    """Marks a string for the catalogue (make messages) where it is defined; it is
+    translated where it is shown."""
+    return text
 
 
 @dataclass(frozen=True)
 class Page:
     id: str
-    title: str  # the question, shown as the <h1>
+    title: str  # the question, shown as the <h1> (English: the catalogue's key)
     kind: str  # signs, route, history, symptoms, vitals, about
     groups: tuple[str, ...] = ()
     hint: str = ""
+
+    @property
+    def heading(self) -> str:
+        """The title in the request's language."""
+        return gettext(self.title)
+
+    @property
+    def guidance(self) -> str:
+        """The hint in the request's language ("" for none)."""
+        return gettext(self.hint) if self.hint else ""
 
     def features(self, ruleset: RuleSet, route: str | None = None) -> list[Feature]:
         """The page's features in catalogue order (history ones only if asked for the route)."""
@@ -33,23 +51,24 @@ class Page:
 
 
 PAGES = (
-    Page("emergency-signs", "Is any of these happening now?", "signs", ("emergency_signs",),
-         "If any of these is happening, this check ends and tells you to call the emergency "
-         "number."),
-    Page("route", "How do they take baclofen?", "route"),
-    Page("pump", "About the pump", "history", ("pump",),
-         "Answer each question. Choose \u201cI don\u2019t know\u201d if you are not sure."),
-    Page("tablets", "About the tablets", "history", ("tablets",),
-         "Answer each question. Choose \u201cI don\u2019t know\u201d if you are not sure."),
-    Page("background", "About them and when it started", "history", ("timing", "risks"),
-         "Answer what you can and leave out the rest: a question left out counts as "
-         "\u201cI don\u2019t know\u201d."),
-    Page("symptoms", "Have you noticed any of these changes?", "symptoms",
+    Page("emergency-signs", N_("Is any of these happening now?"), "signs", ("emergency_signs",),
+         N_("If any of these is happening, this check ends and tells you to call the "
+            "emergency number.")),
+    Page("route", N_("How do they take baclofen?"), "route"),
+    Page("pump", N_("About the pump"), "history", ("pump",),
+         N_("Answer each question. Choose \u201cI don\u2019t know\u201d if you are not sure.")),
+    Page("tablets", N_("About the tablets"), "history", ("tablets",),
+         N_("Answer each question. Choose \u201cI don\u2019t know\u201d if you are not sure.")),
+    Page("background", N_("About them and when it started"), "history", ("timing", "risks"),
+         N_("Answer what you can and leave out the rest: a question left out counts as "
+            "\u201cI don\u2019t know\u201d.")),
+    Page("symptoms", N_("Have you noticed any of these changes?"), "symptoms",
          ("muscles", "mind", "temperature_heart", "breathing_alertness", "body", "pump_site"),
-         "Tick everything that is new or worse than usual."),
-    Page("vitals", "Do you have any measurements?", "vitals", (),
-         "Only if you have measured them in the last hour. Leave blank what you do not know."),
-    Page("about", "About you", "about"),
+         N_("Tick everything that is new or worse than usual.")),
+    Page("vitals", N_("Do you have any measurements?"), "vitals", (),
+         N_("Only if you have measured them in the last hour. Leave blank what you do not "
+            "know.")),
+    Page("about", N_("About you"), "about"),
 )
 PAGE_IDS = tuple(page.id for page in PAGES)
 # What the start page promises, in whole minutes: the longest reference journey measured by
