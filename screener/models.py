@@ -10,6 +10,7 @@ import secrets
 from datetime import UTC, date, datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Numeric, String, Text, event
 from sqlalchemy.dialects.postgresql import JSONB
@@ -35,12 +36,12 @@ ROLE_CAPABILITIES = {
 }
 STATUSES = ("open", "claimed", "closed")
 ACTION_KINDS = (
-    ("called_back", "Called back"),
-    ("sent_to_emergency", "Sent to the emergency department"),
-    ("pump_refilled", "Pump refilled"),
-    ("advice_given", "Advice given"),
-    ("follow_up_call", "Follow-up call made"),
-    ("other", "Other"),
+    ("called_back", _l("Called back")),
+    ("sent_to_emergency", _l("Sent to the emergency department")),
+    ("pump_refilled", _l("Pump refilled")),
+    ("advice_given", _l("Advice given")),
+    ("follow_up_call", _l("Follow-up call made")),
+    ("other", _l("Other")),
 )
 
 
@@ -286,7 +287,7 @@ class ScreeningAction(db.Model):
 
     @property
     def label(self) -> str:
-        return dict(ACTION_KINDS).get(self.kind, self.kind)
+        return str(dict(ACTION_KINDS).get(self.kind, self.kind))
 
 
 class AuditEvent(db.Model):

@@ -55,7 +55,7 @@ class FilterForm(FlaskForm):
 
 
 class QueueFilterForm(FilterForm):
-    level = SelectField(_l("Level"), choices=choices([("", "Any level")] + [
+    level = SelectField(_l("Level"), choices=choices([("", _l("Any level"))] + [
         (lvl, lvl.title()) for lvl in LEVELS]), validators=[Optional()])
     status = SelectField(_l("Status"), choices=choices(STATUS_FILTERS), default="active")
     date_from = UKDateField(_l("From (UTC date)"), validators=[Optional()])
