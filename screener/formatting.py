@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from flask_babel import format_date, gettext, ngettext
+
 
 def as_utc(moment: datetime) -> datetime:
     """SQLite returns naive datetimes; every stored time is UTC."""
@@ -21,8 +23,8 @@ def in_utc(moment: datetime) -> datetime:
 
 
 def uk_date(day) -> str:
-    """A date as people in the UK read it: 2 January 2027."""
-    return f"{day.day} {day:%B %Y}"
+    """A date as people read it, in the page's language: 2 January 2027 in en-GB."""
+    return format_date(day, "d MMMM y")
 
 
 def short_date(moment: datetime) -> str:
@@ -34,10 +36,10 @@ def age(moment: datetime, now: datetime) -> str:
     """How long ago, in words a busy clinician reads at a glance."""
     minutes = int((now - as_utc(moment)).total_seconds() // 60)
     if minutes < 60:
-        return f"{max(minutes, 0)} min"
+        return gettext("%(minutes)d min", minutes=max(minutes, 0))
     if minutes < 48 * 60:
-        return f"{minutes // 60} h {minutes % 60} min"
-    return f"{minutes // 1440} days"
+        return gettext("%(hours)d h %(minutes)d min", hours=minutes // 60, minutes=minutes % 60)
+    return ngettext("%(num)d day", "%(num)d days", minutes // 1440)
 
 
 FILTERS = {"utc_iso": utc_iso, "in_utc": in_utc, "uk_date": uk_date, "age": age}
