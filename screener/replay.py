@@ -5,11 +5,12 @@ under two rule sets, "before" and "after", and compared level by level, with exa
 the rules responsible for each move. A clinical safety officer reviews every rule-set change
 with it (docs/clinical-safety-case.md).
 
-Speed, for a million stored screenings on two cores:
+Speed, for a million stored screenings on two cores (bench/replay_speed.py):
 - only the decision is made (`scoring.decide`): no advice is worded;
-- identical answer sets are decided once (stored answers repeat: one per caregiver's check,
-  and most checks tick a few of the same boxes);
-- the distinct answer sets are shared between worker processes.
+- identical answer sets are decided once, and the rest are read from the database while
+  worker processes decide them;
+- when both rule sets read answers alike, each answer set is read once, and the second
+  rule set re-evaluates only what differs from the first (clinical/compare.py).
 
 It reads the database with SQLAlchemy Core and needs no Flask.
 """
@@ -28,7 +29,7 @@ from typing import Any
 import orjson
 
 from .clinical.answers import Answers, InvalidAnswers, normalise, reading_key
-from .clinical.compare import Comparison, Outcome
+from .clinical.compare import Comparison, Outcome, outcome
 from .clinical.ruleset import DEFAULT_PATH, LEVEL_RANK, LEVELS, UNKNOWN, RuleSet, parse_ruleset
 from .clinical.scoring import decide
 
@@ -137,17 +138,15 @@ def _histories(context: str, contexts: Mapping[str, Any], asked):
 
 # --- Deciding -------------------------------------------------------------------------
 
-_RULES: dict[str, RuleSet] = {}  # in each worker process
-
-
-_COMPARISON: list[Comparison] = []
+# Each worker process's two rule sets, and their comparison when both read answers alike.
+_WORKER: dict[str, Any] = {}
 
 
 def _start_worker(before_text: str, after_text: str) -> None:
-    _RULES["before"] = before = parse_ruleset(before_text, decisions_only=True)
-    _RULES["after"] = after = parse_ruleset(after_text, decisions_only=True)
-    _COMPARISON[:] = [Comparison(before, after)] if reading_key(before) == reading_key(after) \
-        else []
+    before = parse_ruleset(before_text, decisions_only=True)
+    after = parse_ruleset(after_text, decisions_only=True)
+    _WORKER.update(before=before, after=after, comparison=Comparison(before, after)
+                   if reading_key(before) == reading_key(after) else None)
 
 
 def _read(raw: bytes, ruleset: RuleSet) -> Answers | None:
@@ -172,11 +171,7 @@ _NOT_READ = Outcome(UNREADABLE, frozenset(), UNREADABLE)
 
 
 def _decide(answers: Answers | None, ruleset: RuleSet) -> Outcome:
-    if answers is None:
-        return _NOT_READ
-    decision = decide(answers, ruleset)
-    return Outcome(decision.level, frozenset(rule.id for rule in decision.discriminators),
-                   decision.score_level)
+    return _NOT_READ if answers is None else outcome(decide(answers, ruleset))
 
 
 def _decide_chunk(chunk: list[bytes]) -> list[tuple]:
@@ -184,9 +179,8 @@ def _decide_chunk(chunk: list[bytes]) -> list[tuple]:
     they differ (what goes back to the parent stays small). When both rule sets read answers
     the same way, each is read once and `after` re-evaluates only what differs
     (clinical/compare.py)."""
-    before, after = _RULES["before"], _RULES["after"]
-    if _COMPARISON:
-        comparison = _COMPARISON[0]
+    before, after, comparison = _WORKER["before"], _WORKER["after"], _WORKER["comparison"]
+    if comparison is not None:
         pairs = ((_NOT_READ, _NOT_READ) if read is None else comparison.outcomes(read)
                  for read in (_read(raw, before) for raw in chunk))
     else:

@@ -50,8 +50,8 @@ class Comparison:
     def outcomes(self, answers: Answers) -> tuple[Outcome, Outcome]:
         """The outcome under `before` and under `after` (both read the same `Answers`)."""
         first = decide(answers, self.before)
-        return _outcome(first), (self._reuse(first) if self.same_facts
-                                 else _outcome(decide(answers, self.after)))
+        return outcome(first), (self._reuse(first) if self.same_facts
+                                else outcome(decide(answers, self.after)))
 
     def _reuse(self, first: Decision) -> Outcome:
         fired_before = {rule.id for rule in first.discriminators}
@@ -72,6 +72,6 @@ class Comparison:
         return Outcome(level, frozenset(fired), score_level)
 
 
-def _outcome(decision: Decision) -> Outcome:
+def outcome(decision: Decision) -> Outcome:
     return Outcome(decision.level, frozenset(r.id for r in decision.discriminators),
                    decision.score_level)
