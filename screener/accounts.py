@@ -39,7 +39,8 @@ from wtforms.validators import InputRequired
 
 from . import audit
 from .db import db
-from .models import ROLES, SignInThrottle, User, as_utc, utc_now
+from .formatting import as_utc
+from .models import ROLES, SignInThrottle, User, utc_now
 from .security import SIGN_IN_ATTEMPTS, limiter
 
 FREE_TRIES = 3

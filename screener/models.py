@@ -20,7 +20,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from .clinical.ruleset import LEVELS
 from .clinical.scoring import Assessment
 from .db import db
-from .formatting import as_utc, utc_iso  # noqa: F401 - as_utc: read from here too
+from .formatting import utc_iso
 from .reservoir import ReservoirDates, due_by, reservoir_dates
 
 JSONDocument = JSON().with_variant(JSONB(), "postgresql")

@@ -18,9 +18,9 @@ from .clinical.ruleset import RuleSet
 from .clinical.scoring import Assessment, assess
 from .clinical.wording import COULD_NOT_COMPLETE
 from .db import db
+from .formatting import as_utc
 from .models import (
     Screening,
-    as_utc,
     new_public_id,
     queue_priority,
     set_by_rule,

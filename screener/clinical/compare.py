@@ -36,9 +36,8 @@ class Comparison:
 
     def __init__(self, before: RuleSet, after: RuleSet):
         self.before, self.after = before, after
-        same = lambda *sections: all(  # noqa: E731
-            before.raw.get(s) == after.raw.get(s) for s in sections)
-        self.same_facts = same(*FACT_SECTIONS)
+        self.same_facts = all(before.raw.get(section) == after.raw.get(section)
+                              for section in FACT_SECTIONS)
         old = {node.get("id"): node for node in before.raw.get("discriminators", [])}
         new = {node.get("id"): node for node in after.raw.get("discriminators", [])}
         # after's discriminators, most urgent first, each with whether its text is unchanged

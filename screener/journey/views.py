@@ -24,9 +24,9 @@ from ..catalog import build_catalog
 from ..clinical.scoring import Assessment
 from ..clinical.wording import COULD_NOT_COMPLETE
 from ..db import db
-from ..formatting import uk_date
+from ..formatting import as_utc, uk_date
 from ..forms import ANSWER_WORDS, YES_NO_UNKNOWN, form_class, form_values, to_request
-from ..models import Patient, Screening, ScreeningAction, as_utc, utc_now
+from ..models import Patient, Screening, ScreeningAction, utc_now
 from ..pages import MEASURED_MINUTES, PAGE_IDS, Page, page, pages_for
 from ..screenings import (
     ScoringFailed,

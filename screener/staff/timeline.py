@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 
 from ..clinical.ruleset import LEVEL_RANK
-from ..formatting import short_date
-from ..models import Screening, as_utc
+from ..formatting import as_utc, short_date
+from ..models import Screening
 
 WIDTH, HEIGHT = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 40
