@@ -14,12 +14,11 @@ from typing import Any
 
 from flask_babel import gettext as _
 
+from . import language
 from .clinical.ruleset import UNKNOWN, Feature, RuleSet
 from .clinical.scoring import Assessment
 from .forms import NONE
 from .pages import Page, pages_for
-
-LOCALE = "en-GB"  # the only language until a clinician has reviewed a translation
 
 
 @dataclass(frozen=True)
@@ -114,7 +113,7 @@ def shown(assessment: Assessment, rules: RuleSet) -> dict[str, Any]:
     the rule set that scored it: kept with the screening so that its pages never take
     wording from a later rule set."""
     return {
-        "locale": LOCALE,
+        "locale": language.locale(),
         "ruleset_version": rules.version,
         "ruleset_hash": rules.short_hash,
         "meaning": rules.level(assessment.level).meaning,

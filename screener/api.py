@@ -7,10 +7,11 @@ import hashlib
 from typing import Any
 
 from flask import Blueprint, current_app, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from . import jsonio
+from . import jsonio, language
 from .catalog import build_catalog
 from .clinical.answers import InvalidAnswers, validate
 from .control_characters import MESSAGE, has_control_characters
@@ -37,8 +38,7 @@ class BadBody(Exception):
         self.status, self.message = status, message
 
 
-def _ruleset():
-    return current_app.extensions["ruleset"]
+_ruleset = language.rules
 
 
 def _answers() -> Any:
@@ -74,7 +74,8 @@ def _json_body() -> Any:
 def assess_answers():
     """Score the answers and return the assessment. Nothing is saved."""
     # Encoded straight from the frozen result: orjson reads dataclasses natively.
-    return current_app.json.response(run_assessment(_answers(), _ruleset()))
+    return current_app.json.response(run_assessment(_answers(), _ruleset(),
+                                                       language.words()))
 
 
 @bp.post("/screenings")
@@ -89,7 +90,7 @@ def create_screening():
     replayed = screening is not None
     if not replayed:
         rules = _ruleset()
-        assessment = run_assessment(_answers(), rules)
+        assessment = run_assessment(_answers(), rules, language.words())
         try:
             screening = save_screening(assessment, rules, key)
         except IntegrityError:  # the same key at the same moment: the other one won
@@ -162,4 +163,4 @@ def bad_body(error: BadBody):
 
 @bp.errorhandler(ScoringFailed)
 def scoring_failed(error: ScoringFailed):
-    return {"errors": {"assessment": [ScoringFailed.message]}}, 500
+    return {"errors": {"assessment": [_(ScoringFailed.message)]}}, 500

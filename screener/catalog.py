@@ -6,12 +6,13 @@ import math
 from typing import Any
 
 from .clinical.plain import to_plain
-from .clinical.ruleset import RuleSet
+from .clinical.ruleset import Rule, RuleSet
 
 
 def build_catalog(ruleset: RuleSet) -> dict[str, Any]:
     """Everything the scoring uses, with weights, conditions and sources."""
     raw = ruleset.raw
+    discriminators = _worded(raw.get("discriminators", []), ruleset.discriminators)
     return {
         "version": ruleset.version,
         "ruleset_hash": ruleset.short_hash,
@@ -64,13 +65,23 @@ def build_catalog(ruleset: RuleSet) -> dict[str, Any]:
         ],
         "concepts": to_plain(raw.get("concepts", [])),
         "conditions": to_plain(raw.get("conditions", [])),
-        "discriminators": to_plain(raw.get("discriminators", [])),
-        "red_flags": [r for r in to_plain(raw.get("discriminators", []))
-                      if r["level"] == "emergency"],
-        "combinations": [r for r in to_plain(raw.get("discriminators", []))
-                         if r["level"] != "emergency"],
+        "discriminators": discriminators,
+        "red_flags": [r for r in discriminators if r["level"] == "emergency"],
+        "combinations": [r for r in discriminators if r["level"] != "emergency"],
         "news2": to_plain(raw.get("news2", {})),
         "children": to_plain(raw.get("children", {})),
-        "notes": to_plain(raw.get("notes", [])),
+        "notes": _worded(raw.get("notes", []), ruleset.notes),
         "sources": dict(ruleset.sources),
     }
+
+
+def _worded(nodes: list, rules: tuple[Rule, ...]) -> list[dict[str, Any]]:
+    """Rules as written in the file (their conditions), in the rule set's words (which are
+    translated with it: clinical/translation.py)."""
+    by_id = {rule.id: rule for rule in rules}
+    plain = to_plain(nodes)
+    for node in plain:
+        rule = by_id[node["id"]]
+        node.update({key: getattr(rule, key) for key in ("label", "says", "rationale")
+                     if key in node})
+    return plain

@@ -70,6 +70,6 @@ def database_error(error: DBAPIError):
                              type(error).__name__, code, request.method, request.url_rule)
     status, headers = (503, {"Retry-After": "30"}) if unavailable else (500, {})
     if request.path.startswith("/api/"):
-        return {"errors": {"body": [COULD_NOT_COMPLETE]}}, status, headers
-    page = render_template("could_not_complete.html", message=COULD_NOT_COMPLETE)
+        return {"errors": {"body": [_(COULD_NOT_COMPLETE)]}}, status, headers
+    page = render_template("could_not_complete.html", message=_(COULD_NOT_COMPLETE))
     return page, status, headers

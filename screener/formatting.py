@@ -1,11 +1,21 @@
-"""Dates, times and numbers as the pages, exports and FHIR write them: one module, and the
-Jinja filters made from it (registered in app.py). Times are stored and shown in UTC."""
+"""Dates, times and numbers as the pages, exports and FHIR write them, and the names of the
+ids pages show (levels, statuses, directions): one module, and the Jinja filters made from
+it (registered in app.py). Times are stored and shown in UTC."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
 from flask_babel import format_date, gettext, ngettext
+
+from .clinical.wording import N_
+
+# The words for stored ids, through the catalogue (the ids stay English in the database).
+LEVEL_NAMES = {"emergency": N_("Emergency"), "urgent": N_("Urgent"), "soon": N_("Soon"),
+               "routine": N_("Routine")}
+STATUS_NAMES = {"open": N_("Open"), "claimed": N_("Claimed"), "closed": N_("Closed")}
+DIRECTION_NAMES = {"withdrawal": N_("withdrawal"), "overdose": N_("overdose"),
+                   "unclear": N_("unclear")}
 
 
 def as_utc(moment: datetime) -> datetime:
@@ -42,4 +52,18 @@ def age(moment: datetime, now: datetime) -> str:
     return ngettext("%(num)d day", "%(num)d days", minutes // 1440)
 
 
-FILTERS = {"utc_iso": utc_iso, "in_utc": in_utc, "uk_date": uk_date, "age": age}
+def level_name(level: str) -> str:
+    return gettext(LEVEL_NAMES[level])
+
+
+def status_name(status: str) -> str:
+    return gettext(STATUS_NAMES[status])
+
+
+def direction_name(direction: str | None) -> str:
+    return gettext(DIRECTION_NAMES[direction or "unclear"])
+
+
+FILTERS = {"utc_iso": utc_iso, "in_utc": in_utc, "uk_date": uk_date, "age": age,
+           "level_name": level_name, "status_name": status_name,
+           "direction_name": direction_name}

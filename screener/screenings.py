@@ -16,7 +16,8 @@ from .answer_words import shown
 from .clinical.answers import normalise
 from .clinical.ruleset import RuleSet
 from .clinical.scoring import Assessment, assess
-from .clinical.wording import COULD_NOT_COMPLETE
+from .clinical.translation import Catalogue
+from .clinical.wording import COULD_NOT_COMPLETE, ENGLISH
 from .db import db
 from .formatting import as_utc
 from .models import (
@@ -36,14 +37,16 @@ class ScoringFailed(RuntimeError):
     message = COULD_NOT_COMPLETE
 
 
-def run_assessment(raw: Mapping[str, Any], ruleset: RuleSet) -> Assessment:
-    """Validate and score. `InvalidAnswers` passes through; anything else is `ScoringFailed`.
+def run_assessment(raw: Mapping[str, Any], ruleset: RuleSet,
+                   words: Catalogue = ENGLISH) -> Assessment:
+    """Validate and score, worded by `ruleset` and `words` (screener/language.py).
+    `InvalidAnswers` passes through; anything else is `ScoringFailed`.
 
     Hazards: H4 (fail safe: a crash never turns into a routine result).
     """
     answers = normalise(raw, ruleset)
     try:
-        return assess(answers, ruleset)
+        return assess(answers, ruleset, words)
     except Exception as error:  # any fault at all must reach the user as "get help"
         log.exception("scoring failed (rule set %s)", ruleset.version)
         raise ScoringFailed(COULD_NOT_COMPLETE) from error

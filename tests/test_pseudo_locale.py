@@ -4,12 +4,11 @@ The app is run with a pseudo-locale: every message that goes through gettext com
 wrapped in ⟦ ⟧. Every page is rendered; any visible text left outside the brackets did not
 go through the catalogue, and the test names it.
 
-Allowed outside the catalogue, because it is data or clinical wording from elsewhere:
-- the rule set's own wording (questions, labels, advice, meanings) and the sentences the
-  presenter (clinical/wording.py) makes from it: they are translated by locale in the rule
-  set and the presenter, each reviewed by a clinician, not through this catalogue;
-- what was typed or stored (references, names, notes, numbers, dates, ids) and the service
-  profile (clinic, phone numbers);
+The rule set's wording goes through the same catalogue (by id path, clinical/translation.py)
+and so do the presenter's sentences (clinical/wording.py). Allowed outside it, because it
+is data:
+- what was typed (references, names, notes), numbers, dates, ids, the rule set's version
+  and hash, and the service profile (clinic, phone numbers);
 - symbols: numbers, units and punctuation.
 """
 
@@ -151,18 +150,18 @@ def _pages(app) -> Iterator[tuple[str, bytes]]:
 
 
 def _allowed(app) -> set[str]:
-    """Data and clinical wording that is translated elsewhere (see the module docstring)."""
+    """What is data, not words (see the module docstring)."""
     from dataclasses import asdict
 
     from screener.models import ROLES, AuditEvent, Screening, User
 
-    allowed = set(_strings(app.extensions["ruleset"].raw))
+    ruleset = app.extensions["ruleset"]
+    allowed = {ruleset.version, ruleset.short_hash, *ruleset.sources, *ruleset.sources.values()}
     service = app.extensions["service"]
     allowed.update(_strings(asdict(service)), (number.where for number in service.numbers))
     with app.app_context():
         for screening in db.session.execute(db.select(Screening)).scalars():
-            allowed.update(_strings(screening.assessment), _strings(screening.shown),
-                           _strings(screening.answers), [screening.public_id, screening.status])
+            allowed.update(_strings(screening.answers), [screening.public_id, screening.status])
         for event in db.session.execute(db.select(AuditEvent)).scalars():
             allowed.update([event.action, event.record_type or "", str(event.record_id),
                             *_strings(event.details)])

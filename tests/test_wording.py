@@ -3,8 +3,11 @@ id; the presenter (clinical/wording.py) is the one place that writes the sentenc
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from screener import language
 from screener.clinical import wording
 from screener.clinical.answers import normalise
 from screener.clinical.ruleset import DEFAULT_PATH, RuleSetError, parse_ruleset
@@ -36,10 +39,17 @@ def test_the_words_of_each_addition_come_from_the_presenter_in_the_decisions_ord
     assert assess(SEIZURE_ON_A_PUMP).advice["caregiver"] == advice
 
 
-def test_only_the_reviewed_locale_has_words():
-    answers = normalise(SEIZURE_ON_A_PUMP, RULES)
-    with pytest.raises(ValueError, match="only en-GB"):
-        wording.advice("caregiver", decide(answers, RULES), answers, RULES, (), locale="cy")
+def test_only_reviewed_english_is_offered(app, client):
+    """No catalogue besides en-GB is installed, and a browser asking for Welsh gets English:
+    a clinical translation goes live only after a clinician's review (README)."""
+    translations = Path(__file__).parent.parent / "screener" / "translations"
+    assert not list(translations.glob("*/LC_MESSAGES/*.mo"))
+    assert not app.config["TRANSLATIONS"]
+    page = client.get("/", headers={"Accept-Language": "cy, en;q=0.1"})
+    assert b'lang="en-GB"' in page.data and b"Check for baclofen" in page.data
+    with app.test_request_context(headers={"Accept-Language": "cy"}):
+        assert language.locale() == "en-GB"
+        assert language.rules() is app.extensions["ruleset"]
 
 
 @pytest.mark.parametrize("direction", ["withdrawal", "overdose", "unclear"])

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
@@ -23,6 +23,9 @@ from . import wording
 from .answers import Answers, normalise
 from .ruleset import AGE, LEVEL_RANK, USUAL_SYSTOLIC, Facts, RuleSet, Vital
 from .wording import Advice
+
+if TYPE_CHECKING:
+    from .translation import Catalogue
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,9 +208,11 @@ def decide(answers: Answers | Mapping[str, Any], ruleset: RuleSet) -> Decision:
                     vital_scores=vital_scores, facts=facts, present=frozenset(present))
 
 
-def assess(answers: Answers | Mapping[str, Any], ruleset: RuleSet) -> Assessment:
+def assess(answers: Answers | Mapping[str, Any], ruleset: RuleSet,
+           words: Catalogue = wording.ENGLISH) -> Assessment:
     """Score one set of answers (validated `Answers`, or a request-shaped mapping): the
-    decision, with its advice and notes for each audience.
+    decision, with its advice and notes for each audience, worded by `ruleset` (perhaps
+    translated: clinical/translation.py) and the presenter's catalogue `words`.
 
     Raises `InvalidAnswers` for a mapping that does not fit the schema.
     Hazards: as `decide()`.
@@ -234,7 +239,7 @@ def assess(answers: Answers | Mapping[str, Any], ruleset: RuleSet) -> Assessment
         vital_scores=decision.vital_scores,
         news2_total=facts.news2_total if facts.child is None else None,
         age_band=facts.child.id if facts.child else "adult",
-        advice={audience: wording.advice(audience, decision, answers, ruleset, ids)
+        advice={audience: wording.advice(audience, decision, answers, ruleset, ids, words)
                 for audience, ids in advice_that_applies(decision, answers, ruleset).items()},
         notes=notes,
         ruleset_version=ruleset.version,
@@ -352,9 +357,8 @@ def _contributions(answers, symptoms, implied, vital_scores, ruleset) -> tuple[C
 @lru_cache(maxsize=4096)  # measurements repeat (whole numbers): reuse the frozen result
 def _vital_contribution(vital: Vital, value: float, points: int, direction: str) -> Contribution:
     return Contribution(
-        vital.id, "vital", points, f"{vital.label}: {wording.number(value)} {vital.unit}",
-        f"{vital.label} {wording.number(value)} {vital.unit} (NEWS2 {points})",
-        direction, vital.sources, value=value,
+        vital.id, "vital", points, wording.vital_reading(vital, value),
+        wording.vital_reading_term(vital, value, points), direction, vital.sources, value=value,
     )
 
 

@@ -1,48 +1,58 @@
-"""The presenter: a decision put into words for an audience (caregiver or staff) and a
-locale. Scoring decides (scoring.decide, and which advice applies, by id); this module is the
-one place that writes the sentences: the advice, the handover summary, the direction, and
-the plain-text form of an assessment.
+"""The presenter: a decision put into words for an audience (caregiver or staff) in a
+language. Scoring decides (scoring.decide, and which advice applies, by id); this module is
+the one place that writes the sentences: the advice, the handover summary, the direction,
+and the plain-text form of an assessment.
 
-Only en-GB exists. A second language comes as a catalogue keyed by the same ids (levels,
-features, rules, advice additions), reviewed by a clinician before it goes live (README).
+Its own sentences go through a gettext catalogue (`words`, English by default); the rule
+set's wording comes already translated (clinical/translation.py). Only English exists: a
+second language goes live after a clinician's review (README, "Adding a language").
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from gettext import NullTranslations
 from typing import TYPE_CHECKING, Any
 
-from .ruleset import AGE, RuleSet
+from .ruleset import AGE, RuleSet, Vital
 
 if TYPE_CHECKING:
     from .answers import Answers
     from .scoring import Assessment, Decision
+    from .translation import Catalogue
 
-LOCALE = "en-GB"
-COULD_NOT_COMPLETE = (
+ENGLISH: Catalogue = NullTranslations()
+
+
+def N_(message: str) -> str:
+    """Marks a message for the catalogue; it is translated where it is shown."""
+    return message
+
+
+COULD_NOT_COMPLETE = N_(
     "We could not complete the check. If you are worried, call the emergency number now "
     "(999 in the UK, 911 in the US, 112 in Europe)."
 )
-DISCLAIMER = "This check supports, and never replaces, clinical judgement."
+DISCLAIMER = N_("This check supports, and never replaces, clinical judgement.")
 # Which way the signs point, as a phrase: the result page's "why" and the handover say it.
 DIRECTION_PHRASES = {
-    "withdrawal": "baclofen withdrawal (too little baclofen)",
-    "overdose": "too much baclofen (overdose)",
-    "unclear": "either withdrawal or too much baclofen; it is not clear which",
+    "withdrawal": N_("baclofen withdrawal (too little baclofen)"),
+    "overdose": N_("too much baclofen (overdose)"),
+    "unclear": N_("either withdrawal or too much baclofen; it is not clear which"),
 }
 ROUTE_WORDS = {
-    "intrathecal": "They have baclofen through an intrathecal pump.",
-    "oral": "They take baclofen by mouth (tablets or liquid).",
-    "both": "They have an intrathecal baclofen pump and also take baclofen tablets.",
-    "unknown": "They take baclofen; it is not known whether by pump or by tablets.",
+    "intrathecal": N_("They have baclofen through an intrathecal pump."),
+    "oral": N_("They take baclofen by mouth (tablets or liquid)."),
+    "both": N_("They have an intrathecal baclofen pump and also take baclofen tablets."),
+    "unknown": N_("They take baclofen; it is not known whether by pump or by tablets."),
 }
 # A cause other than baclofen that the crew must hear first (Hazards: H16 misdirected
 # advice: autonomic dysreflexia called withdrawal, so a crew lays the person flat).
 AUTONOMIC_DYSREFLEXIA = frozenset({"autonomic_dysreflexia", "autonomic_dysreflexia_picture"})
-AD_WORDS = ("The signs point to possible autonomic dysreflexia: a sudden, dangerous rise in "
-            "blood pressure after a spinal cord injury. It needs first aid now (below).")
-AD_STAFF = "Suspected cause: autonomic dysreflexia (consider baclofen withdrawal as well)."
+AD_WORDS = N_("The signs point to possible autonomic dysreflexia: a sudden, dangerous rise in "
+              "blood pressure after a spinal cord injury. It needs first aid now (below).")
+AD_STAFF = N_("Suspected cause: autonomic dysreflexia (consider baclofen withdrawal as well).")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,26 +63,32 @@ class Advice:
     watch_for: tuple[str, ...]
 
 
-def _check(locale: str) -> None:
-    if locale != LOCALE:
-        raise ValueError(f"no wording for locale {locale!r}: only {LOCALE} has been reviewed")
-
-
-def direction_sentence(direction: str) -> str:
+def direction_sentence(direction: str, words: Catalogue = ENGLISH) -> str:
+    phrase = words.gettext(DIRECTION_PHRASES[direction])
     if direction == "unclear":
-        return f"The signs point to {DIRECTION_PHRASES[direction]}."
-    return f"The signs point to possible {DIRECTION_PHRASES[direction]}."
+        return words.gettext("The signs point to %(direction)s.") % {"direction": phrase}
+    return words.gettext("The signs point to possible %(direction)s.") % {"direction": phrase}
+
+
+def vital_reading(vital: Vital, value: float) -> str:
+    """A measurement for caregivers: "Temperature: 38.5 °C" (the rule set's words)."""
+    return f"{vital.label}: {number(value)} {vital.unit}"
+
+
+def vital_reading_term(vital: Vital, value: float, points: int) -> str:
+    """A measurement for staff, with its NEWS2 points."""
+    return f"{vital.label} {number(value)} {vital.unit} (NEWS2 {points})"
 
 
 def advice(audience: str, decision: Decision, answers: Answers, ruleset: RuleSet,
-           addition_ids: tuple[str, ...], locale: str = LOCALE) -> Advice:
+           addition_ids: tuple[str, ...], words: Catalogue = ENGLISH) -> Advice:
     """The advice for one audience: the level's fixed wording, the handover summary, and
-    the additions the decision called for, each in its section."""
-    _check(locale)
+    the additions the decision called for, each in its section. `ruleset` is worded in the
+    same language as `words`."""
     base = ruleset.advice[decision.level][audience]
     sections: dict[str, list[str]] = {
         "do_now": list(base.do_now),
-        "tell": summary(audience, decision, answers, ruleset) + list(base.tell),
+        "tell": summary(audience, decision, answers, ruleset, words) + list(base.tell),
         "watch_for": list(base.watch_for),
     }
     for addition_id in addition_ids:
@@ -82,8 +98,10 @@ def advice(audience: str, decision: Decision, answers: Answers, ruleset: RuleSet
                   tuple(sections["watch_for"]))
 
 
-def summary(audience: str, decision: Decision, answers: Answers, ruleset: RuleSet) -> list[str]:
+def summary(audience: str, decision: Decision, answers: Answers, ruleset: RuleSet,
+            words: Catalogue = ENGLISH) -> list[str]:
     """What to tell the clinician or the emergency team, made from the answers."""
+    _ = words.gettext
     staff = audience == "staff"
     facts, direction = decision.facts, decision.direction
     symptoms, history, vitals = [], [], []
@@ -91,31 +109,33 @@ def summary(audience: str, decision: Decision, answers: Answers, ruleset: RuleSe
         text = c.term if staff else c.label
         (symptoms if c.kind == "symptom" else history if c.kind == "history" else vitals).append(
             text)
+    listed = _("; ").join
     if staff:
-        lines = [f"Route: {answers.route}."]
+        lines = [_("Route: %(route)s.") % {"route": answers.route}]
         if symptoms:
-            lines.append(f"Features: {'; '.join(symptoms)}.")
+            lines.append(_("Features: %(list)s.") % {"list": listed(symptoms)})
         if history:
-            lines.append(f"History: {'; '.join(history)}.")
+            lines.append(_("History: %(list)s.") % {"list": listed(history)})
         if vitals:
-            news2 = (f"NEWS2 total {facts.news2_total}." if facts.child is None
-                     else f"Under 16: NICE age band {facts.child.id}, not NEWS2.")
-            lines.append(f"Observations: {'; '.join(vitals)}. {news2}")
+            news2 = (_("NEWS2 total %(total)s.") % {"total": facts.news2_total}
+                     if facts.child is None else
+                     _("Under 16: NICE age band %(band)s, not NEWS2.") % {"band": facts.child.id})
+            lines.append(_("Observations: %(list)s.") % {"list": listed(vitals)} + " " + news2)
         if not AUTONOMIC_DYSREFLEXIA.isdisjoint(facts.fired):
-            lines.append(AD_STAFF)
+            lines.append(_(AD_STAFF))
         if direction:
-            lines.append(f"Direction: {direction}.")
+            lines.append(_("Direction: %(direction)s.") % {"direction": direction})
     else:
-        lines = [ROUTE_WORDS[answers.route]]
+        lines = [_(ROUTE_WORDS[answers.route])]
         if not AUTONOMIC_DYSREFLEXIA.isdisjoint(facts.fired):
-            lines.append(AD_WORDS)
+            lines.append(_(AD_WORDS))
         elif direction:
-            lines.append(direction_sentence(direction))
+            lines.append(direction_sentence(direction, words))
         if symptoms:
-            lines.append(f"Signs now: {'; '.join(symptoms)}.")
+            lines.append(_("Signs now: %(list)s.") % {"list": listed(symptoms)})
         lines.extend(history)
         if vitals:
-            lines.append(f"Measured: {'; '.join(vitals)}.")
+            lines.append(_("Measured: %(list)s.") % {"list": listed(vitals)})
     for number_id, value in answers.numbers.items():
         if value is not None and number_id != AGE:
             feature = ruleset.features[number_id]
@@ -131,27 +151,29 @@ def number(value: float) -> str:
     return f"{value:g}"
 
 
-def as_text(result: Assessment, audience: str = "staff", locale: str = LOCALE) -> str:
+def as_text(result: Assessment, audience: str = "staff", words: Catalogue = ENGLISH) -> str:
     """The assessment as plain text: level, advice, and the working (`screener assess
     --text`)."""
-    _check(locale)
+    _ = words.gettext
     advice_for: Mapping[str, Any] = result.advice
     said = advice_for[audience]
+    news2 = (_("not used (under 16)") if result.news2_total is None else result.news2_total)
     lines = [f"{result.level.upper()}: {said.headline}",
-             f"Score {result.score} (reaches {result.score_level} by points); "
-             f"direction: {result.direction or 'none'}; NEWS2 "
-             f"{'not used (under 16)' if result.news2_total is None else result.news2_total}",
+             _("Score %(score)s (reaches %(level)s by points); direction: %(direction)s; "
+               "NEWS2 %(news2)s") % {"score": result.score, "level": result.score_level,
+                                     "direction": result.direction or _("none"),
+                                     "news2": news2},
              ""]
-    for title, items in (("Discriminators that fired (most urgent first)",
+    for title, items in ((_("Discriminators that fired (most urgent first)"),
                           [f"{r.label} [{r.level}]" for r in result.discriminators]),
-                         ("What to do now", said.do_now), ("What to tell them", said.tell),
-                         ("Watch for", said.watch_for)):
+                         (_("What to do now"), said.do_now), (_("What to tell them"), said.tell),
+                         (_("Watch for"), said.watch_for)):
         if items:
             lines += [f"{title}:", *(f"  - {item}" for item in items), ""]
-    lines.append("Why (each answer that counted):")
+    lines.append(_("Why (each answer that counted):"))
     for c in result.contributions:
         label = c.term if audience == "staff" else c.label
         lines.append(f"  +{c.points:<2} {label}  [{', '.join(c.sources)}]")
-    lines += ["", f"Rule set {result.ruleset_version} (sha256 {result.ruleset_hash}). "
-              f"{DISCLAIMER}"]
+    lines += ["", _("Rule set %(version)s (sha256 %(hash)s).") % {
+        "version": result.ruleset_version, "hash": result.ruleset_hash} + " " + _(DISCLAIMER)]
     return "\n".join(lines)

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from .. import audit
+from .. import audit, language
 from ..accounts import login_manager
 from ..answer_words import in_words, shown_for
 from ..catalog import build_catalog
@@ -62,8 +62,7 @@ def for_service(text: str) -> str:
     return text.replace(f"({INTERNATIONAL_PHRASE})", f"({profile.emergency_phrase})")
 
 
-def _rules():
-    return current_app.extensions["ruleset"]
+_rules = language.rules
 
 
 def _service():
@@ -208,7 +207,8 @@ def _assessment_so_far(draft: Draft) -> Assessment | None:
 
     Hazards: H9 a person in danger kept answering questions."""
     try:
-        return run_assessment(to_request(draft.pages, _rules()), _rules())
+        return run_assessment(to_request(draft.pages, _rules()), _rules(),
+                              language.words())
     except ScoringFailed:
         return None  # the outcome page will say the check could not be completed
 
@@ -218,7 +218,7 @@ def _finish(draft: Draft, assessment: Assessment | None = None):
     it, and show the outcome."""
     assessment = assessment or _assessment_so_far(draft)
     if assessment is None:
-        return render_template("could_not_complete.html", message=COULD_NOT_COMPLETE), 500
+        return render_template("could_not_complete.html", message=_(COULD_NOT_COMPLETE)), 500
     about = draft.answered("about") or {}
     consented = about.get("callback_consent") and (about.get("callback_phone") or "").strip()
     screening = add_screening(assessment, _rules(), patient_id=draft.patient_id,

@@ -25,7 +25,7 @@ from wtforms.validators import (
 )
 
 from ..clinical.answers import PATIENT_REF_MAX
-from ..clinical.ruleset import LEVELS
+from ..formatting import LEVEL_NAMES
 from ..forms import a_reference, choices
 from ..models import ACTION_KINDS
 
@@ -56,7 +56,7 @@ class FilterForm(FlaskForm):
 
 class QueueFilterForm(FilterForm):
     level = SelectField(_l("Level"), choices=choices([("", _l("Any level"))] + [
-        (lvl, lvl.title()) for lvl in LEVELS]), validators=[Optional()])
+        (level, _l(name)) for level, name in LEVEL_NAMES.items()]), validators=[Optional()])
     status = SelectField(_l("Status"), choices=choices(STATUS_FILTERS), default="active")
     date_from = UKDateField(_l("From (UTC date)"), validators=[Optional()])
     date_to = UKDateField(_l("To (UTC date)"), validators=[Optional()])

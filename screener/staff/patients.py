@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy import or_
 
-from .. import audit
+from .. import audit, language
 from ..db import db
 from ..forms import choices
 from ..journey import start_draft
@@ -24,8 +24,7 @@ RECORD_FIELDS = ("reference", "name", "date_of_birth", "route", "pump_model", "r
                  "clinic_phone", "notes")
 
 
-def _rules():
-    return current_app.extensions["ruleset"]
+_rules = language.rules
 
 
 def patient_or_404(patient_id: int) -> Patient:

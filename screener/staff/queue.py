@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from .. import audit
+from .. import audit, language
 from ..answer_words import shown_for
 from ..db import db
 from ..models import Patient, Screening, ScreeningAction, utc_now
@@ -88,7 +88,7 @@ def _render_screening(found: Screening, action_form, link_form, status: int = 20
     return render_template(
         "staff/screening.html", screening=found, assessment=assessment,
         advice=assessment.advice["staff"],
-        shown=shown_for(found, current_app.extensions["ruleset"]),
+        shown=shown_for(found, language.rules()),
         action_form=action_form, link_form=link_form, now=utc_now(),
         error=bool(action_form.errors or link_form.errors)), status
 
@@ -208,7 +208,7 @@ def screening_fhir(public_id: str):
     found = _screening_or_404(public_id)
     audit.record("export", "screening", found.public_id, format="fhir-r4")
     db.session.commit()
-    bundle = screening_bundle(found, current_app.extensions["ruleset"])
+    bundle = screening_bundle(found, language.rules())
     filename = f"screening-{found.public_id}.fhir.json"
     return current_app.response_class(
         current_app.json.dumps(bundle), mimetype="application/fhir+json",
