@@ -14,7 +14,7 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
-from . import control_characters, formatting, jsonio, references, service
+from . import control_characters, formatting, jsonio, references, service, static_files
 from .clinical import wording
 from .clinical.ruleset import load_ruleset
 
@@ -86,6 +86,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # of a page's rendering time). Flask-Babel's per-request lookup returns with a
         # second language (TRANSLATIONS).
         app.jinja_env.install_gettext_translations(NullTranslations(), newstyle=True)
+    static_files.init_app(app)  # static_url(), its year-long caching, /favicon.ico
     app.add_template_filter(service.tel_href, "tel")
     for name, made in formatting.FILTERS.items():
         app.add_template_filter(made, name)

@@ -86,8 +86,9 @@ def _refuse_per_worker_limits(app: Flask, development: bool) -> None:
 
 
 def _no_store(response):
-    """Pages and API answers may hold health data: no cache keeps them (static files may)."""
-    if not request.path.startswith("/static/"):
+    """Pages and API answers may hold health data: no cache keeps them (static files and
+    the favicon may: screener/static_files.py)."""
+    if not request.path.startswith("/static/") and request.path != "/favicon.ico":
         response.headers["Cache-Control"] = "no-store"
     return response
 
