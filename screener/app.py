@@ -93,7 +93,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.globals["direction_phrases"] = wording.DIRECTION_PHRASES
     app.json = jsonio.OrjsonProvider(app)  # keys in the documented order (level first)
 
-    from . import accounts, api, db, errors, health, journey, retention, security, staff
+    from . import accounts, api, db, demo, errors, health, journey, retention, security, staff
 
     security.init_app(app, DEV_SECRET_KEY)
     db.init_app(app)
@@ -103,7 +103,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     for command in (accounts.create_user_command, accounts.unlock_user_command,
                     accounts.set_password_command, accounts.disable_user_command,
                     retention.apply_retention_command,
-                    retention.apply_audit_retention_command, retention.erase_patient_command):
+                    retention.apply_audit_retention_command, retention.erase_patient_command,
+                    demo.demo_command):
         app.cli.add_command(command)
     app.register_blueprint(health.bp)
     app.register_blueprint(api.bp)
