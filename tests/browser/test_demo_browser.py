@@ -1,0 +1,67 @@
+"""The demo clinic in Chromium: `flask demo` on a fresh database behind gunicorn, then each
+printed account signs in and sees the queue, a patient's trend and the refill worklist,
+every page checked with axe-core."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from screener.db import db
+from screener.models import Patient, Screening
+from tests.browser.conftest import DESKTOP
+from tests.browser.helpers import Walker
+from tests.live import gunicorn, migrate, server_env
+from tests.test_demo import accounts
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory):
+    """A fresh, migrated SQLite file filled by the demo command as a developer runs it;
+    yields the server's URL, the printed accounts, and the patient with a trend."""
+    folder = tmp_path_factory.mktemp("demo")
+    database = f"sqlite:///{folder / 'demo.sqlite'}"
+    app = migrate(database)
+    env = server_env(database)
+    made = subprocess.run([sys.executable, "-m", "flask", "--app", "screener", "demo"],
+                          env={**env, "SCREENER_DEVELOPMENT": "true"}, text=True,
+                          capture_output=True, check=False)
+    assert made.returncode == 0, made.stderr
+    with app.app_context():
+        linked = db.func.count(Screening.id)
+        trend = db.session.execute(
+            db.select(Patient.reference).join(Screening, Screening.patient_id == Patient.id)
+            .group_by(Patient.reference).order_by(linked.desc()).limit(1)).scalar_one()
+        db.engine.dispose()
+    with gunicorn(env, folder / "gunicorn.log") as base:
+        yield base, accounts(made.stdout), trend
+
+
+@pytest.mark.parametrize("role", ["triage", "clinic", "admin"])
+def test_each_demo_account_sees_the_queue_a_trend_and_the_refills(demo_server, open_page,
+                                                                  role):
+    base, printed, trend = demo_server
+    username, password = printed[role]
+    staff = Walker(open_page(viewport=DESKTOP), base)
+    staff.goto("/staff/sign-in")
+    staff.fill({"username": username, "password": password})
+    staff.press("Sign in")
+    page = staff.page
+    assert staff.path() == "/staff/"
+    assert page.locator("tbody a[href*='/staff/screenings/']").count() >= 4
+
+    staff.goto("/staff/patients")
+    page.get_by_role("link", name=trend, exact=True).click()
+    page.wait_for_url("**/staff/patients/*")
+    staff.check()
+    chart = page.locator("svg.chart")
+    assert chart.is_visible() and chart.locator("path[transform]").count() >= 2
+
+    staff.goto("/staff/refills")
+    rows = page.locator("tbody tr").all_inner_texts()
+    assert any("Overdue by" in row for row in rows) and any("Due in" in row for row in rows)
+    assert all("DEMO-" in row for row in rows)
