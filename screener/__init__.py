@@ -17,7 +17,17 @@ if TYPE_CHECKING:
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """The web app (see `screener.app.create_app`)."""
-    from .app import create_app as build
+    """The web app (see `screener.app.create_app`). Loaded by a `flask --app screener`
+    command, a setting it cannot start with is one line and exit status 1, not a traceback;
+    anywhere else (gunicorn, tests) the error is raised as it is."""
+    import click
 
-    return build(test_config)
+    from .app import create_app as build
+    from .settings import ConfigurationError
+
+    try:
+        return build(test_config)
+    except ConfigurationError as error:
+        if click.get_current_context(silent=True) is None:
+            raise
+        raise click.ClickException(str(error)) from None

@@ -7,16 +7,26 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import click
 from babel.support import NullTranslations
 from flask import Flask
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from . import control_characters, formatting, jsonio, references, service, static_files
+from . import (
+    control_characters,
+    formatting,
+    jsonio,
+    references,
+    service,
+    settings,
+    static_files,
+)
 from .clinical import wording
-from .clinical.ruleset import load_ruleset
+from .clinical.ruleset import RuleSetError, load_ruleset
+from .settings import ConfigurationError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused outside development
@@ -32,7 +42,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Create and configure the app. The rule set is validated here: a bad one stops start-up."""
     app = Flask(
         __name__,
-        instance_path=str(PROJECT_ROOT / "instance"),
+        instance_path=str(settings.instance_path()),
         instance_relative_config=True,
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
@@ -63,7 +73,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         TRANSLATIONS=False,  # a catalogue besides en-GB is installed (none is, yet: README)
     )
     if test_config is None:
-        app.config.from_pyfile("config.py", silent=True)
+        _read_config_file(app)
         if os.environ.get("SECRET_KEY"):
             app.config["SECRET_KEY"] = os.environ["SECRET_KEY"]
         app.config.from_prefixed_env("SCREENER")  # e.g. SCREENER_SECRET_KEY, SCREENER_DEVELOPMENT
@@ -74,7 +84,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(app.config["SQLALCHEMY_DATABASE_URI"])
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    app.extensions["ruleset"] = load_ruleset(app.config["RULESET_PATH"])
+    try:
+        app.extensions["ruleset"] = load_ruleset(app.config["RULESET_PATH"])
+    except (RuleSetError, OSError) as error:
+        raise ConfigurationError(f"Refusing to start: the rule set cannot be used. {error}"
+                                 ) from error
     app.extensions["service"] = service.load_profile(app.config["SERVICE"])
     references.check_pattern(app.config["PATIENT_REF_PATTERN"])
     app.context_processor(lambda: {"service": app.extensions["service"]})
@@ -96,7 +110,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from . import accounts, api, db, demo, errors, health, journey, retention, security, staff
 
     security.init_app(app, DEV_SECRET_KEY)
-    db.init_app(app)
+    try:
+        db.init_app(app)
+    except (ArgumentError, NoSuchModuleError) as error:
+        raise ConfigurationError(f"Refusing to start: the database URL (DATABASE_URL) is not "
+                                 f"usable: {error}") from None
     csrf.init_app(app)
     csrf.exempt(api.bp)  # JSON API: no cookies, so no cross-site request to forge
     accounts.login_manager.init_app(app)
@@ -106,6 +124,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
                     retention.apply_audit_retention_command, retention.erase_patient_command,
                     demo.demo_command):
         app.cli.add_command(command)
+    for command in app.cli.commands.values():
+        _database_errors_in_one_line(command)
     app.register_blueprint(health.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(journey.bp)
@@ -115,6 +135,32 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_error_handler(DBAPIError, errors.database_error)
     app.before_request(control_characters.refuse_control_characters)
     return app
+
+
+def _database_errors_in_one_line(command: click.Command) -> None:
+    """A command that cannot reach its database says so in one line, not a traceback."""
+    if getattr(command, "_one_line", False):
+        return  # commands are module-level objects: wrapped once per process
+    invoke = command.invoke
+
+    def guarded(ctx: click.Context) -> Any:
+        try:
+            return invoke(ctx)
+        except OperationalError as error:  # the server's message: host and port, no values
+            reason = str(error.orig).strip().splitlines()[0] if error.orig else type(error)
+            raise click.ClickException(f"Cannot use the database (DATABASE_URL): {reason}"
+                                       ) from None
+
+    command.invoke, command._one_line = guarded, True  # type: ignore[method-assign,attr-defined]
+
+
+def _read_config_file(app: Flask) -> None:
+    """instance/config.py, if there is one (make run writes it: settings.py)."""
+    try:
+        app.config.from_pyfile("config.py", silent=True)
+    except Exception as error:  # a syntax error, a bad import: say which file, not how
+        raise ConfigurationError(f"Refusing to start: {Path(app.instance_path) / 'config.py'} "
+                                 f"cannot be read ({type(error).__name__}: {error}).") from None
 
 
 def database_uri(url: str) -> str:

@@ -1,5 +1,6 @@
-"""Command line: `screener assess [FILE|-] [--text]`, `screener rules check|lock|docs|replay`.
-It needs no Flask (the web app's own commands are `flask --app screener ...`)."""
+"""Command line: `screener assess [FILE|-] [--text]`, `screener rules check|lock|docs|replay`,
+`screener init-config`. It needs no Flask (the web app's own commands are
+`flask --app screener ...`)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from .clinical.ruleset import (
 )
 from .clinical.scoring import assess
 from .docs import rules_markdown
+from .settings import instance_path, write_development_config
 
 
 @click.group()
@@ -50,6 +52,15 @@ def assess_command(source, as_text: bool, audience: str, rules_path: str | None)
         sys.exit(2)
     click.echo(wording.as_text(result, audience) if as_text
                else json.dumps(result.to_dict(), indent=2))
+
+
+@main.command("init-config")
+def init_config_command() -> None:
+    """Write instance/config.py for local development on this clone (a random secret key,
+    development mode), unless it exists. `make run` runs it first (screener/settings.py)."""
+    written = write_development_config()
+    click.echo(f"Wrote {written} (local development only; git-ignored)." if written else
+               f"{instance_path() / 'config.py'} exists: left as it is.")
 
 
 @main.group()

@@ -10,11 +10,17 @@ from __future__ import annotations
 import re
 from functools import cache
 
+from .settings import ConfigurationError
+
 # Letters, digits and hyphens, up to 32 characters, with at least one digit and fewer than
 # nine (so never a name or a phone number): ITB-0042, P-1.
 DEFAULT_PATTERN = r"^(?=.*[0-9])(?!(?:[^0-9]*[0-9]){9})[A-Za-z0-9][A-Za-z0-9-]{0,31}$"
 EXAMPLE = "ITB-0042"
 PHONE_DIGITS = 9  # a UK number without its 0 has 9 or 10 digits; no reference needs that many
+
+
+class PatternError(ConfigurationError, ValueError):
+    """PATIENT_REF_PATTERN is not a regular expression."""
 
 
 @cache
@@ -27,7 +33,7 @@ def check_pattern(pattern: str) -> None:
     try:
         _compiled(pattern)
     except (re.error, TypeError) as error:
-        raise ValueError(f"PATIENT_REF_PATTERN is not a regular expression: {error}") from None
+        raise PatternError(f"PATIENT_REF_PATTERN is not a regular expression: {error}") from None
 
 
 def reference_problem(text: str, pattern: str = DEFAULT_PATTERN) -> str | None:

@@ -15,6 +15,8 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_talisman import Talisman
 
+from .settings import ConfigurationError
+
 # No inline script or style anywhere: every script and stylesheet is a file under /static/.
 CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",
@@ -33,7 +35,7 @@ talisman = Talisman()
 limiter = Limiter(key_func=get_remote_address)
 
 
-class InsecureConfiguration(RuntimeError):
+class InsecureConfiguration(ConfigurationError):
     """The app was asked to run outside development with a setting unsafe for health data."""
 
 
@@ -48,7 +50,8 @@ def init_app(app: Flask, dev_secret_key: str) -> None:
             "Refusing to start: SECRET_KEY is the development key. Set SCREENER_SECRET_KEY "
             "(or SECRET_KEY) in the environment, or SECRET_KEY in instance/config.py, to a "
             "long random value, e.g. python -c 'import secrets; print(secrets.token_hex(32))'. "
-            "For local development only, set SCREENER_DEVELOPMENT=true.")
+            "For local development only, run `make run` once in this clone (it writes "
+            "instance/config.py) or set SCREENER_DEVELOPMENT=true.")
     app.config.setdefault("RATELIMIT_ENABLED",
                           os.environ.get("RATELIMIT_ENABLED", "true").lower() != "false")
     app.config.setdefault("RATELIMIT_STORAGE_URI",

@@ -11,8 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
+from .settings import ConfigurationError
 
-class ServiceProfileError(ValueError):
+
+class ServiceProfileError(ConfigurationError, ValueError):
     """The SERVICE setting is not usable; the message says what to fix."""
 
 
