@@ -1,13 +1,17 @@
 # Two commands for a fresh machine (Python 3.11+ and make are all it needs):
 #   make run    set up, initialise the SQLite database in instance/, serve http://127.0.0.1:5000
+#               (make run PORT=8000 HOST=0.0.0.0 to serve elsewhere)
 #   make test   set up and run the whole test suite (lint included): once on SQLite with the
 #               browser tests, then again on PostgreSQL (SCREENER_TEST_POSTGRES_URL)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYTHON ?= python3
+PORT ?= 5000
+HOST ?= 127.0.0.1
+CONFIG := instance/config.py
 
-.PHONY: run test lock messages
+.PHONY: run test lock messages demo
 
 # Reproducible installs: every runtime and test dependency at the version and hashes in
 # requirements/test.lock, then the project itself (editable) without resolving again.
@@ -25,11 +29,14 @@ lock:
 	.venv-lock/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links -o requirements/runtime.lock pyproject.toml
 	.venv-lock/bin/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url --no-emit-find-links --extra test -o requirements/test.lock pyproject.toml
 
-# Development only: allows the built-in secret key and cookies over plain HTTP.
-run: export SCREENER_DEVELOPMENT = true
-run: $(STAMP)
+# Local development: instance/config.py, written once (a random secret key, development
+# mode), is what every `flask --app screener ...` command in the README then reads.
+$(CONFIG): | $(STAMP)
+	$(BIN)/screener init-config
+
+run: $(STAMP) $(CONFIG)
 	$(BIN)/flask --app screener init-db
-	$(BIN)/flask --app screener run --host 127.0.0.1 --port 5000
+	$(BIN)/flask --app screener run --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
 	bash scripts/ensure-chromium.sh
@@ -41,3 +48,9 @@ test: $(STAMP)
 # Every string of the pages and forms, for translators (only en-GB exists: README).
 messages: $(STAMP)
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l -k N_ -o screener/translations/messages.pot --no-location --sort-output .
+
+# Development only: a fictional demo clinic in the development database (screener/demo.py).
+# It refuses a database that already holds data, so it runs once per database.
+demo: $(STAMP) $(CONFIG)
+	$(BIN)/flask --app screener init-db
+	$(BIN)/flask --app screener demo
