@@ -1,4 +1,6 @@
-"""Take the README's screenshots in headless Chromium at 390 px wide (Debian's chromium).
+"""Take the README's screenshots in headless Chromium (Debian's chromium): the caregiver's
+pages at 390 px wide (a phone), and the staff side at 1280 px, filled by the demo clinic
+(screener/demo.py, as `flask --app screener demo` makes it).
 
 Run: .venv/bin/python scripts/screenshots.py   (needs: apt-get install -y chromium;
 pip install playwright; no browser download). Writes docs/screenshots/*.png.
@@ -15,8 +17,10 @@ from werkzeug.serving import make_server
 
 from screener import create_app
 from screener.db import db
+from screener.demo import make_demo_clinic
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+TREND = "DEMO-0003"  # the demo patient whose follow-up calls draw a trend
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
@@ -31,14 +35,38 @@ OUTCOMES = {
 def serve():
     workdir = tempfile.mkdtemp()
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir}/shots.sqlite",
-                      "SECRET_KEY": "screenshots"})
+                      "SECRET_KEY": "screenshots", "DEVELOPMENT": True})
     with app.app_context():
         from screener import journey, models  # noqa: F401
 
         db.create_all()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_port}"
+    return app, server, f"http://127.0.0.1:{server.server_port}"
+
+
+def staff_shots(browser, app, base: str) -> None:
+    """The demo clinic as its clinic nurse sees it: the queue, a screening, a patient's
+    timeline and the refill worklist."""
+    with app.app_context():
+        username, password = make_demo_clinic()["clinic"]
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(base + "/staff/sign-in")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/staff/")
+    page.screenshot(path=OUT / "staff-queue.png", full_page=True)
+    page.locator("tbody a[href*='/staff/screenings/']").first.click()
+    page.wait_for_url("**/staff/screenings/*")
+    page.screenshot(path=OUT / "staff-screening.png", full_page=True)
+    page.goto(base + "/staff/patients")
+    page.get_by_role("link", name=TREND, exact=True).click()
+    page.wait_for_url("**/staff/patients/*")
+    page.screenshot(path=OUT / "staff-timeline.png", full_page=True)
+    page.goto(base + "/staff/refills")
+    page.screenshot(path=OUT / "staff-refills.png", full_page=True)
+    page.close()
 
 
 def answer_radios(page, value: str) -> None:
@@ -78,7 +106,7 @@ def walk(page, base: str, case: dict, shots: bool = False) -> None:
 
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
-    server, base = serve()
+    app, server, base = serve()
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
@@ -91,6 +119,7 @@ def main() -> None:
                 assert level in page.locator("h1").inner_text().lower(), page.url
                 page.screenshot(path=OUT / f"outcome-{level}.png", full_page=True)
                 page.close()
+            staff_shots(browser, app, base)
             browser.close()
     finally:
         server.shutdown()
