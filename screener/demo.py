@@ -174,8 +174,8 @@ def demo_command() -> None:
 def why_not() -> str | None:
     """Why the demo may not run here: outside development, or on a database holding data."""
     if not is_development(current_app):
-        return ("Refusing to add the demo clinic outside development "
-                "(it is for SCREENER_DEVELOPMENT=true on your own machine).")
+        return ("Refusing to add the demo clinic outside development (it is for your own "
+                "machine: make demo, or SCREENER_DEVELOPMENT=true).")
     held = {table: db.session.execute(db.select(db.func.count()).select_from(model))
             .scalar_one() for table, model in (("patients", Patient),
                                                ("screenings", Screening), ("users", User))}
