@@ -155,7 +155,14 @@ def rules_replay(before: str, after_spec: str | None, database: str | None,
         sources[Path(path).stem] = replay.case_answers(path, rule_sets[1])
     if not sources:
         raise click.ClickException("nothing to replay: give --database or --cases")
-    reports = replay.replay(sources, texts[0][0], texts[1][0], workers, examples)
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+
+    try:
+        reports = replay.replay(sources, texts[0][0], texts[1][0], workers, examples)
+    except (ArgumentError, NoSuchModuleError, OperationalError) as error:
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+        raise click.ClickException(f"Cannot read the stored screenings (--database or "
+                                   f"DATABASE_URL): {reason}") from None
     if as_json:
         click.echo(json.dumps(replay.as_json(reports, *rule_sets), indent=2))
     else:

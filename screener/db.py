@@ -165,7 +165,8 @@ APP_ROLE_GRANTS = (
 def grant_app_role_command(role: str) -> None:
     """PostgreSQL: give ROLE (the app's) what it needs, run as the owner after init-db."""
     if db.engine.dialect.name != "postgresql":
-        raise click.UsageError("Roles are a PostgreSQL matter; SQLite has none.")
+        raise click.ClickException("Roles are a PostgreSQL matter; SQLite has none (run it "
+                                   "with DATABASE_URL set to the PostgreSQL owner role).")
     quoted = db.engine.dialect.identifier_preparer.quote(role)
     with db.engine.begin() as connection:
         for statement in APP_ROLE_GRANTS:
