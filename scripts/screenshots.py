@@ -59,7 +59,7 @@ def staff_shots(browser, app, base: str) -> None:
     page.screenshot(path=OUT / "staff-queue.png", full_page=True)
     page.locator("tbody a[href*='/staff/screenings/']").first.click()
     page.wait_for_url("**/staff/screenings/*")
-    page.screenshot(path=OUT / "staff-screening.png", full_page=True)
+    page.screenshot(path=OUT / "staff-screening.png")  # the top: level, why, call script
     page.goto(base + "/staff/patients")
     page.get_by_role("link", name=TREND, exact=True).click()
     page.wait_for_url("**/staff/patients/*")
