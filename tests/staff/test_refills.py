@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from screener.db import db
 from screener.models import Patient
 from screener.reservoir import ReservoirDates, reservoir_dates
-from tests.pages import text_of
+from tests.pages import parse, text_of
 from tests.staff.factories import (
     CAREGIVER_URGENT,
     audit_rows,
@@ -112,3 +112,24 @@ def test_the_reservoir_gives_the_alarm_and_empty_dates_and_the_worklist_uses_the
     alarm, empty = refilled + timedelta(days=36), refilled + timedelta(days=40)
     assert row[0] == "ITB-1" and row[2] == "Due in 6 days"
     assert row[3] == f"Alarm {alarm.day} {alarm:%B %Y}Empty {empty.day} {empty:%B %Y}"
+
+
+def test_a_refused_close_is_shown_at_the_boxes_and_its_summary_link_lands(app, client, staff):
+    """A screening offered for closing that someone else closed (or a forged value): the
+    form comes back, the summary's link goes to the first box, the boxes show the error."""
+    make_patient(app, "P-1", next_refill_date=date.today() - timedelta(2))
+    offered = submit(client, {**CAREGIVER_URGENT, "patient_ref": "P-1"})
+    confirm_reference(app, offered, "P-1")
+    journey = staff("clinic")
+    page = f"{patient_path(app)}/refill"
+    response = post_form(journey, page, page, {
+        "refilled_on": date.today().isoformat(),
+        "next_refill_date": (date.today() + timedelta(days=90)).isoformat(),
+        "close": ["not-one-of-theirs"]})
+    assert response.status_code == 400
+    tree = parse(response.data)
+    [link] = tree.findall(".//ul[@class='error-summary-list']//a")
+    target = tree.find(f".//*[@id='{link.get('href')[1:]}']")
+    assert target is not None and target.get("name") == "close"
+    assert target.get("value") == offered
+    assert tree.find(".//*[@id='close-error']") is not None
