@@ -1,4 +1,5 @@
-"""Write the favicon: static/favicon.svg and static/favicon.ico, drawn from one shape.
+"""Write the favicon: static/favicon.svg, static/favicon.ico and the 180-pixel
+static/apple-touch-icon.png (a phone's home screen), drawn from one shape.
 
 A rounded square in the header's colour (--brand in static/app.css) with a white cross, the
 brand mark's cross. The ICO holds PNG images of 16, 32 and 48 pixels, drawn here with the
@@ -20,6 +21,7 @@ CORNER = 7  # the square's corner radius
 ARM = 8  # the cross's arms reach this far from the centre (to their round ends' centres)
 STROKE = 6  # the cross's width
 SIZES = (16, 32, 48)
+TOUCH = 180  # iOS's home-screen icon; it rounds the corners itself, so the square is full
 SAMPLES = 4  # sub-pixels a side, for smooth edges
 
 SVG = f"""<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {VIEW} {VIEW}">\
@@ -29,10 +31,12 @@ stroke="#fff" stroke-width="{STROKE}" stroke-linecap="round"/></svg>
 """
 
 
-def _in_square(x: float, y: float) -> bool:
-    cx = min(max(x, CORNER), VIEW - CORNER)
-    cy = min(max(y, CORNER), VIEW - CORNER)
-    return (x - cx) ** 2 + (y - cy) ** 2 <= CORNER ** 2
+def _in_square(x: float, y: float, corner: float = CORNER) -> bool:
+    if corner == 0:
+        return True
+    cx = min(max(x, corner), VIEW - corner)
+    cy = min(max(y, corner), VIEW - corner)
+    return (x - cx) ** 2 + (y - cy) ** 2 <= corner ** 2
 
 
 def _in_cross(x: float, y: float) -> bool:
@@ -45,7 +49,7 @@ def _in_cross(x: float, y: float) -> bool:
     return False
 
 
-def pixels(size: int) -> bytes:
+def pixels(size: int, corner: float = CORNER) -> bytes:
     """RGBA rows, each with PNG's filter byte (0, none) in front."""
     rows = bytearray()
     step = VIEW / size / SAMPLES
@@ -57,7 +61,7 @@ def pixels(size: int) -> bytes:
                 for sx in range(SAMPLES):
                     x = (column * SAMPLES + sx + 0.5) * step
                     y = (row * SAMPLES + sy + 0.5) * step
-                    if _in_square(x, y):
+                    if _in_square(x, y, corner):
                         square += 1
                         white += _in_cross(x, y)
             total = SAMPLES * SAMPLES
@@ -70,14 +74,14 @@ def pixels(size: int) -> bytes:
     return bytes(rows)
 
 
-def png(size: int) -> bytes:
+def png(size: int, corner: float = CORNER) -> bytes:
     def chunk(kind: bytes, data: bytes) -> bytes:
         return (struct.pack(">I", len(data)) + kind + data
                 + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
 
     header = struct.pack(">IIBBBBB", size, size, 8, 6, 0, 0, 0)  # 8-bit RGBA
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(pixels(size), 9)) + chunk(b"IEND", b""))
+            + chunk(b"IDAT", zlib.compress(pixels(size, corner), 9)) + chunk(b"IEND", b""))
 
 
 def ico(sizes: tuple[int, ...] = SIZES) -> bytes:
@@ -95,7 +99,8 @@ def ico(sizes: tuple[int, ...] = SIZES) -> bytes:
 def main() -> None:
     (STATIC / "favicon.svg").write_text(SVG, encoding="utf-8")
     (STATIC / "favicon.ico").write_bytes(ico())
-    print(f"wrote {STATIC / 'favicon.svg'} and {STATIC / 'favicon.ico'}")
+    (STATIC / "apple-touch-icon.png").write_bytes(png(TOUCH, corner=0))
+    print(f"wrote favicon.svg, favicon.ico and apple-touch-icon.png in {STATIC}")
 
 
 if __name__ == "__main__":

@@ -19,7 +19,8 @@ from tests.pages import Journey, add_user, parse, sign_in
 ROOT = Path(__file__).resolve().parents[1]
 STATIC = ROOT / "static"
 IMMUTABLE = "public, max-age=31536000, immutable"
-LINKED = {"app.css", "print.css", "app.js", "favicon.svg", "favicon.ico"}
+LINKED = {"app.css", "print.css", "app.js", "favicon.svg", "favicon.ico",
+          "apple-touch-icon.png"}
 
 
 def content_hash(path: Path) -> str:
@@ -62,6 +63,17 @@ def test_the_page_links_the_favicon_as_svg_and_ico(client):
     assert ico.status_code == 200 and ico.mimetype == "image/vnd.microsoft.icon"
     svg.close()
     ico.close()
+
+
+def test_the_page_links_a_home_screen_icon_a_phone_can_use(client):
+    """iOS puts this on the home screen (and asks for it); a full square, 180 pixels."""
+    head = parse(client.get("/").data).find(".//head")
+    [href] = [e.get("href") for e in head.iter("link") if e.get("rel") == "apple-touch-icon"]
+    with client.get(href) as icon:
+        assert icon.status_code == 200 and icon.mimetype == "image/png"
+        assert icon.data[:8] == b"\x89PNG\r\n\x1a\n"
+        width, height = struct.unpack(">II", icon.data[16:24])
+        assert (width, height) == (180, 180)
 
 
 def test_favicon_ico_is_a_real_icon_kept_a_day(client):
