@@ -63,8 +63,13 @@ STORED_OTHER = "SELECT public_id, CAST(answers AS TEXT) FROM screenings ORDER BY
 
 
 def stored_answers(database_url: str, batch: int = 10_000) -> Iterator[tuple[str, bytes]]:
-    """(public id, answers as JSON text) of every stored screening, streamed."""
-    from sqlalchemy import create_engine, text
+    """(public id, answers as JSON text) of every stored screening, streamed.
+
+    Through the driver's own cursor, fetched a batch at a time: SQLAlchemy's result rows
+    cost more than the reading itself here (8.6 s against 3.7 s for a million on SQLite).
+    PostgreSQL streams from a server-side (named) cursor, so the rows never all sit in
+    memory."""
+    from sqlalchemy import create_engine
 
     url = database_url
     for prefix in ("postgres://", "postgresql://"):
@@ -72,14 +77,21 @@ def stored_answers(database_url: str, batch: int = 10_000) -> Iterator[tuple[str
             url = "postgresql+psycopg://" + url[len(prefix):]
     engine = create_engine(url)
     try:
-        with engine.connect() as connection:
+        connection = engine.raw_connection()
+        try:
             # The JSON as bytes: SQLite hands its text over as a BLOB as it is; PostgreSQL's
             # jsonb is cast to text (one canonical spelling per answer set) and encoded.
-            query = (STORED_SQLITE if engine.dialect.name == "sqlite" else STORED_OTHER)
-            rows = connection.execution_options(stream_results=True, yield_per=batch).execute(
-                text(query))
-            for public_id, answers in rows:
-                yield public_id, answers if isinstance(answers, bytes) else answers.encode()
+            if engine.dialect.name == "sqlite":
+                cursor, query = connection.cursor(), STORED_SQLITE
+            else:
+                cursor, query = connection.driver_connection.cursor(name="replay"), STORED_OTHER
+            cursor.execute(query)
+            while rows := cursor.fetchmany(batch):
+                for public_id, answers in rows:
+                    yield public_id, answers if isinstance(answers, bytes) else answers.encode()
+            cursor.close()
+        finally:
+            connection.close()
     finally:
         engine.dispose()
 
@@ -149,8 +161,8 @@ def _start_worker(before_text: str, after_text: str) -> None:
                    if reading_key(before) == reading_key(after) else None)
 
 
-def _read(raw: bytes, ruleset: RuleSet) -> Answers | None:
-    """Stored answers as `ruleset` reads them, or None if it cannot."""
+def _given(raw: bytes) -> dict[str, Any]:
+    """Stored answers as given: parsed once, whichever rule sets then read them."""
     answers = orjson.loads(raw)
     # Stored answers spell out every question; "unknown" and null mean not answered, so
     # they are dropped: a rule set that asks other questions reads the rest the same way.
@@ -159,10 +171,16 @@ def _read(raw: bytes, ruleset: RuleSet) -> Answers | None:
     if isinstance(history, Mapping):
         answers["history"] = {k: v for k, v in history.items()
                               if v is not None and v != UNKNOWN}
-    if answers.pop("all_no", False):
-        answers["history"] = dict.fromkeys(ruleset.asked_for(answers["route"]), False)
+    return answers
+
+
+def _read(given: dict[str, Any], ruleset: RuleSet) -> Answers | None:
+    """The answers as `ruleset` reads them, or None if it cannot."""
+    if given.get("all_no"):  # the probe table's "every history question: no"
+        given = {**given, "history": dict.fromkeys(ruleset.asked_for(given["route"]), False)}
+        del given["all_no"]
     try:
-        return normalise(answers, ruleset)
+        return normalise(given, ruleset)
     except InvalidAnswers:
         return None
 
@@ -182,10 +200,10 @@ def _decide_chunk(chunk: list[bytes]) -> list[tuple]:
     before, after, comparison = _WORKER["before"], _WORKER["after"], _WORKER["comparison"]
     if comparison is not None:
         pairs = ((_NOT_READ, _NOT_READ) if read is None else comparison.outcomes(read)
-                 for read in (_read(raw, before) for raw in chunk))
+                 for read in (_read(_given(raw), before) for raw in chunk))
     else:
-        pairs = ((_decide(_read(raw, before), before), _decide(_read(raw, after), after))
-                 for raw in chunk)
+        pairs = ((_decide(_read(given, before), before), _decide(_read(given, after), after))
+                 for given in map(_given, chunk))
     return [(first.level, second.level) if first.level == second.level != UNREADABLE
             else (first.level, second.level, first, second) for first, second in pairs]
 

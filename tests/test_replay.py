@@ -128,7 +128,7 @@ def test_reusing_the_first_decision_gives_what_deciding_again_gives(change):
     from screener.clinical.compare import Comparison, Outcome
     from screener.clinical.ruleset import parse_ruleset
     from screener.clinical.scoring import decide
-    from screener.replay import _read, case_answers
+    from screener.replay import _given, _read, case_answers
     from tests.packaged import RULES
 
     old, new = REUSE_CHANGES[change]
@@ -139,7 +139,7 @@ def test_reusing_the_first_decision_gives_what_deciding_again_gives(change):
     assert len(rows) > 2500
     moved = 0
     for _, raw in rows:
-        answers = _read(raw, RULES)
+        answers = _read(_given(raw), RULES)
         first, reused = comparison.outcomes(answers)
         fresh = decide(normalise(answers.to_dict() | {"respondent": "patient",
                                                      "patient_ref": "P-1"}, after), after)
