@@ -102,3 +102,13 @@ def test_production_still_refuses_the_development_key(tmp_path):
     line = one_line_error(run(tmp_path, "flask", "--app", "screener", "routes",
                               SCREENER_SECRET_KEY="dev-only-not-secret"))
     assert "SECRET_KEY is the development key" in line
+
+
+def test_make_run_serves_where_it_is_told():
+    """`make run PORT=… HOST=…` (README); the default stays 127.0.0.1:5000. Dry runs only."""
+    def planned(*overrides: str) -> str:
+        return subprocess.run(["make", "-n", "run", *overrides], cwd=PROJECT, text=True,
+                              capture_output=True, check=True).stdout
+
+    assert "run --host 127.0.0.1 --port 5000" in planned()
+    assert "run --host 0.0.0.0 --port 8123" in planned("PORT=8123", "HOST=0.0.0.0")
