@@ -1,5 +1,5 @@
 """One guard for control characters, before any view: PostgreSQL cannot store a NUL, and no
-answer, reference, note or filter needs a control character.
+answer, reference, note or filter needs a control character (C0 or C1) or a noncharacter.
 
 - in the path: 404 (no id or reference holds one);
 - in the query string, a form field or a JSON string: 400 with a message saying so. Form
@@ -13,8 +13,13 @@ from typing import Any
 
 from flask import abort, request
 
-BAD_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # tab, LF and CR allowed
-BAD_IN_LINE = re.compile(r"[\x00-\x1f\x7f]")
+# Also the C1 controls and Unicode's noncharacters: nobody types them, and HTML may not
+# carry them (a page echoing one back is not well-formed).
+_NEVER_TYPED = r"\x7f-\x9f\ufdd0-\ufdef" + "".join(
+    re.escape(chr(plane + end)) for plane in range(0, 0x110000, 0x10000)
+    for end in (0xFFFE, 0xFFFF))
+BAD_IN_TEXT = re.compile(rf"[\x00-\x08\x0b\x0c\x0e-\x1f{_NEVER_TYPED}]")  # tab, LF, CR allowed
+BAD_IN_LINE = re.compile(rf"[\x00-\x1f{_NEVER_TYPED}]")
 MESSAGE = ("The request holds a control character (such as a NUL byte), which no answer "
            "needs. Retype the text and send it again.")
 

@@ -37,7 +37,10 @@ def test_a_control_character_in_a_query_is_a_400_saying_why(admin):
 
 
 @pytest.mark.parametrize(("field", "value"), [("name", "A\x00B"), ("notes", "before\x00after"),
-                                              ("pump_model", "x\x1by")])
+                                              ("pump_model", "x\x1by"),
+                                              ("name", "C1 \x85 control"),
+                                              ("notes", "a noncharacter \ufffe"),
+                                              ("notes", "plane 16's last \U0010ffff")])
 def test_a_control_character_in_a_form_is_a_400_and_nothing_is_saved(db_app, admin, field,
                                                                       value):
     _, tree = admin.get("/staff/patients/new")
@@ -51,9 +54,9 @@ def test_a_control_character_in_a_form_is_a_400_and_nothing_is_saved(db_app, adm
 def test_line_breaks_in_notes_are_kept(db_app, admin):
     _, tree = admin.get("/staff/patients/new")
     response = admin.client.post("/staff/patients/new", data={
-        "reference": "NL-1", "route": "oral", "notes": "first line\r\nsecond\tline",
-        "csrf_token": csrf_token(tree)})
-    assert response.status_code == 302
+        "reference": "NL-1", "route": "oral", "name": "Zoë O\u2019Brien-\u00c5se \U0001f600",
+        "notes": "first line\r\nsecond\tline\u00a0\u2028\ufeff", "csrf_token": csrf_token(tree)})
+    assert response.status_code == 302  # accents, emoji, spaces of every kind: all kept
 
 
 @pytest.mark.parametrize("body", [
