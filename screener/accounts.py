@@ -29,7 +29,6 @@ from flask import (
     url_for,
 )
 from flask.cli import with_appcontext
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
@@ -40,6 +39,7 @@ from wtforms.validators import InputRequired
 from . import audit
 from .db import db
 from .formatting import as_utc
+from .language import gettext as _
 from .models import ROLES, SignInThrottle, User, utc_now
 from .security import SIGN_IN_ATTEMPTS, limiter
 

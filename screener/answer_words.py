@@ -12,12 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import gettext as _
-
 from . import language
 from .clinical.ruleset import UNKNOWN, Feature, RuleSet
 from .clinical.scoring import Assessment
 from .forms import NONE
+from .language import gettext as _
 from .pages import Page, pages_for
 
 

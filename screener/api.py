@@ -7,7 +7,6 @@ import hashlib
 from typing import Any
 
 from flask import Blueprint, current_app, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
@@ -16,6 +15,7 @@ from .catalog import build_catalog
 from .clinical.answers import InvalidAnswers, validate
 from .control_characters import MESSAGE, has_control_characters
 from .db import db
+from .language import gettext as _
 from .models import Screening
 from .openapi import build_openapi
 from .references import reference_problem

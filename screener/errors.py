@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from flask import current_app, render_template, request
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -14,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 from . import control_characters
 from .clinical.wording import COULD_NOT_COMPLETE
 from .db import db
+from .language import gettext as _
 
 TITLES = {
     400: _l("Something in the request was wrong"),

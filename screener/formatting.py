@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask_babel import format_date, gettext, ngettext
+from flask_babel import format_date
 
 from .clinical.wording import N_
+from .language import gettext, ngettext
 
 # The words for stored ids, through the catalogue (the ids stay English in the database).
 LEVEL_NAMES = {"emergency": N_("Emergency"), "urgent": N_("Urgent"), "soon": N_("Soon"),

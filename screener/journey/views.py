@@ -13,7 +13,6 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
@@ -26,6 +25,7 @@ from ..clinical.wording import COULD_NOT_COMPLETE
 from ..db import db
 from ..formatting import as_utc, uk_date
 from ..forms import ANSWER_WORDS, YES_NO_UNKNOWN, form_class, form_values, to_request
+from ..language import gettext as _
 from ..models import Patient, Screening, ScreeningAction, utc_now
 from ..pages import MEASURED_MINUTES, PAGE_IDS, Page, page, pages_for
 from ..screenings import (

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 from flask import flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from sqlalchemy import or_
 
 from .. import audit, language
 from ..db import db
 from ..forms import choices
 from ..journey import start_draft
+from ..language import gettext as _
 from ..models import Patient, Refill, Screening, utc_now
 from ..pages import PAGE_IDS
 from . import bp, needs, timeline

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from .. import audit, language
 from ..answer_words import shown_for
 from ..db import db
+from ..language import gettext as _
 from ..models import Patient, Screening, ScreeningAction, utc_now
 from . import bp, needs
 from .dates import in_date_range

@@ -9,13 +9,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from flask import flash, redirect, render_template, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 
 from .. import audit
 from ..db import db
 from ..formatting import uk_date
+from ..language import gettext as _
+from ..language import ngettext
 from ..models import Patient, Refill, Screening, ScreeningAction, utc_now
 from . import bp, needs
 from .forms import RefillForm

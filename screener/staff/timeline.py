@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask_babel import gettext as _
-
 from ..clinical.ruleset import LEVEL_RANK
 from ..formatting import as_utc, short_date
+from ..language import gettext as _
 from ..models import Screening
 
 WIDTH, HEIGHT = 640, 240
