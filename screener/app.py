@@ -19,6 +19,7 @@ from . import (
     control_characters,
     formatting,
     jsonio,
+    language,
     references,
     service,
     settings,
@@ -91,7 +92,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
                                  ) from error
     app.extensions["service"] = service.load_profile(app.config["SERVICE"])
     references.check_pattern(app.config["PATIENT_REF_PATTERN"])
-    app.context_processor(lambda: {"service": app.extensions["service"]})
+    app.context_processor(lambda: {"service": app.extensions["service"],
+                                   "page_language": language.locale()})
     babel.init_app(app, default_locale=LOCALE,
                    default_translation_directories=str(Path(__file__).parent / "translations"))
     if not app.config["TRANSLATIONS"]:

@@ -67,3 +67,15 @@ def test_every_advice_addition_needs_its_own_id():
     with pytest.raises(RuleSetError, match="an advice addition has no id"):
         parse_ruleset(without)
     assert parse_ruleset(without, decisions_only=True).addition["addition-14"]
+
+
+def test_a_page_carries_the_language_it_is_in(monkeypatch, tmp_path):
+    """With a second language turned on, the page's lang follows the request's locale."""
+    from babel import Locale
+
+    from screener import create_app
+
+    app = create_app({"TESTING": True, "TRANSLATIONS": True,
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'cy.sqlite'}"})
+    monkeypatch.setattr(language, "get_locale", lambda: Locale.parse("cy_GB"))
+    assert b'<html lang="cy-GB">' in app.test_client().get("/").data
