@@ -148,10 +148,9 @@ def _database_errors_in_one_line(command: click.Command) -> None:
     def guarded(ctx: click.Context) -> Any:
         try:
             return invoke(ctx)
-        except OperationalError as error:  # the server's message: host and port, no values
-            reason = str(error.orig).strip().splitlines()[0] if error.orig else type(error)
-            raise click.ClickException(f"Cannot use the database (DATABASE_URL): {reason}"
-                                       ) from None
+        except OperationalError as error:
+            raise click.ClickException("Cannot use the database (DATABASE_URL): "
+                                       f"{settings.database_problem(error)}") from None
 
     command.invoke, command._one_line = guarded, True  # type: ignore[method-assign,attr-defined]
 

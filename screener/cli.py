@@ -23,7 +23,7 @@ from .clinical.ruleset import (
 )
 from .clinical.scoring import assess
 from .docs import rules_markdown
-from .settings import instance_path, write_development_config
+from .settings import database_problem, instance_path, write_development_config
 
 
 @click.group()
@@ -160,9 +160,8 @@ def rules_replay(before: str, after_spec: str | None, database: str | None,
     try:
         reports = replay.replay(sources, texts[0][0], texts[1][0], workers, examples)
     except (ArgumentError, NoSuchModuleError, OperationalError) as error:
-        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
         raise click.ClickException(f"Cannot read the stored screenings (--database or "
-                                   f"DATABASE_URL): {reason}") from None
+                                   f"DATABASE_URL): {database_problem(error)}") from None
     if as_json:
         click.echo(json.dumps(replay.as_json(reports, *rule_sets), indent=2))
     else:

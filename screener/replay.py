@@ -77,8 +77,8 @@ def stored_answers(database_url: str, batch: int = 10_000) -> Iterator[tuple[str
             url = "postgresql+psycopg://" + url[len(prefix):]
     engine = create_engine(url)
     try:
-        connection = engine.raw_connection()
-        try:
+        with engine.connect() as opened:  # SQLAlchemy's errors if it cannot connect
+            connection = opened.connection
             # The JSON as bytes: SQLite hands its text over as a BLOB as it is; PostgreSQL's
             # jsonb is cast to text (one canonical spelling per answer set) and encoded.
             if engine.dialect.name == "sqlite":
@@ -90,8 +90,6 @@ def stored_answers(database_url: str, batch: int = 10_000) -> Iterator[tuple[str
                 for public_id, answers in rows:
                     yield public_id, answers if isinstance(answers, bytes) else answers.encode()
             cursor.close()
-        finally:
-            connection.close()
     finally:
         engine.dispose()
 

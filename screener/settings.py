@@ -32,6 +32,13 @@ class ConfigurationError(Exception):
     """A setting the app cannot start with; the message says what to fix."""
 
 
+def database_problem(error: Exception) -> str:
+    """The first line of why a database could not be used: the driver's own words (host
+    and port, never a row's values), else SQLAlchemy's."""
+    said = str(getattr(error, "orig", None) or error).strip()
+    return said.splitlines()[0] if said else type(error).__name__
+
+
 def instance_path() -> Path:
     return Path(os.environ.get("SCREENER_INSTANCE_PATH") or PROJECT_ROOT / "instance")
 

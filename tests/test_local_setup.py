@@ -112,3 +112,12 @@ def test_make_run_serves_where_it_is_told():
 
     assert "run --host 127.0.0.1 --port 5000" in planned()
     assert "run --host 0.0.0.0 --port 8123" in planned("PORT=8123", "HOST=0.0.0.0")
+
+
+@pytest.mark.parametrize(("url", "says"), [
+    ("nosuch://x", "Can't load plugin"),
+    ("postgresql://postgres@127.0.0.1:1/none", "connection failed")])
+def test_replay_given_a_database_it_cannot_use_says_so_in_one_line(tmp_path, url, says):
+    line = one_line_error(run(tmp_path, "screener", "rules", "replay", "HEAD", "--database",
+                              url, "--cases", str(PROJECT / "tests/data/vignettes.json")))
+    assert line.startswith("Error: Cannot read the stored screenings") and says in line
