@@ -61,8 +61,11 @@ def symptom_rows():
                                        id=f"{entry['symptom']}-{route}-{label}")
 
 
+BLIND = PROBES["blind_2026_12_02"]["rows"]
+
+
 def case_rows():
-    for row in [*PROBES["vitals"], *PROBES["cases"]]:
+    for row in [*PROBES["vitals"], *PROBES["cases"], *BLIND]:
         yield pytest.param(row["answers"], row["lowest"], row["highest"], row["why"],
                            id=row["id"])
 

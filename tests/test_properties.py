@@ -146,18 +146,30 @@ def test_delirium_with_an_interruption_or_overdose_risk_is_emergency(answers, si
 
 @settings(max_examples=150)
 @given(answer_sets(), st.sampled_from([True, "unknown"]),
-       st.sampled_from([{"symptoms": ["headache"]}, {"rise": 21}, {"rise": 60}]))
-def test_autonomic_dysreflexia_at_t6_or_above_is_emergency(answers, level_t6, sign):
-    """A pounding headache, or a systolic rise of more than 20 over the usual (silent AD)."""
+       st.sampled_from(["headache", "flushing_or_blurred_vision", "sweating"]))
+def test_an_autonomic_dysreflexia_sign_without_a_cuff_is_emergency(answers, level_t6, sign):
+    """Review 2 (U1, U2): any AD sign at T6 or above, or at a level not known, with no
+    pressure measured, is an emergency (rule set 2026.5)."""
     history = {"spinal_cord_injury": True, "injury_level_T6_or_above": level_t6}
-    vitals = {}
-    if "rise" in sign:
-        usual = answers["history"].get("usual_systolic_bp")
-        usual = usual if isinstance(usual, int) else 100
-        vitals["systolic_bp"] = min(usual + sign["rise"], 300)
-    changed = with_changes(answers, symptoms=sign.get("symptoms", []), history=history,
-                           vitals=vitals)
+    changed = with_changes(answers, symptoms=[sign], history=history)
+    changed["vitals"].pop("systolic_bp", None)
     assert assess(changed).level == "emergency"
+
+
+@settings(max_examples=150)
+@given(answer_sets(), st.sampled_from([None, "headache"]))
+def test_autonomic_dysreflexia_with_a_cuff_follows_the_pressure(answers, sign):
+    """T6 or above: a pressure at the adult threshold (150) is an emergency at any age (the
+    thresholds only fall with age); a rise over the usual is at least urgent, and an
+    emergency with a sign."""
+    history = {"spinal_cord_injury": True, "injury_level_T6_or_above": True}
+    at_threshold = with_changes(answers, history=history, vitals={"systolic_bp": 150})
+    assert assess(at_threshold).level == "emergency"
+    usual = answers["history"].get("usual_systolic_bp")
+    if isinstance(usual, int) and usual + 21 <= 300:
+        raised = with_changes(answers, symptoms=[sign] if sign else [], history=history,
+                              vitals={"systolic_bp": usual + 21})
+        assert LEVEL_RANK[assess(raised).level] >= LEVEL_RANK["emergency" if sign else "urgent"]
 
 
 @settings(max_examples=150)

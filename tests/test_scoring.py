@@ -14,7 +14,8 @@ from tests.packaged import assess
 
 def test_the_result_carries_its_working():
     result = assess({"route": "intrathecal", "symptoms": ["pruritus"],
-                     "history": {"pump_alarm": True}, "vitals": {"heart_rate": 115}})
+                     "history": {"pump_alarm": True, "age_years": 40},
+                     "vitals": {"heart_rate": 115}})
     by_feature = {c.feature: c for c in result.contributions}
     assert by_feature["pruritus"].points == 3  # intrathecal weight
     assert by_feature["pump_alarm"].points == 4
@@ -28,7 +29,7 @@ def test_the_result_carries_its_working():
         (d.level for d in result.discriminators), key=LEVELS.index)
     assert all(d.says for d in result.discriminators)
     assert result.direction == "withdrawal"
-    assert result.ruleset_version == "2026.4"
+    assert result.ruleset_version == "2026.5"
     assert result.ruleset_hash == default_ruleset().short_hash
     json.dumps(result.to_dict())  # serialisable as it stands
 
@@ -85,8 +86,12 @@ def test_returning_spasticity_on_a_pump_is_urgent_even_when_every_pump_answer_is
 
 def test_new_confusion_without_any_exposure_is_urgent_not_emergency():
     no_exposure = {f: False for f in default_ruleset().concepts["exposure"].facts}
-    result = assess({"route": "oral", "symptoms": ["confusion"], "history": no_exposure})
+    result = assess({"route": "oral", "symptoms": ["confusion"],
+                     "history": {**no_exposure, "age_years": 40}})
     assert result.level == "urgent"
+    # An age not given is read as a school-age child's too: new confusion is then high risk.
+    assert assess({"route": "oral", "symptoms": ["confusion"],
+                   "history": no_exposure}).level == "emergency"
     assert "news2_single_three" in {c.id for c in result.combinations}
 
 
@@ -153,7 +158,7 @@ def test_staff_notes_name_look_alikes():
     result = assess({"route": "intrathecal", "symptoms": ["headache", "sweating"],
                      "history": {"injury_level_T6_or_above": True}})
     assert result.level == "emergency"
-    assert "autonomic_dysreflexia" in {r.id for r in result.red_flags}
+    assert "autonomic_dysreflexia_picture" in {r.id for r in result.red_flags}
     assert "autonomic_dysreflexia_lookalike" in {n.id for n in result.notes}
 
 
@@ -211,15 +216,18 @@ def test_every_pump_line_is_given_whenever_a_pump_is_possible(route):
     result = assess({"route": route, "symptoms": ["seizure"]})
     caregiver = " ".join((*result.advice["caregiver"].do_now, *result.advice["caregiver"].tell))
     assert "pump card" in caregiver and "make and model" in caregiver
-    assert "tablets by mouth may not be enough" in caregiver
+    # Nothing by mouth after a seizure (review 2, W3): the emergency tablets line waits.
+    assert "tablets for emergencies" not in caregiver
     assert "recovery position" in caregiver and "cushion the head" in caregiver
+    withdrawal = assess({"route": route, "symptoms": ["fever", "muscle_rigidity"]})
+    assert "does not replace the pump" in " ".join(withdrawal.advice["caregiver"].do_now)
     assert "ambulance crew" in caregiver
     assert "interrogate" in " ".join(result.advice["staff"].tell)
 
 
 def test_tablets_only_get_no_pump_lines():
     text = _caregiver({"route": "oral", "symptoms": ["seizure"]})
-    assert "pump card" not in text and "tablets by mouth may not be enough" not in text
+    assert "pump card" not in text and "does not replace the pump" not in text
 
 
 def test_autonomic_dysreflexia_is_named_with_first_aid_not_called_withdrawal():

@@ -31,6 +31,9 @@ UNKNOWN = "unknown"  # the answer "I don't know"; missing and null mean the same
 DIRECTIONS = ("withdrawal", "overdose", "both", "neither")
 FEATURE_KINDS = ("symptom", "history", "number", "choice")
 AGE = "age_years"  # the number features the engine itself reads
+WEIGHT = "weight_kg"
+EXTRA_TAKEN = "extra_taken_mg"
+AMOUNT_TAKEN = "amount_taken_mg"
 USUAL_SYSTOLIC = "usual_systolic_bp"
 AUDIENCES = ("caregiver", "staff")
 ADVICE_SECTIONS = ("headline", "do_now", "tell", "watch_for")
@@ -251,6 +254,7 @@ class AdviceAddition:
     fired: frozenset[str] | None = None  # shown when any of these discriminators fired
     when: Predicate | None = field(default=None, repr=False, compare=False)
     unless: Predicate | None = field(default=None, repr=False, compare=False)
+    unless_fired: frozenset[str] | None = None  # not shown when any of these fired
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,8 +278,17 @@ class Facts:
     child: ChildGroup | None = None  # the NICE age band, for an age under 16
     # The discriminators that fired: filled in once they have run, for advice and notes.
     fired: set[str] = field(default_factory=set)
-    slow_pulse_at_most: float = 0  # children's slow-pulse edge (from the rule set)
     systolic_usual: bool = False  # a low systolic pressure is the person's stated usual
+    # The age-aware readings (the physiology table): the child bands whose NICE criteria
+    # apply, whether the adult reading (NEWS2, adult criteria) applies, and the limit rows
+    # the values are read against. A known age gives one reading; an unknown age gives the
+    # cautious reading, the adult's and a school-age child's together (Hazards: H8, H38).
+    child_groups: tuple[ChildGroup, ...] = ()
+    adult_reading: bool = True
+    limits: tuple[Mapping[str, float], ...] = ()
+    age_known: bool = True
+    weight_estimate: float | None = None  # the cautious weight for the age, in kg
+    slow_pulse_at_most: float = 0  # rule sets before 2026.5
 
 
 @dataclass(frozen=True)
@@ -306,16 +319,66 @@ class ChildGroup:
 
 
 @dataclass(frozen=True)
+class LimitRow:
+    """One age band of the physiology table: its limits by name (for example
+    "heart_rate.slow"), each read as "at or beyond this value"."""
+
+    below: float | None  # None: the adult row (the last)
+    limits: Mapping[str, float]
+    sources: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Children:
     below_age: float
     groups: tuple[ChildGroup, ...]
-    slow_pulse_at_most: float
     sources: tuple[str, ...]
+    physiology: tuple[LimitRow, ...] = ()
+    # The cautious reading's youngest child age; None (rule sets before 2026.5): an unknown
+    # age is read as an adult's, and the physiology table is absent.
+    unknown_age_child_from: float | None = None
+    slow_pulse_at_most: float = 0  # rule sets before 2026.5: `child: slow_pulse`
 
     def group_for(self, age: float | None) -> ChildGroup | None:
         if age is None or age >= self.below_age:
             return None
         return next(g for g in self.groups if age < g.below)
+
+    def limits_for(self, age: float) -> LimitRow:
+        return next(r for r in self.physiology if r.below is None or age < r.below)
+
+    @cached_property
+    def unknown_age(self) -> tuple[tuple[ChildGroup, ...], tuple[Mapping[str, float], ...]]:
+        """The cautious reading of an unknown age: the child bands and limit rows from
+        `unknown_age_child_from` up, with the adult row. A baby's or a young child's age is
+        known to whoever is with them; an age not known is an older child's or an adult's."""
+        start = self.unknown_age_child_from
+        if start is None:
+            return (), tuple(r.limits for r in self.physiology if r.below is None)
+        groups = tuple(g for g in self.groups if g.below > start)
+        rows = tuple(r.limits for r in self.physiology if r.below is None or r.below > start)
+        return groups, rows
+
+    @cached_property
+    def unknown_age_weight(self) -> float | None:
+        """The lightest cautious weight among the unknown age's rows (kg)."""
+        start = self.unknown_age_child_from
+        weights = [r.limits["weight.cautious"] for r in self.physiology
+                   if start is not None and r.below is not None and r.below > start]
+        return min(weights, default=None)
+
+    def reading(self, age: float | None):
+        """(child groups, adult reading, limit rows, cautious weight) for an age (None: not
+        known)."""
+        if age is None:
+            groups, rows = self.unknown_age
+            return groups, True, rows, self.unknown_age_weight
+        group = self.group_for(age)
+        if not self.physiology:
+            return ((group,) if group else ()), group is None, (), None
+        row = self.limits_for(age)
+        weight = row.limits["weight.cautious"] if row.below is not None else None
+        return ((group,) if group else ()), group is None, (row.limits,), weight
 
 
 @dataclass(frozen=True, eq=False)  # identity hash: used as a cache key
@@ -903,11 +966,64 @@ def _compile_children(check: _Checker, node: Mapping, compiler: _ConditionCompil
         groups.append(ChildGroup(str(group.get("id")), below, high, moderate, low))
     if previous != below_age:
         check.problem(node, f"children: the last age group must end at {below_age}")
-    slow = node.get("slow_pulse_at_most")
-    if not isinstance(slow, int | float):
-        check.problem(node, "children needs slow_pulse_at_most")
-        slow = 0
-    return Children(below_age, tuple(groups), slow, check.sources(node, "children"))
+    start = node.get("unknown_age_child_from")
+    if start is not None and (not isinstance(start, int | float) or not 0 <= start < below_age):
+        check.problem(node, f"children.unknown_age_child_from must be from 0 to {below_age}")
+        start = None
+    slow = node.get("slow_pulse_at_most", 0)
+    physiology = _compile_physiology(check, node) if "physiology" in node else ()
+    if start is not None and not physiology:
+        check.problem(node, "children: the cautious reading of an unknown age needs the "
+                            "physiology table")
+    return Children(below_age, tuple(groups), check.sources(node, "children"),
+                    physiology, start, slow if isinstance(slow, int | float) else 0)
+
+
+PHYSIOLOGY_LIMITS = {  # each limit's name, and whether a value at or BELOW it counts
+    "heart_rate.slow": True, "heart_rate.very_slow": True, "heart_rate.fast": False,
+    "respiratory_rate.slow": True, "respiratory_rate.very_slow": True,
+    "systolic_bp.low": True, "systolic_bp.ad_raised": False, "systolic_bp.ad_threshold": False,
+    "systolic_bp.ad_rise": False, "weight.cautious": True,
+}
+
+
+def _compile_physiology(check: _Checker, node: Mapping) -> tuple[LimitRow, ...]:
+    """The physiology table: age rows from birth to adult, each with every limit in
+    PHYSIOLOGY_LIMITS, ages rising, the adult row last. Hazards: H8 a child judged on adult
+    numbers (no rule compares a child's value with an adult number)."""
+    rows: list[LimitRow] = []
+    previous = 0.0
+    nodes = _list(node, "physiology")
+    for index, row in enumerate(nodes):
+        below = row.get("below")
+        last = index == len(nodes) - 1
+        where = f"physiology row {index + 1}"
+        if last and below is not None:
+            check.problem(row, f"{where}: the last (adult) row has no 'below'")
+        if not last and (not isinstance(below, int | float) or below <= previous):
+            check.problem(row, f"{where}: 'below' must rise from row to row")
+            below = previous
+        previous = below if below is not None else previous
+        limits = {}
+        for name in PHYSIOLOGY_LIMITS:
+            vital, _, limit = name.partition(".")
+            if last and vital == "weight":
+                continue  # an adult's weight is never estimated
+            part = row.get(vital)
+            value = part.get(limit) if isinstance(part, Mapping) else None
+            if not isinstance(value, int | float):
+                check.problem(row, f"{where}: needs {vital}: {{{limit}: N}}")
+                value = 0
+            limits[name] = value
+        for vital in ("heart_rate", "respiratory_rate"):
+            if limits[f"{vital}.very_slow"] > limits[f"{vital}.slow"]:
+                check.problem(row, f"{where}: {vital} 'very_slow' must be at or below 'slow'")
+        if limits["systolic_bp.ad_raised"] > limits["systolic_bp.ad_threshold"]:
+            check.problem(row, f"{where}: 'ad_raised' must be at or below 'ad_threshold'")
+        rows.append(LimitRow(below, limits, check.sources(row, where)))
+    if not rows:
+        check.problem(node, "children needs a physiology table")
+    return tuple(rows)
 
 
 def _compile_rules(check: _Checker, compiler: _ConditionCompiler, nodes: list, what: str,
@@ -984,7 +1100,7 @@ def _compile_advice(check: _Checker, node: Any, compiler: _ConditionCompiler,
                 if value not in allowed:
                     check.problem(item, f"advice addition: unknown {key[:-1]} '{value}'")
         known = {r.id for r in discriminators}
-        for rule_id in _list(item, "fired"):
+        for rule_id in [*_list(item, "fired"), *_list(item, "unless_fired")]:
             if rule_id not in known:
                 check.problem(item, f"advice addition: unknown discriminator '{rule_id}'")
         where = f"advice addition on line {_line(item)}"
@@ -995,6 +1111,7 @@ def _compile_advice(check: _Checker, node: Any, compiler: _ConditionCompiler,
             fired=frozenset(item["fired"]) if "fired" in item else None,
             when=compiler.compile(item["when"], where) if "when" in item else None,
             unless=compiler.compile(item["unless"], where) if "unless" in item else None,
+            unless_fired=frozenset(item["unless_fired"]) if "unless_fired" in item else None,
         ))
     return advice, tuple(additions)
 
@@ -1057,8 +1174,12 @@ class _ConditionCompiler:
             return frozenset({f"vital:{value.get('id')}"})
         if key == "spo2_at_most":
             return frozenset({"vital:spo2"})
-        if key in ("systolic_low", "systolic_rise"):
+        if key in ("systolic_low", "systolic_rise", "ad_pressure", "systolic_below_usual"):
             return frozenset({"vital:systolic_bp"})
+        if key in ("for_age",) and isinstance(value, Mapping):
+            return frozenset({f"vital:{value.get('id')}"})
+        if key == "measured":
+            return frozenset({f"vital:{value}"})
         if key == "condition" and value in self.named and value not in self._expanding:
             self._expanding.add(value)
             found = self.needs(self.named[value])
@@ -1190,29 +1311,130 @@ class _ConditionCompiler:
         return lambda facts: facts.route in routes
 
     def _adult(self, value, node, where):
-        """Aged 16 or over, or age not given: adult bands apply."""
+        """The adult reading applies: aged 16 or over, or the age is not known (the
+        cautious reading reads the values as an adult's too)."""
         if value is not True:
             self.check.problem(node, f"{where}: write 'adult: true'")
-        return lambda facts: facts.child is None
+        return lambda facts: facts.adult_reading
 
     def _child(self, value, node, where):
-        """high / moderate: a NICE criterion for the child's age band; any: under 16;
-        slow_pulse: a child's pulse at or below the children's slow-pulse edge."""
-        if value == "high":
-            return lambda facts: facts.child is not None and facts.child.high(facts)
-        if value == "moderate":
-            return lambda facts: facts.child is not None and facts.child.moderate(facts)
-        if value == "low":
-            return lambda facts: facts.child is not None and facts.child.low(facts)
+        """high / moderate / low: a NICE criterion for a child band that applies (the
+        child's own; for an unknown age, any school-age band); any: a known age under 16;
+        unknown_age: the age is not known."""
+        def criterion(name):
+            def met(facts: Facts) -> bool:
+                for group in facts.child_groups:
+                    if getattr(group, name)(facts):
+                        return True
+                return False
+            return met
+
+        if value in ("high", "moderate"):
+            return criterion(value)
+        if value == "low":  # a known child only: a value a little outside a school-age
+            low = criterion(value)  # child's range and normal for an adult is not a finding
+            return lambda facts: facts.age_known and low(facts)
         if value == "any":
-            return lambda facts: facts.child is not None
-        if value == "slow_pulse":
-            return lambda facts: (facts.child is not None
+            return lambda facts: facts.age_known and bool(facts.child_groups)
+        if value == "unknown_age":
+            return lambda facts: not facts.age_known
+        if value == "slow_pulse":  # rule sets before 2026.5, for replay
+            return lambda facts: (facts.age_known and bool(facts.child_groups)
                                   and facts.vitals.get("heart_rate", math.inf)
                                   <= facts.slow_pulse_at_most)
         self.check.problem(node, f"{where}: child must be high, moderate, low, any or "
-                                 "slow_pulse")
+                                 "unknown_age")
         return _never
+
+    def _for_age(self, value, node, where):
+        """{id: VITAL, limit: NAME}: the value is at or beyond the named limit of the
+        physiology table for the person's age (any row of the cautious reading when the age
+        is not known). Hazards: H8."""
+        vital_id = value.get("id") if isinstance(value, Mapping) else None
+        name = f"{vital_id}.{value.get('limit')}" if isinstance(value, Mapping) else ""
+        if name not in PHYSIOLOGY_LIMITS or name.startswith(("systolic_bp.ad", "weight")):
+            self.check.problem(node, f"{where}: for_age needs an id and a limit from "
+                                     f"{', '.join(sorted(PHYSIOLOGY_LIMITS))}")
+            return _never
+        below = PHYSIOLOGY_LIMITS[name]
+
+        def beyond(facts: Facts) -> bool:
+            measured = facts.vitals.get(vital_id)
+            if measured is None:
+                return False
+            for limits in facts.limits:
+                if (measured <= limits[name]) if below else (measured >= limits[name]):
+                    if vital_id == "systolic_bp" and below and facts.systolic_usual:
+                        continue  # their usual pressure is not low for them (H17)
+                    return True
+            return False
+
+        return beyond
+
+    def _ad_pressure(self, value, node, where):
+        """raised: the systolic pressure is up for autonomic dysreflexia: by the age's rise
+        over the person's stated usual, or, with no usual given, at or above the age's
+        'raised' value; threshold: at or above the age's drug-treatment threshold.
+        Hazards: H28."""
+        if value not in ("raised", "threshold"):
+            self.check.problem(node, f"{where}: ad_pressure must be raised or threshold")
+            return _never
+        self._known(USUAL_SYSTOLIC, "number", node, where)
+
+        def pressure(facts: Facts) -> bool:
+            systolic = facts.vitals.get("systolic_bp")
+            if systolic is None:
+                return False
+            usual = facts.numbers.get(USUAL_SYSTOLIC)
+            for limits in facts.limits:
+                if systolic >= limits["systolic_bp.ad_threshold"]:
+                    return True
+                if value == "raised" and (
+                        systolic - usual >= limits["systolic_bp.ad_rise"] if usual is not None
+                        else systolic >= limits["systolic_bp.ad_raised"]):
+                    return True
+            return False
+
+        return pressure
+
+    def _measured(self, value, node, where):
+        """The vital sign was measured (the one test on a measurement's presence)."""
+        if value not in self.vitals:
+            self.check.problem(node, f"{where} refers to unknown vital sign '{value}'")
+            return _never
+        return lambda facts: value in facts.vitals
+
+    def _not_measured(self, value, node, where):
+        """The vital sign was not measured: for the written exception to invariant 2 (an
+        autonomic dysreflexia sign without a cuff is an emergency; a measured normal
+        pressure makes it urgent). Hazards: H2, H28."""
+        if value not in self.vitals:
+            self.check.problem(node, f"{where} refers to unknown vital sign '{value}'")
+            return _never
+        return lambda facts: value not in facts.vitals
+
+    def _dose_per_kg(self, value, node, where):
+        """{at_least: N, or_unknown}: the extra amount taken, per kg of the weight given (or
+        the cautious weight for the age), is N mg/kg or more; or_unknown: an amount not given
+        counts. Hazards: H8, H39."""
+        at_least = value.get("at_least") if isinstance(value, Mapping) else None
+        if not isinstance(at_least, int | float):
+            self.check.problem(node, f"{where}: dose_per_kg needs at_least")
+            return _never
+        unknown_counts = value.get("or_unknown") is True
+        for number_id in (EXTRA_TAKEN, AMOUNT_TAKEN, WEIGHT):
+            self._known(number_id, "number", node, where)
+
+        def per_kg(facts: Facts) -> bool:
+            amount = facts.numbers.get(EXTRA_TAKEN)
+            if amount is None:
+                amount = facts.numbers.get(AMOUNT_TAKEN)
+            if amount is None:
+                return unknown_counts
+            weight = facts.numbers.get(WEIGHT) or facts.weight_estimate
+            return weight is None or amount / weight >= at_least
+
+        return per_kg
 
     def _spo2_at_most(self, value, node, where):
         """SpO2 at or below the Scale 1 or Scale 2 limit, as the person's scale applies."""
@@ -1232,6 +1454,21 @@ class _ConditionCompiler:
             return _never
         return lambda facts: (facts.vitals.get("systolic_bp", math.inf) <= value
                               and not facts.systolic_usual)
+
+    def _systolic_below_usual(self, value, node, where):
+        """Systolic pressure at least N mmHg below the person's stated usual (NICE: more than
+        40 below normal). Hazards: H17, H19."""
+        if not isinstance(value, int | float):
+            self.check.problem(node, f"{where}: systolic_below_usual needs a number")
+            return _never
+        self._known(USUAL_SYSTOLIC, "number", node, where)
+
+        def below_usual(facts: Facts) -> bool:
+            systolic = facts.vitals.get("systolic_bp")
+            usual = facts.numbers.get(USUAL_SYSTOLIC)
+            return systolic is not None and usual is not None and usual - systolic >= value
+
+        return below_usual
 
     def _systolic_rise(self, value, node, where):
         """Systolic pressure at least N mmHg over the usual (or the default usual) value."""

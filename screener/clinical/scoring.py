@@ -86,7 +86,7 @@ class Assessment:
     direction: str | None
     vital_scores: tuple[VitalScore, ...]
     news2_total: int | None  # None: NEWS2 does not apply (under 16)
-    age_band: str  # "adult" (16 or over, or age not given) or the NICE child band
+    age_band: str  # "adult" (16 or over), the NICE child band, or "unknown" (age not given)
     advice: Mapping[str, Advice]  # "caregiver" and "staff"
     notes: tuple[Note, ...]
     ruleset_version: str
@@ -155,6 +155,13 @@ class Decision:
     present: frozenset[str]  # the findings given ("symptom:x", "vital:y", "history:z")
 
 
+# Rules that name the cause themselves (autonomic dysreflexia): when one fires, no baclofen
+# direction is offered beside it, so a crew is never told "withdrawal" and lays them flat.
+NAMES_THE_CAUSE = frozenset({"autonomic_dysreflexia_no_cuff", "autonomic_dysreflexia",
+                             "autonomic_dysreflexia_picture",
+                             "autonomic_dysreflexia_raised_pressure"})
+
+
 def decide(answers: Answers | Mapping[str, Any], ruleset: RuleSet) -> Decision:
     """Decide the level for one set of answers (validated `Answers`, or a request-shaped
     mapping); raises `InvalidAnswers` for a mapping that does not fit the schema.
@@ -164,7 +171,9 @@ def decide(answers: Answers | Mapping[str, Any], ruleset: RuleSet) -> Decision:
     """
     if not isinstance(answers, Answers):
         answers = normalise(answers, ruleset)
-    child = ruleset.children.group_for(answers.numbers.get(AGE))
+    age = answers.numbers.get(AGE)
+    child = ruleset.children.group_for(age)
+    child_groups, adult_reading, limits, weight = ruleset.children.reading(age)
     scale_2 = answers.history.get(ruleset.news2.scale_2_fact) is True
     on_oxygen = answers.history.get(ruleset.news2.oxygen_fact) is True
     systolic_usual = _systolic_is_usual(answers, ruleset)
@@ -176,7 +185,7 @@ def decide(answers: Answers | Mapping[str, Any], ruleset: RuleSet) -> Decision:
         points.append(news2.consciousness_points)
     if on_oxygen:
         points.append(news2.oxygen_points)
-    adult = child is None
+    adult = adult_reading
     facts = Facts(
         route=answers.route,
         symptoms=symptoms,
@@ -189,8 +198,13 @@ def decide(answers: Answers | Mapping[str, Any], ruleset: RuleSet) -> Decision:
         asked=ruleset.asked_for(answers.route),
         spo2_scale_2=scale_2,
         child=child,
-        slow_pulse_at_most=ruleset.children.slow_pulse_at_most,
         systolic_usual=systolic_usual,
+        child_groups=child_groups,
+        adult_reading=adult_reading,
+        limits=limits,
+        age_known=age is not None,
+        weight_estimate=weight,
+        slow_pulse_at_most=ruleset.children.slow_pulse_at_most,
     )
     contributions = _contributions(answers, symptoms, implied, vital_scores, ruleset)
     score = sum(c.points for c in contributions if c.kind != "vital")
@@ -203,6 +217,8 @@ def decide(answers: Answers | Mapping[str, Any], ruleset: RuleSet) -> Decision:
     # baclofen or what happened (the emergency-signs page alone says neither) [ours].
     direction = _direction(contributions) if _anything_known(answers) else None
     facts.fired.update(rule.id for rule in fired)  # for the advice and notes
+    if not facts.fired.isdisjoint(NAMES_THE_CAUSE):
+        direction = None  # AD is the cause: no "withdrawal" beside it (review 2, W1; H28)
     return Decision(level=_escalate(score_level, fired), score=score, score_level=score_level,
                     contributions=contributions, discriminators=fired, direction=direction,
                     vital_scores=vital_scores, facts=facts, present=frozenset(present))
@@ -237,8 +253,8 @@ def assess(answers: Answers | Mapping[str, Any], ruleset: RuleSet,
         combinations=tuple(r for r in fired if r.level != "emergency"),
         direction=direction,
         vital_scores=decision.vital_scores,
-        news2_total=facts.news2_total if facts.child is None else None,
-        age_band=facts.child.id if facts.child else "adult",
+        news2_total=facts.news2_total if facts.adult_reading else None,
+        age_band=age_band(facts, ruleset),
         advice={audience: wording.advice(audience, decision, answers, ruleset, ids, words)
                 for audience, ids in advice_that_applies(decision, answers, ruleset).items()},
         notes=notes,
@@ -246,6 +262,17 @@ def assess(answers: Answers | Mapping[str, Any], ruleset: RuleSet,
         ruleset_hash=ruleset.short_hash,
         answers=answers.to_dict(),
     )
+
+
+def age_band(facts: Facts, ruleset: RuleSet) -> str:
+    """"adult", the child's NICE band, or "unknown" (the cautious reading: an unknown age
+    read as an adult's and a school-age child's together). Rule sets before 2026.5 read an
+    unknown age as an adult's."""
+    if facts.child is not None:
+        return facts.child.id
+    if not facts.age_known and ruleset.children.unknown_age_child_from is not None:
+        return "unknown"
+    return "adult"
 
 
 def advice_that_applies(decision: Decision, answers: Answers, ruleset: RuleSet
@@ -258,6 +285,7 @@ def advice_that_applies(decision: Decision, answers: Answers, ruleset: RuleSet
         extra.id for extra in ruleset.additions_for(audience, decision.level, answers.route)
         if (extra.directions is None or direction_key in extra.directions)
         and (extra.fired is None or not extra.fired.isdisjoint(facts.fired))
+        and (extra.unless_fired is None or extra.unless_fired.isdisjoint(facts.fired))
         and (extra.when is None or extra.when(facts))
         and (extra.unless is None or not extra.unless(facts))])
         for audience in ("caregiver", "staff")}
