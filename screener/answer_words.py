@@ -50,7 +50,7 @@ def in_words(answers: dict[str, Any], rules: RuleSet, staff: bool = False) -> li
         elif page.kind == "route":
             label = next((r["label"] for r in rules.routes if r["id"] == route), None)
             rows.append(Row("route", page.heading, label or _not_known(), label is not None))
-        elif page.kind == "history":
+        elif page.kind in ("age", "history"):
             rows += [_history_row(f, history) for f in page.features(rules, route)]
         elif page.kind == "vitals":
             for vital in rules.vitals.values():

@@ -89,6 +89,48 @@ def _temperature(form, field: Field) -> None:
         raise ValidationError(message)
 
 
+def _age(form, field: Field) -> None:
+    """The age in years (or months under 2), or "I don't know": one of them, and a real age."""
+    years, months = _number_or_none(field.data), _number_or_none(form.age_months.data)
+    given = bool((field.data or "").strip() or (form.age_months.data or "").strip())
+    if form.age_unknown.data and given:
+        raise ValidationError(_l("Give their age, or select \u2018I don\u2019t know their "
+                                 "age\u2019, not both"))
+    if form.age_unknown.data or (months is not None and not (field.data or "").strip()):
+        return
+    if not given:
+        raise ValidationError(_l("Enter their age in years (in months if they are under 2), "
+                                 "or select \u2018I don\u2019t know their age\u2019"))
+    if (field.data or "").strip() and (years is None or not 0 <= years <= 120):
+        raise ValidationError(_l("Enter their age as a number of years from 0 to 120"))
+
+
+def _age_months(form, field: Field) -> None:
+    if not (field.data or "").strip():
+        return
+    months = _number_or_none(field.data)
+    if months is None or not 0 <= months < 24:
+        raise ValidationError(_l("Enter an age in months from 0 to 23, or give it in years"))
+    if (form.age_years.data or "").strip():
+        raise ValidationError(_l("Give their age in years or in months, not both"))
+
+
+def _number_or_none(text: str | None) -> float | None:
+    try:
+        return parse_number(text)
+    except ValueError:
+        return None
+
+
+def age_from(values: dict[str, Any]) -> float | None:
+    """The age in years from the age page's answers (months under 2), or None."""
+    years = _number_or_none(values.get("age_years"))
+    if years is not None:
+        return years
+    months = _number_or_none(values.get("age_months"))
+    return None if months is None else round(months / 12, 3)
+
+
 def _unit_needed(form, field: Field) -> None:
     if (form.temperature.data or "").strip() and not field.data:
         raise ValidationError(_l("Select \u00b0C or \u00b0F for the temperature"))
@@ -128,6 +170,10 @@ def form_class(page: Page, ruleset: RuleSet, route: str | None,
                 _l("Select what you have noticed, or select \u2018None of these\u2019"))
         fields["symptoms"] = CheckboxesField(_l(page.title), choices=choices(boxes),
                                              validators=[_one_or_none(what)])
+    elif page.kind == "age":
+        fields["age_years"] = StringField(_l("Age in years"), validators=[_age])
+        fields["age_months"] = StringField(_l("Age in months"), validators=[_age_months])
+        fields["age_unknown"] = BooleanField(_l("I don\u2019t know their age"))
     elif page.kind == "route":
         fields["route"] = RadioField(_l(page.title), choices=choices((r["id"], r["label"])
                                                                  for r in ruleset.routes),
@@ -230,6 +276,9 @@ def to_request(pages: dict[str, dict[str, Any]], ruleset: RuleSet) -> dict[str, 
             if values.get("temperature_unit") == FAHRENHEIT:
                 temperature = fahrenheit_to_celsius(temperature)
             vitals["temperature_c"] = temperature
+        if page_id == "age":
+            age = age_from(values)
+            history["age_years"] = UNKNOWN if age is None else age
         if page_id == "about":
             request["respondent"] = values.get("respondent")
             if (values.get("patient_ref") or "").strip():

@@ -22,7 +22,7 @@ def N_(text: str) -> str:  # noqa: N802 - gettext's name for "translate this lat
 class Page:
     id: str
     title: str  # the question, shown as the <h1> (English: the catalogue's key)
-    kind: str  # signs, route, history, symptoms, vitals, about
+    kind: str  # signs, age, route, history, symptoms, vitals, about
     groups: tuple[str, ...] = ()
     hint: str = ""
 
@@ -53,6 +53,10 @@ PAGES = (
     Page("emergency-signs", N_("Is any of these happening now?"), "signs", ("emergency_signs",),
          N_("If any of these is happening, this check ends and tells you to call the "
             "emergency number.")),
+    # The age, straight after the emergency signs: it decides which physiology every value
+    # is read against (issue 20; UX walk 2, finding 1). Required; "I don't know" allowed.
+    Page("age", N_("How old are they?"), "age", ("age",),
+         N_("Their age changes what a normal pulse, breathing rate and blood pressure are.")),
     Page("route", N_("How do they take baclofen?"), "route"),
     Page("pump", N_("About the pump"), "history", ("pump",),
          N_("Answer each question. Choose \u201cI don\u2019t know\u201d if you are not sure.")),
@@ -72,7 +76,7 @@ PAGES = (
 PAGE_IDS = tuple(page.id for page in PAGES)
 # What the start page promises, in whole minutes: the longest reference journey measured by
 # scripts/journeys.py, rounded up (tests/test_journey.py keeps the two in step).
-MEASURED_MINUTES = 6
+MEASURED_MINUTES = 7
 
 
 def page(page_id: str) -> Page:

@@ -32,18 +32,18 @@ from screener.db import db  # noqa: E402
 # What each person knows and does. Keys are form field names; a list ticks boxes.
 JOURNEYS = {
     "pump alarm with early signs": {
-        "route": "intrathecal", "pump_alarm": "yes", "alarm_type": "unknown",
+        "age_years": "34", "route": "intrathecal", "pump_alarm": "yes", "alarm_type": "unknown",
         "refill_overdue": "yes", "recent_refill_or_programming_change": "no",
         "recent_pump_or_catheter_surgery": "no", "recent_mri": "no", "pump_battery_low": "no",
         "symptoms": ["rebound_spasticity", "pruritus"], "respondent": "caregiver",
     },
     "tablets run out, hallucinations": {
-        "route": "oral", "ran_out_of_medication": "yes", "abrupt_stop": "yes",
+        "age_years": "52", "route": "oral", "ran_out_of_medication": "yes", "abrupt_stop": "yes",
         "missed_doses": "yes", "took_more_than_prescribed": "no",
         "symptoms": ["hallucinations"], "respondent": "caregiver",
     },
     "all well after a refill": {
-        "route": "intrathecal", "pump_alarm": "no", "refill_overdue": "no",
+        "age_years": "12", "route": "intrathecal", "pump_alarm": "no", "refill_overdue": "no",
         "recent_refill_or_programming_change": "yes", "recent_pump_or_catheter_surgery": "no",
         "recent_mri": "no", "pump_battery_low": "no", "symptoms": ["none"],
         "respondent": "caregiver",

@@ -40,6 +40,9 @@ def page_data(page_id: str, answers: dict) -> dict:
             else:
                 data[feature.id] = {True: "yes", False: "no"}.get(value, "unknown")
         return data
+    if page.kind == "age":
+        age = history.get("age_years")
+        return {"age_unknown": "y"} if age in (None, "unknown") else {"age_years": str(age)}
     if page.kind == "vitals":
         data = {k: str(v) for k, v in vitals.items() if k != "temperature_c"}
         if "temperature_c" in vitals:
@@ -57,7 +60,9 @@ def walk(journey: Journey, answers: dict) -> str:
     signs = [s for s in answers.get("symptoms", []) if s in EMERGENCY_SIGNS]
     response, _ = journey.submit(first, {"symptoms": signs or ["none"]})
     if not signs:
-        response, _ = journey.submit("/check/route", {"route": answers["route"]})
+        response, _ = journey.submit("/check/age", page_data("age", answers))
+        if response.location == "/check/route":
+            response, _ = journey.submit("/check/route", {"route": answers["route"]})
         while response.location.startswith("/check/"):
             page_id = response.location.rsplit("/", 1)[1]
             response, tree = journey.submit(response.location, page_data(page_id, answers))
@@ -70,7 +75,9 @@ def walk(journey: Journey, answers: dict) -> str:
 def walk_to(journey: Journey, page_id: str, answers: dict) -> None:
     """From the start to `page_id`, answering the pages before it for `answers`."""
     response, _ = journey.submit(journey.start(), {"symptoms": ["none"]})
-    response, _ = journey.submit("/check/route", {"route": answers["route"]})
+    if page_id != "age":
+        journey.submit("/check/age", page_data("age", answers))
+        response, _ = journey.submit("/check/route", {"route": answers["route"]})
     while response.location != f"/check/{page_id}":
         here = response.location.rsplit("/", 1)[1]
         response, _ = journey.submit(response.location, page_data(here, answers))
@@ -124,10 +131,11 @@ def test_a_red_flag_ends_the_check_at_once_and_is_saved(app, client):
     assert "Call the emergency number now" in "".join(tree.find(".//h1").itertext())
     saved = saved_assessment(client, response.location)
     assert saved["level"] == "emergency" and saved["answers"]["route"] == "unknown"
-    # The route is not asked yet, so a pump is possible: every pump line is given (review 3.2),
-    # with seizure first aid and what to show the crew.
+    # The route is not asked yet, so a pump is possible: the pump card is asked for (review
+    # 3.2), with seizure first aid and what to show the crew; nothing by mouth after a
+    # seizure (review 2, W3).
     page = "".join(tree.find(".//main").itertext())
-    assert "pump card" in page and "tablets by mouth may not be enough" in page
+    assert "pump card" in page and "tablets for emergencies" not in page
     assert "recovery position" in page and "ambulance crew" in page
     with app.app_context():
         assert db.session.query(Screening).count() == 1
@@ -209,9 +217,9 @@ def test_every_page_shows_specific_errors_and_keeps_the_answers(client):
     journey.submit("/check/tablets", page_data("tablets", {"route": "both"}))
 
     response, tree = journey.submit("/check/background", {
-        **page_data("background", {"route": "both"}), "hours_since_problem": "a day",
-        "age_years": "130"}, error=True)
-    assert set(_error_links_resolve(tree)) == {"hours_since_problem", "age_years"}
+        **page_data("background", {"route": "both"}), "hours_since_problem": "a day"},
+        error=True)
+    assert set(_error_links_resolve(tree)) == {"hours_since_problem"}
     assert tree.find(".//input[@id='hours_since_problem']").get("value") == "a day"
     journey.submit("/check/background", page_data("background", {"route": "both"}))
 
@@ -411,3 +419,44 @@ def test_a_refused_page_comes_back_by_a_get_so_back_and_reload_work(client):
     _, fixed = journey.get("/check/vitals")  # sent correctly: the mistakes are gone
     assert fixed.find(".//*[@class='error-summary']") is None
     assert fixed.find(".//input[@name='heart_rate']").get("value") == "88"
+
+
+def test_the_age_is_asked_first_required_and_kept(app, client):
+    """UX walk 2, finding 1: the age comes straight after the emergency signs, must be
+    answered (a number, months under 2, or "I don't know"), and decides the physiology."""
+    journey = Journey(client)
+    response, _ = journey.submit(journey.start(), {"symptoms": ["none"]})
+    assert response.location == "/check/age"
+    response, tree = journey.submit("/check/age", {}, error=True)
+    assert _error_links_resolve(tree) == ["age_years"]
+    response, tree = journey.submit("/check/age", {"age_years": "9", "age_unknown": "y"},
+                                    error=True)
+    assert tree.find(".//input[@id='age_years']").get("value") == "9"  # nothing lost
+    response, tree = journey.submit("/check/age", {"age_months": "30"}, error=True)
+    assert _error_links_resolve(tree) == ["age_months"]
+    response, _ = journey.submit("/check/age", {"age_months": "2"})
+    assert response.location == "/check/route"
+
+
+@pytest.mark.parametrize(("age", "band"), [({"age_years": "9"}, "age_8_to_11"),
+                                           ({"age_months": "2"}, "under_3_months"),
+                                           ({"age_unknown": "y"}, "unknown"),
+                                           ({"age_years": "40"}, "adult")])
+def test_the_age_given_on_its_page_reaches_the_assessment(client, age, band):
+    """The UX walk's 9-year-old with a pump, 38.6 °C and a pulse of 125 is an emergency for
+    a child of 9 (NICE NG254), and the outcome carries the child's band."""
+    journey = Journey(client)
+    answers = {"route": "intrathecal", "symptoms": ["fever"],
+               "history": {"communication_difficulty": True, "long_term_use": True},
+               "vitals": {"temperature_c": 38.6, "heart_rate": 125}}
+    journey.submit(journey.start(), {"symptoms": ["none"]})
+    journey.submit("/check/age", age)
+    response, _ = journey.submit("/check/route", {"route": "intrathecal"})
+    while response.location.startswith("/check/"):
+        page_id = response.location.rsplit("/", 1)[1]
+        response, _ = journey.submit(response.location, page_data(page_id, answers))
+    path = response.location
+    saved = saved_assessment(client, path)
+    assert saved["age_band"] == band
+    if band == "age_8_to_11":
+        assert saved["level"] == "emergency"

@@ -29,7 +29,8 @@ def costs(app):
 
 def test_the_reference_journeys_reach_their_outcomes_within_the_aims(costs):
     pump = costs["pump alarm with early signs"]
-    assert pump.outcome == "Urgent" and pump.taps <= 20 and pump.screens <= 9
+    # The age page (issue 20) costs a screen and two taps: typing the age and Continue.
+    assert pump.outcome == "Urgent" and pump.taps <= 22 and pump.screens <= 10
     assert costs["tablets run out, hallucinations"].outcome == "Emergency"
     assert costs["all well after a refill"].outcome == "Routine"
     first_page = costs["emergency sign on page 1"]

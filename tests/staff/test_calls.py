@@ -40,6 +40,7 @@ def test_a_follow_up_call_is_prefilled_shows_the_last_answers_and_joins_the_time
     response = post_form(journey, patient_path(app), f"{patient_path(app)}/call", {})
     assert response.location == "/check/emergency-signs"
     response, _ = journey.submit("/check/emergency-signs", {"symptoms": ["none"]})
+    journey.submit("/check/age", {"age_years": "30"})
     # The route comes pre-selected from the record, with last time's answer beside it.
     _, tree = journey.get("/check/route")
     assert tree.find(".//input[@value='intrathecal']").get("checked") is not None
