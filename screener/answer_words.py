@@ -41,6 +41,8 @@ def in_words(answers: dict[str, Any], rules: RuleSet, staff: bool = False) -> li
     history = answers.get("history") or {}
     symptoms = set(answers.get("symptoms") or ()) - {NONE}
     vitals = answers.get("vitals") or {}
+    age = history.get("age_years")
+    age = age if isinstance(age, int | float) else None
     sections = []
     for page in pages_for(rules, route):
         rows: list[Row] = []
@@ -51,7 +53,7 @@ def in_words(answers: dict[str, Any], rules: RuleSet, staff: bool = False) -> li
             label = next((r["label"] for r in rules.routes if r["id"] == route), None)
             rows.append(Row("route", page.heading, label or _not_known(), label is not None))
         elif page.kind in ("age", "history"):
-            rows += [_history_row(f, history) for f in page.features(rules, route)]
+            rows += [_history_row(f, history) for f in page.features(rules, route, age)]
         elif page.kind == "vitals":
             for vital in rules.vitals.values():
                 value = vitals.get(vital.id)
@@ -107,6 +109,15 @@ def why_in_one_line(assessment: Assessment, audience: str, rules: RuleSet) -> st
     return _("No sign of baclofen withdrawal or overdose was reported.")
 
 
+def _first_aid_to_read_out(assessment: Assessment, rules: RuleSet) -> list[str]:
+    """The caregiver's first-aid lines this result gave, for staff to read out on the call
+    (review 2, W10): the additions the call script names, as the caregiver saw them."""
+    texts = {rules.addition[i].text for i in rules.call_script.read_out if i in rules.addition}
+    advice = assessment.advice.get("caregiver")
+    return [_("Read out: %(line)s", line=line) for line in (advice.do_now if advice else ())
+            if line in texts]
+
+
 def shown(assessment: Assessment, rules: RuleSet) -> dict[str, Any]:
     """What the result and staff pages show beyond the stored assessment, in the words of
     the rule set that scored it: kept with the screening so that its pages never take
@@ -119,7 +130,8 @@ def shown(assessment: Assessment, rules: RuleSet) -> dict[str, Any]:
         "why": {audience: why_in_one_line(assessment, audience, rules)
                 for audience in ("caregiver", "staff")},
         "call_script": {"confirm": list(rules.call_script.confirm),
-                        "say": list(rules.call_script.say.get(assessment.level, ()))},
+                        "say": [*rules.call_script.say.get(assessment.level, ()),
+                                *_first_aid_to_read_out(assessment, rules)]},
         "answers": [{"title": section.page.heading,
                      "rows": [[row.key, row.question, row.words] for row in section.rows]}
                     for section in in_words(assessment.answers, rules, staff=True)],

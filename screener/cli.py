@@ -117,7 +117,8 @@ def rules_docs(probes: str | None) -> None:
     click.echo(rules_markdown(default_ruleset(), table), nl=False)
 
 
-DEFAULT_CASES = ("tests/data/vignettes.json", "tests/data/probes.json")
+DEFAULT_CASES = ("tests/data/vignettes.json", "tests/data/probes.json",
+                 "tests/data/review_cases.json", "tests/data/everyday_calls.json")
 
 
 @rules.command("replay")
@@ -151,7 +152,8 @@ def rules_replay(before: str, after_spec: str | None, database: str | None,
     sources = {}
     if database:
         sources["stored screenings"] = replay.stored_answers(database)
-    for path in case_files or [p for p in DEFAULT_CASES if Path(p).is_file()]:
+    case_paths = case_files or [p for p in DEFAULT_CASES if Path(p).is_file()]
+    for path in case_paths:
         sources[Path(path).stem] = replay.case_answers(path, rule_sets[1])
     if not sources:
         raise click.ClickException("nothing to replay: give --database or --cases")
@@ -162,7 +164,17 @@ def rules_replay(before: str, after_spec: str | None, database: str | None,
     except (ArgumentError, NoSuchModuleError, OperationalError) as error:
         raise click.ClickException(f"Cannot read the stored screenings (--database or "
                                    f"DATABASE_URL): {database_problem(error)}") from None
+    bands = {Path(path).stem: tuple(replay.band_count(path, r) for r in rule_sets)
+             for path in case_paths}
+    bands = {name: pair for name, pair in bands.items() if pair[1].rows}
     if as_json:
-        click.echo(json.dumps(replay.as_json(reports, *rule_sets), indent=2))
+        document = replay.as_json(reports, *rule_sets)
+        document["bands"] = {name: {side: vars(count) | {"benign_share": count.benign_share}
+                                    for side, count in zip(("before", "after"), pair,
+                                                           strict=True)}
+                             for name, pair in bands.items()}
+        click.echo(json.dumps(document, indent=2))
     else:
         click.echo(replay.as_table(reports, *rule_sets))
+        if bands:
+            click.echo(replay.bands_table(bands, *rule_sets))

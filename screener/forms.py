@@ -136,9 +136,10 @@ def _unit_needed(form, field: Field) -> None:
         raise ValidationError(_l("Select \u00b0C or \u00b0F for the temperature"))
 
 
-def _history_fields(page: Page, ruleset: RuleSet, route: str | None) -> dict[str, Field]:
+def _history_fields(page: Page, ruleset: RuleSet, route: str | None,
+                    age: float | None) -> dict[str, Field]:
     fields: dict[str, Field] = {}
-    for feature in page.features(ruleset, route):
+    for feature in page.features(ruleset, route, age):
         if feature.kind in ("history", "choice"):
             answers = (YES_NO_UNKNOWN if feature.kind == "history" else
                        [*((o.id, o.label) for o in feature.options), YES_NO_UNKNOWN[-1]])
@@ -158,12 +159,12 @@ def _history_fields(page: Page, ruleset: RuleSet, route: str | None) -> dict[str
 
 @cache
 def form_class(page: Page, ruleset: RuleSet, route: str | None,
-               callback: bool = False) -> type[FlaskForm]:
+               callback: bool = False, age: float | None = None) -> type[FlaskForm]:
     """The form for `page` (history pages depend on the route; the last page asks for a
     number to call back only where the service reads the checks)."""
     fields: dict[str, Any] = {}
     if page.kind in ("signs", "symptoms"):
-        boxes = [(f.id, f.question) for f in page.features(ruleset)] + [
+        boxes = [(f.id, f.question) for f in page.features(ruleset, age=age)] + [
             (NONE, _l("None of these"))]
         what = (_l("Select the signs that are happening, or select \u2018None of these\u2019")
                 if page.kind == "signs" else
@@ -180,7 +181,7 @@ def form_class(page: Page, ruleset: RuleSet, route: str | None,
                                      validators=[InputRequired(
                                          _l("Select how they take baclofen"))])
     elif page.kind == "history":
-        fields.update(_history_fields(page, ruleset, route))
+        fields.update(_history_fields(page, ruleset, route, age))
     elif page.kind == "vitals":
         fields["temperature"] = StringField(_l("Temperature"), validators=[_temperature])
         fields["temperature_unit"] = RadioField(

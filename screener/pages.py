@@ -18,6 +18,9 @@ def N_(text: str) -> str:  # noqa: N802 - gettext's name for "translate this lat
     return text
 
 
+EVERY_AGE = object()  # Page.features without an age: every question, whatever the age
+
+
 @dataclass(frozen=True)
 class Page:
     id: str
@@ -36,12 +39,16 @@ class Page:
         """The hint in the request's language ("" for none)."""
         return gettext(self.hint) if self.hint else ""
 
-    def features(self, ruleset: RuleSet, route: str | None = None) -> list[Feature]:
-        """The page's features in catalogue order (history ones only if asked for the route)."""
+    def features(self, ruleset: RuleSet, route: str | None = None,
+                 age: float | None | object = EVERY_AGE) -> list[Feature]:
+        """The page's features in catalogue order (history ones only if asked for the route;
+        with an age, only those asked at that age, None meaning not known)."""
+        unknown_from = ruleset.children.unknown_age_child_from or 0
         return [
             f for f in ruleset.features.values()
             if f.group in self.groups
             and (f.kind == "symptom" or route is None or route in f.routes)
+            and (age is EVERY_AGE or f.asked_at(age, unknown_from))
         ]
 
     def applies(self, ruleset: RuleSet, route: str | None) -> bool:

@@ -146,6 +146,89 @@ def _histories(context: str, contexts: Mapping[str, Any], asked):
         yield f"{fact} yes", history
 
 
+# --- Bands: the probe table's and the review's wanted levels ---------------------------
+
+@dataclass
+class BandCount:
+    """How a rule set meets the bands of a case file: rows below their lowest level
+    (under-triage), and, among the rows whose highest acceptable level is soon or routine
+    (the benign ones), those given more (benign over-triage)."""
+
+    rows: int = 0
+    unreadable: int = 0  # rows with questions the rule set does not ask
+    under: int = 0
+    emergencies_given_less: int = 0
+    benign: int = 0
+    benign_over: int = 0
+    over: int = 0
+
+    @property
+    def benign_share(self) -> float:
+        return self.benign_over / self.benign if self.benign else 0.0
+
+
+def banded_rows(path: str | Path, ruleset: RuleSet
+                ) -> Iterator[tuple[str, dict[str, Any], str, str]]:
+    """(id, answers, lowest, highest) of every banded row of a case file: the probe table
+    (its symptom rows expanded for `ruleset`, as tests/test_probes.py does), the review
+    cases or the everyday calls. Files without bands (the vignettes) give nothing."""
+    data = orjson.loads(Path(path).read_bytes())
+    if isinstance(data, Mapping) and "symptoms" in data and "contexts" in data:
+        for entry in data["symptoms"]:
+            for route, expected in entry["expect"].items():
+                for context, (lowest, highest) in expected.items():
+                    asked = ruleset.asked_for(route)
+                    histories = ([("all no", dict.fromkeys(asked, False))]
+                                 if context == "all_no" else
+                                 _histories(context, data["contexts"], asked))
+                    for label, history in histories:
+                        yield (f"{entry['symptom']}-{route}-{label}",
+                               {"route": route, "symptoms": [entry["symptom"]],
+                                "history": history}, lowest, highest)
+    for item in _items_with_answers(data):
+        if item.get("lowest") in LEVEL_RANK and item.get("highest") in LEVEL_RANK:
+            yield str(item.get("id", "?")), item["answers"], item["lowest"], item["highest"]
+
+
+def band_count(path: str | Path, ruleset: RuleSet) -> BandCount:
+    """Decide every banded row of a case file under `ruleset` and count it against its band
+    (rows it cannot read are counted apart). Hazards: H1, H18."""
+    count = BandCount()
+    benign = (LEVEL_RANK["routine"], LEVEL_RANK["soon"])
+    for _row_id, answers, lowest, highest in banded_rows(path, ruleset):
+        count.rows += 1
+        read = _read(_given(orjson.dumps(answers)), ruleset)
+        if read is None:
+            count.unreadable += 1
+            continue
+        rank = LEVEL_RANK[decide(read, ruleset).level]
+        if rank < LEVEL_RANK[lowest]:
+            count.under += 1
+            count.emergencies_given_less += lowest == "emergency"
+        if rank > LEVEL_RANK[highest]:
+            count.over += 1
+        if LEVEL_RANK[highest] in benign:
+            count.benign += 1
+            count.benign_over += rank > LEVEL_RANK[highest]
+    return count
+
+
+def bands_table(counts: Mapping[str, tuple[BandCount, BandCount]], before: RuleSet,
+                after: RuleSet) -> str:
+    """The bands of each case file, before and after, as lines of text."""
+    lines = ["Against the wanted levels (rows below their band; benign rows, whose highest "
+             "acceptable level is soon or routine, given more):"]
+    for name, pair in counts.items():
+        for label, ruleset, count in (("before", before, pair[0]), ("after", after, pair[1])):
+            lines.append(
+                f"  {name}, {label} ({ruleset.version}): {count.rows:,} rows "
+                f"({count.unreadable:,} unreadable); under-triaged "
+                f"{count.under:,} ({count.emergencies_given_less:,} emergencies given less); "
+                f"benign over-triage {count.benign_over:,} of {count.benign:,} "
+                f"({count.benign_share:.1%})")
+    return "\n".join(lines)
+
+
 # --- Deciding -------------------------------------------------------------------------
 
 # Each worker process's two rule sets, and their comparison when both read answers alike.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import os
 
 import psycopg
@@ -118,3 +120,19 @@ def pytest_terminal_summary(terminalreporter):
         **counts(lambda nodeid: "[postgresql]" in nodeid)))
     terminalreporter.write_line("Browser tests (Chromium, axe-core WCAG 2.1 AA): " + line.format(
         **counts(lambda nodeid: nodeid.startswith("tests/browser/"))))
+    terminalreporter.write_line(_bands_line())
+
+
+def _bands_line() -> str:
+    """The rule set against its wanted levels (issue 20, item 7): benign over-triage is the
+    share of rows whose highest acceptable level is soon or routine that are given more."""
+    from screener.clinical.ruleset import default_ruleset
+    from screener.replay import band_count
+
+    rules, data = default_ruleset(), Path(__file__).parent / "data"
+    parts = []
+    for name in ("probes", "review_cases", "everyday_calls"):
+        count = band_count(data / f"{name}.json", rules)
+        parts.append(f"{name} {count.benign_over}/{count.benign} ({count.benign_share:.1%}), "
+                     f"{count.under} under")
+    return f"Benign over-triage, rule set {rules.version}: " + "; ".join(parts)

@@ -460,3 +460,24 @@ def test_the_age_given_on_its_page_reaches_the_assessment(client, age, band):
     assert saved["age_band"] == band
     if band == "age_8_to_11":
         assert saved["level"] == "emergency"
+
+
+@pytest.mark.parametrize(("age", "asked", "not_asked"), [
+    ("0.1", {"newborn_exposed_in_womb"}, {"pregnant_or_recent_birth"}),
+    ("5", set(), {"pregnant_or_recent_birth", "newborn_exposed_in_womb"}),
+    ("30", {"pregnant_or_recent_birth"}, {"newborn_exposed_in_womb"}),
+])
+def test_questions_are_asked_only_at_the_ages_they_apply_to(client, age, asked, not_asked):
+    """Issue 20, item 5: pregnancy from 10 to 60, exposure in the womb under 3 months, the
+    infant signs under 1 (poor feeding) and under 5 (grunting or pauses in breathing)."""
+    journey = Journey(client, age={"age_years": age})
+    answers = {"route": "oral", "history": {"age_years": float(age)}}
+    walk_to(journey, "background", answers)
+    _, tree = journey.get("/check/background")
+    names = {i.get("name") for i in tree.findall(".//input")}
+    assert asked <= names and not (not_asked & names)
+    journey.submit("/check/background", page_data("background", answers))
+    _, tree = journey.get("/check/symptoms")
+    boxes = {i.get("value") for i in tree.findall(".//input[@name='symptoms']")}
+    assert ("poor_feeding" in boxes) == (float(age) < 1)
+    assert ("grunting_or_breathing_pauses" in boxes) == (float(age) < 5)

@@ -127,3 +127,16 @@ def test_every_discriminator_is_exercised_by_a_row_written_before_the_engine():
         rows += [case["answers"] for case in json.loads((data / name).read_text())]
     fired = {d.id for answers in rows for d in assess(answers).discriminators}
     assert {r.id for r in RULES.discriminators} - fired == set()
+
+
+@pytest.mark.parametrize("name", ["probes", "review_cases", "everyday_calls"])
+def test_benign_over_triage_is_at_most_five_percent_with_no_row_below_its_band(name):
+    """Issue 20, item 7: of the rows whose highest acceptable level is soon or routine, at
+    most 5 % are given more; no row, and so no emergency, is given less (the suite prints the
+    shares at its end; `screener rules replay` prints them before and after a change)."""
+    from screener.replay import band_count
+
+    count = band_count(Path(__file__).parent / "data" / f"{name}.json", RULES)
+    assert count.rows and count.benign and count.unreadable == 0
+    assert count.under == 0 and count.emergencies_given_less == 0
+    assert count.benign_share <= 0.05, (count.benign_over, count.benign)

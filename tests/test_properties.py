@@ -301,6 +301,10 @@ def test_early_pump_withdrawal_sign_with_a_pump_problem_is_at_least_urgent(answe
        st.floats(50, 100))
 def test_low_blood_pressure_with_a_pump_problem_is_at_least_urgent(answers, fact, systolic):
     # Not their usual pressure (a stated usual low pressure scores as usual: review O3).
+    # A child's low pressure is the physiology table's for the age (PALS), not 100.
+    age = answers["history"].get("age_years")
+    if isinstance(age, int | float) and age < 16:
+        systolic = min(systolic, RULES.children.limits_for(age).limits["systolic_bp.low"])
     changed = with_changes(answers, history={fact: True, "usual_systolic_bp": "unknown"},
                            vitals={"systolic_bp": systolic})
     assert rank(changed) >= LEVEL_RANK["urgent"]

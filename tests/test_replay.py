@@ -45,12 +45,13 @@ def test_a_lower_urgent_threshold_moves_a_soon_vignette_up_and_says_why(tmp_path
     after = _changed(tmp_path, "    min_score: 8\n", "    min_score: 4\n")
     source = _replay(str(DEFAULT_PATH), "--after", after, "--cases", VIGNETTES)[
         "sources"]["vignettes"]
-    assert (source["up"], source["down"]) == (1, 0)
-    assert source["levels"]["soon"] == {"urgent": 1, "soon": 5}
-    assert source["responsible"] == {"score: soon to urgent": 1}
-    [example] = source["examples"]
-    assert (example["id"], example["before"], example["after"]) == (
-        "oral-taper-insomnia-anxiety", "soon", "urgent")
+    # Two soon vignettes score 4 to 7 (since 2026.5 an overdue refill alone is soon).
+    assert (source["up"], source["down"]) == (2, 0)
+    assert source["levels"]["soon"] == {"urgent": 2, "soon": 6}
+    assert source["responsible"] == {"score: soon to urgent": 2}
+    assert {(e["id"], e["before"], e["after"]) for e in source["examples"]} == {
+        ("oral-taper-insomnia-anxiety", "soon", "urgent"),
+        ("itb-refill-overdue-no-alarm-no-symptoms", "soon", "urgent")}
 
 
 def test_a_rule_that_no_longer_fires_is_named_for_every_case_it_moves_down(tmp_path):

@@ -29,8 +29,13 @@ TEXT = DEFAULT_PATH.read_text(encoding="utf-8")
 # Added in 2026.2 where the clinical review showed a need (brief-2).
 NEW_SYMPTOMS = ["blue_or_mottled_skin", "non_blanching_rash", "cold_to_touch",
                 "swallowing_difficulty", "positional_headache", "flushing_or_blurred_vision",
-                "no_urine", "pump_site_fluid", "short_of_breath", "pump_site_infection_signs"]
-NEW_HISTORY = ["deliberate_overdose", "someone_elses_tablets", "spo2_target_88_92", "on_oxygen"]
+                "no_urine", "pump_site_fluid", "short_of_breath", "pump_site_infection_signs",
+                "grunting_or_breathing_pauses", "poor_feeding"]
+NEW_HISTORY = ["deliberate_overdose", "someone_elses_tablets", "spo2_target_88_92", "on_oxygen",
+               # 2026.5 (issue 20, item 5)
+               "difficult_refill", "recently_started", "for_alcohol_dependence", "dialysis",
+               "pregnant_or_recent_birth", "newborn_exposed_in_womb", "weakened_immunity",
+               "takes_opioids", "other_medicine_stopped"]
 NEW_NUMBERS = ["amount_taken_mg", "usual_systolic_bp", "extra_taken_mg", "weight_kg"]
 CHOICES = ["alarm_type", "pump_make"]
 

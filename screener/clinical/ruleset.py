@@ -102,6 +102,8 @@ class CallScript:
 
     confirm: tuple[str, ...]
     say: Mapping[str, tuple[str, ...]]
+    # Caregiver advice additions read out on the call whenever they apply (first aid).
+    read_out: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -140,9 +142,20 @@ class Feature:
     options: tuple[Option, ...] = ()  # choice only
     optional: bool = False  # the web form may leave it unanswered (= "I don't know")
     follows: FollowUp | None = None
+    # Asked only for these ages (years, from <= age < below); None: every age. An age not
+    # known is asked what an older child or an adult is asked (the cautious reading's ages).
+    ages: tuple[float, float] | None = None
 
     def weight_for(self, route: str) -> int:
         return self.weights[route]
+
+    def asked_at(self, age: float | None, unknown_from: float) -> bool:
+        """Whether the form asks this question of someone this age (None: not known, asked
+        what is asked from `unknown_from`, the cautious reading's youngest age)."""
+        if self.ages is None:
+            return True
+        start, below = self.ages
+        return below > unknown_from if age is None else start <= age < below
 
     def option(self, option_id: Any) -> Option | None:
         """A choice question's answer by its id (None for "I don't know" or an unknown id)."""
@@ -660,6 +673,11 @@ def _compile(check: _Checker, data: Mapping[str, Any], content_hash: str,
     call_script = (CallScript((), {}) if decisions_only and "call_script" not in data
                    else _compile_call_script(check, data.get("call_script")))
 
+    known_additions = {a.id for a in additions}
+    for addition_id in call_script.read_out:
+        if addition_id not in known_additions:
+            check.problem(data.get("call_script"),
+                          f"call_script.read_out: unknown advice addition '{addition_id}'")
     if check.problems:
         return None
     return RuleSet(
@@ -684,7 +702,9 @@ def _compile_call_script(check: _Checker, node: Any) -> CallScript:
                          *((say.get(level), f"call_script.say.{level}") for level in LEVELS)):
         if not lines or not all(isinstance(line, str) and line.strip() for line in lines):
             check.problem(node, f"{where} must be a list of lines of text")
-    return CallScript(confirm, {level: tuple(say.get(level) or ()) for level in LEVELS})
+    read_out = tuple(_list(node, "read_out"))
+    return CallScript(confirm, {level: tuple(say.get(level) or ()) for level in LEVELS},
+                      read_out)
 
 
 def _compile_levels(check: _Checker, nodes: list) -> tuple[Level, ...]:
@@ -765,6 +785,13 @@ def _compile_features(check: _Checker, nodes: list, group_kinds: Mapping,
                                       str(option.get("statement"))))
             if not options:
                 check.problem(node, f"{where}: a choice needs options")
+        ages = node.get("ages")
+        if ages is not None and not (isinstance(ages, Mapping)
+                                     and isinstance(ages.get("from", 0), int | float)
+                                     and isinstance(ages.get("below", 200), int | float)
+                                     and ages.get("from", 0) < ages.get("below", 200)):
+            check.problem(node, f"{where}: ages needs from < below (years)")
+            ages = None
         features[feature_id] = Feature(
             id=feature_id, kind=str(kind), group=str(group), question=str(node.get("question")),
             term=str(node.get("term")), direction=str(direction), weights=weights,
@@ -774,6 +801,7 @@ def _compile_features(check: _Checker, nodes: list, group_kinds: Mapping,
             optional=(kind in ("number", "choice") or node.get("optional") is True
                       or group_optional.get(group) is True or "follows" in node),
             follows=_follow_up(check, node, where, features),
+            ages=(float(ages.get("from", 0)), float(ages.get("below", 200))) if ages else None,
         )
     return features
 

@@ -45,7 +45,7 @@ ROUTE_WORDS = {
     "intrathecal": N_("They have baclofen through an intrathecal pump."),
     "oral": N_("They take baclofen by mouth (tablets or liquid)."),
     "both": N_("They have an intrathecal baclofen pump and also take baclofen tablets."),
-    "unknown": N_("They take baclofen; it is not known whether by pump or by tablets."),
+    "unknown": N_("They take baclofen: tell the crew how (a pump, tablets or both)."),
 }
 # A cause other than baclofen that the crew must hear first (Hazards: H16 misdirected
 # advice: autonomic dysreflexia called withdrawal, so a crew lays the person flat).

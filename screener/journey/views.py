@@ -24,7 +24,7 @@ from ..clinical.scoring import Assessment
 from ..clinical.wording import COULD_NOT_COMPLETE
 from ..db import db
 from ..formatting import as_utc, uk_date
-from ..forms import ANSWER_WORDS, YES_NO_UNKNOWN, form_class, form_values, to_request
+from ..forms import ANSWER_WORDS, YES_NO_UNKNOWN, age_from, form_class, form_values, to_request
 from ..language import gettext as _
 from ..models import Patient, Screening, ScreeningAction, utc_now
 from ..pages import MEASURED_MINUTES, PAGE_IDS, Page, page, pages_for
@@ -132,8 +132,10 @@ def question(page_id: str):
             draft.record(page_id, {"symptoms": signs})
             db.session.commit()
             return _finish(draft)
+    age = age_from(draft.answered("age") or {})
     form_type = form_class(this, rules, draft.route,
-                           callback=_service().reads_checks and draft.patient_id is None)
+                           callback=_service().reads_checks and draft.patient_id is None,
+                           age=age)
     if request.method == "POST":
         form = form_type()
         if not form.validate():
@@ -164,7 +166,7 @@ def question(page_id: str):
     prefilled = not draft.answered(page_id) and bool((draft.prefill or {}).get(page_id))
     return render_template("question.html", page=this, form=form, back=back, changing=changing,
                            error=bool(form.errors),
-                           rules=rules, features=this.features(rules, draft.route),
+                           rules=rules, features=this.features(rules, draft.route, age),
                            groups=[g for g in rules.groups if g["id"] in this.groups],
                            prefilled=prefilled, previous=_previous_answers(draft),
                            call=db.session.get(Patient, draft.patient_id)
