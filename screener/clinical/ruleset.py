@@ -236,6 +236,9 @@ class Rule:
     # Findings of which at least one must be present for the rule to hold, or None when
     # it can hold without any (a "possible:" or an age band): a fast pre-check only.
     needs: frozenset[str] | None = None
+    # The rule names the cause itself (autonomic dysreflexia): when it fires, no baclofen
+    # direction is offered beside it (clinical review 2, W1).
+    names_cause: bool = False
 
 
 @dataclass(frozen=True)
@@ -427,6 +430,11 @@ class RuleSet:
     def red_flags(self) -> tuple[Rule, ...]:
         """The emergency discriminators."""
         return tuple(r for r in self.discriminators if r.level == "emergency")
+
+    @cached_property
+    def naming_a_cause(self) -> frozenset[str]:
+        """The ids of the discriminators that name the cause themselves."""
+        return frozenset(r.id for r in self.discriminators if r.names_cause)
 
     @cached_property
     def combinations(self) -> tuple[Rule, ...]:
@@ -1081,7 +1089,8 @@ def _compile_rules(check: _Checker, compiler: _ConditionCompiler, nodes: list, w
                     check.problem(node, f"{where} has no '{key}'")
         rules.append(Rule(rule_id, str(label), level, check.sources(node, where),
                           compiler.compile(node["when"], where), audience, str(says or ""),
-                          str(rationale or ""), compiler.needs(node["when"])))
+                          str(rationale or ""), compiler.needs(node["when"]),
+                          names_cause=node.get("names_cause") is True))
     if not note:
         ranks = [LEVELS.index(r.level) for r in rules if r.level in LEVELS]
         if ranks != sorted(ranks):

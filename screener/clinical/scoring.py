@@ -155,13 +155,6 @@ class Decision:
     present: frozenset[str]  # the findings given ("symptom:x", "vital:y", "history:z")
 
 
-# Rules that name the cause themselves (autonomic dysreflexia): when one fires, no baclofen
-# direction is offered beside it, so a crew is never told "withdrawal" and lays them flat.
-NAMES_THE_CAUSE = frozenset({"autonomic_dysreflexia_no_cuff", "autonomic_dysreflexia",
-                             "autonomic_dysreflexia_picture",
-                             "autonomic_dysreflexia_raised_pressure"})
-
-
 def decide(answers: Answers | Mapping[str, Any], ruleset: RuleSet) -> Decision:
     """Decide the level for one set of answers (validated `Answers`, or a request-shaped
     mapping); raises `InvalidAnswers` for a mapping that does not fit the schema.
@@ -217,8 +210,8 @@ def decide(answers: Answers | Mapping[str, Any], ruleset: RuleSet) -> Decision:
     # baclofen or what happened (the emergency-signs page alone says neither) [ours].
     direction = _direction(contributions) if _anything_known(answers) else None
     facts.fired.update(rule.id for rule in fired)  # for the advice and notes
-    if not facts.fired.isdisjoint(NAMES_THE_CAUSE):
-        direction = None  # AD is the cause: no "withdrawal" beside it (review 2, W1; H28)
+    if not facts.fired.isdisjoint(ruleset.naming_a_cause):
+        direction = None  # e.g. AD: no "withdrawal" beside it, so no one lays them flat (H28)
     return Decision(level=_escalate(score_level, fired), score=score, score_level=score_level,
                     contributions=contributions, discriminators=fired, direction=direction,
                     vital_scores=vital_scores, facts=facts, present=frozenset(present))
