@@ -29,7 +29,9 @@ def page_data(page_id: str, answers: dict) -> dict:
         return {"symptoms": chosen or ["none"]}
     if page.kind == "history":
         data = {}
-        for feature in page.features(RULES, route):
+        age = history.get("age_years")
+        for feature in page.features(RULES, route, age if isinstance(age, int | float)
+                                     else None):
             if not asks(feature, data):
                 continue  # a follow-up the answer before it rules out: not shown
             value = history.get(feature.id, "unknown")

@@ -179,6 +179,14 @@ def call_prefill(patient: Patient, today: date) -> dict[str, dict[str, str]]:
                                                     "patient_ref": patient.reference}}
     if patient.route and patient.route != "unknown":
         prefill["route"] = {"route": patient.route}
+    if patient.date_of_birth and patient.date_of_birth <= today:
+        prefill["age"] = _age_on(patient.date_of_birth, today)
     if patient.route in ("intrathecal", "both") and patient.next_refill_date:
         prefill["pump"] = {"refill_overdue": "yes" if patient.next_refill_date < today else "no"}
     return prefill
+
+
+def _age_on(born: date, today: date) -> dict[str, str]:
+    """The age page's answer from a date of birth: whole months under 2, else whole years."""
+    months = (today.year - born.year) * 12 + today.month - born.month - (today.day < born.day)
+    return {"age_months": str(months)} if months < 24 else {"age_years": str(months // 12)}

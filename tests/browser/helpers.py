@@ -41,6 +41,8 @@ class Walker:
                     self.page.check(f"input[name='{name}'][value='{one}']")
             elif self.page.locator(f"input[name='{name}'][type='radio']").count():
                 self.page.check(f"input[name='{name}'][value='{value}']")
+            elif self.page.locator(f"input[name='{name}'][type='checkbox']").count():
+                self.page.check(f"input[name='{name}']")  # a single box ("I don't know")
             elif value:
                 self.page.fill(f"[name='{name}']", value)
 

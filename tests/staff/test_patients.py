@@ -104,3 +104,21 @@ def test_a_reference_that_would_break_its_own_url_is_refused(app, staff):
         assert response.status_code == 400, reference
     with app.app_context():
         assert db.session.query(Patient).count() == 0
+
+
+def test_a_follow_up_call_fills_the_age_from_the_date_of_birth():
+    """The age page (issue 20) needs no asking when the record has a date of birth: whole
+    months under 2, whole years from 2."""
+    from datetime import date
+
+    from screener.models import Patient
+    from screener.staff.patients import call_prefill
+
+    today = date(2026, 12, 2)
+    for born, shown in [(date(2026, 10, 3), {"age_months": "1"}),
+                        (date(2024, 12, 3), {"age_months": "23"}),
+                        (date(2024, 12, 2), {"age_years": "2"}),
+                        (date(1980, 12, 3), {"age_years": "45"})]:
+        assert call_prefill(Patient(reference="P", route="oral", date_of_birth=born),
+                            today)["age"] == shown
+    assert "age" not in call_prefill(Patient(reference="P", route="oral"), today)
