@@ -104,3 +104,19 @@ MEDIANS = [(0.1, 143, 43), (0.4, 140, 41), (0.6, 134, 39), (0.9, 128, 37), (1.2,
 def test_values_normal_for_the_age_stay_routine(age, pulse, breathing):
     assert level(age, {"heart_rate": pulse, "respiratory_rate": breathing,
                        "temperature_c": 37.0, "spo2": 98}) == "routine"
+
+
+@pytest.mark.parametrize("vitals", [
+    {"heart_rate": 55}, {"heart_rate": 118}, {"heart_rate": 135}, {"respiratory_rate": 10},
+    {"respiratory_rate": 23}, {"respiratory_rate": 27}, {"temperature_c": 35.5},
+    {"temperature_c": 39.5}, {"systolic_bp": 85}, {"spo2": 91},
+])
+def test_an_unknown_age_is_read_as_the_worse_of_adult_and_school_age(vitals):
+    """Issue 20, item 1: an age not given reads the values the cautious way: at least as
+    high as for any age from 6 to adult (a baby's age is always known; README)."""
+    unknown = assess({"route": "oral", "history": ALL_NO, "vitals": vitals})
+    assert unknown.age_band == "unknown"
+    ranks = {"routine": 0, "soon": 1, "urgent": 2, "emergency": 3}
+    worst = max(ranks[level(age, vitals)] for age in (6, 7, 9, 11, 13, 15, 16, 40, 80))
+    assert ranks[unknown.level] >= worst, (unknown.level, worst)
+    assert any(n.id == "unknown_age" for n in unknown.notes)

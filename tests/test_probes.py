@@ -27,6 +27,11 @@ CONTEXTS = PROBES["contexts"]
 # Rows the engine puts above the highest acceptable level, each with why we accept it.
 # Under-triage is never accepted.
 ACCEPTED_OVER_TRIAGE = {
+    "fever-oral-all no": (
+        "Rule set 2026.5 reads an age not given the cautious way: the person may be 75 or "
+        "over, for whom a fever is urgent (NICE NG51 counts over-75s at higher risk; both "
+        "blind raters put 39.2 °C at 80 at urgent). With the age given, as the web check "
+        "requires, a fever alone on tablets with every answer no stays soon"),
     "adult-temperature-c-38_0-oral": (
         "38.0 °C is a fever by NICE NG143, and with the tablet history unknown a fever counts "
         "as a withdrawal sign after a possible interruption (urgent, one level above the "

@@ -258,9 +258,29 @@ def test_a_worse_vital_sign_never_lowers_the_level(case):
 @settings(max_examples=200)
 @given(answer_sets(), st.sampled_from(list(RULES.vitals)), st.data())
 def test_adding_a_measurement_never_lowers_the_level(answers, vital_id, data):
+    """The one written exception (hazard H28, CSO sign-off pending): a sign of autonomic
+    dysreflexia with no cuff is an emergency; a measured pressure that is not raised makes it
+    urgent, never lower (clinical review 2, O5; CAN-SCIP J.2.4)."""
     answers["vitals"].pop(vital_id, None)
     value = data.draw(_vital_value(vital_id))
-    assert rank(with_changes(answers, vitals={vital_id: value})) >= rank(answers)
+    before = assess(answers)
+    after = rank(with_changes(answers, vitals={vital_id: value}))
+    if vital_id == "systolic_bp" and {"autonomic_dysreflexia_no_cuff",
+                                      "autonomic_dysreflexia_picture"} & {
+            r.id for r in before.red_flags}:
+        assert after >= LEVEL_RANK["urgent"]
+    else:
+        assert after >= LEVEL_RANK[before.level]
+
+
+def test_the_written_exception_a_normal_pressure_makes_an_ad_sign_urgent_not_emergency():
+    """Hazard H28: the only place where a measurement lowers the level, and only to urgent."""
+    sign = {"route": "intrathecal", "symptoms": ["headache"],
+            "history": {"spinal_cord_injury": True, "injury_level_T6_or_above": True,
+                        "usual_systolic_bp": 100, "age_years": 40}, "vitals": {}}
+    assert assess(sign).level == "emergency"
+    assert assess(with_changes(sign, vitals={"systolic_bp": 102})).level == "urgent"
+    assert assess(with_changes(sign, vitals={"systolic_bp": 121})).level == "emergency"
 
 
 # --- Invariant 3: unknown is not "no" ---------------------------------------------------
