@@ -62,7 +62,7 @@ def rules_markdown(ruleset: RuleSet, probes: dict[str, Any] | None = None) -> st
                    f"{rule['rationale']} | `{_condition(rule['when'])}` | "
                    f"{', '.join(rule['sources'])} |")
     news2 = ruleset.news2
-    out += ["", "## NEWS2 (aged 16 or over, or age not given)", "",
+    out += ["", "## NEWS2 (aged 16 or over, and an age not given)", "",
             f"Vital-sign bands below; new confusion or reduced consciousness scores "
             f"{news2.consciousness_points}; supplemental oxygen (`{news2.oxygen_fact}`) scores "
             f"{news2.oxygen_points}. SpO2 uses Scale 2 when `{news2.scale_2_fact}` is yes: on air "
@@ -83,8 +83,9 @@ def rules_markdown(ruleset: RuleSet, probes: dict[str, Any] | None = None) -> st
                    f"`{_condition(group.get('moderate', []))}` |")
     out += ["", f"At every age under 16, also high risk: "
                 f"`{_condition(children.get('high', []))}`; moderate: "
-                f"`{_condition(children.get('moderate', []))}`. A pulse at or below "
-                f"{children.get('slow_pulse_at_most')} counts as slow alongside drowsiness.", ""]
+                f"`{_condition(children.get('moderate', []))}`; low (soon): "
+                f"`{_condition(children.get('low', []))}`.", ""]
+    out += _physiology(ruleset)
     out += ["## Features", "",
             "Weights are given as pump / tablets / both when they differ. A *modifier* counts "
             "only alongside a sign of trouble.", "",
@@ -146,3 +147,22 @@ def _specification(probes: dict[str, Any]) -> list[str]:
         out.append(f"| `{row['id']}` | `{_condition(row['answers'])}` | "
                    f"{_range((row['lowest'], row['highest']))} | {row['why']} |")
     return out
+
+
+def _physiology(ruleset: RuleSet) -> list[str]:
+    """The physiology table, a row per age band (each limit read as at or beyond)."""
+    children = ruleset.children
+    if not children.physiology:
+        return []
+    names = list(children.physiology[0].limits)
+    out = ["## The physiology table by age", "",
+           f"Every vital-sign rule reads these limits for the person's age. An age not given "
+           f"is read as an adult's and as a school-age child's (from "
+           f"{children.unknown_age_child_from:g}) together, whichever is worse.", "",
+           "| age below (years) | " + " | ".join(f"`{n}`" for n in names) + " |",
+           "|---|" + "---|" * len(names)]
+    for row in children.physiology:
+        below = "adult" if row.below is None else f"{row.below:g}"
+        out.append(f"| {below} | " + " | ".join(
+            f"{row.limits[n]:g}" if n in row.limits else "" for n in names) + " |")
+    return [*out, ""]

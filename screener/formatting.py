@@ -15,6 +15,15 @@ from .language import gettext, ngettext
 LEVEL_NAMES = {"emergency": N_("Emergency"), "urgent": N_("Urgent"), "soon": N_("Soon"),
                "routine": N_("Routine")}
 STATUS_NAMES = {"open": N_("Open"), "claimed": N_("Claimed"), "closed": N_("Closed")}
+AGE_BAND_NAMES = {
+    "adult": N_("Adult (16 or over): NEWS2 and the adult criteria"),
+    "unknown": N_("Age not given: read as an adult's and a school-age child's, whichever is "
+                  "worse"),
+    "under_3_months": N_("Baby under 3 months"), "under_1": N_("Baby, 3 to 11 months"),
+    "age_1_to_2": N_("Child, 1 to 2 years"), "age_3_to_4": N_("Child, 3 to 4 years"),
+    "age_5": N_("Child, 5 years"), "age_6_to_7": N_("Child, 6 to 7 years"),
+    "age_8_to_11": N_("Child, 8 to 11 years"), "age_12_to_15": N_("Young person, 12 to 15 years"),
+}
 DIRECTION_NAMES = {"withdrawal": N_("withdrawal"), "overdose": N_("overdose"),
                    "unclear": N_("unclear")}
 
@@ -65,6 +74,12 @@ def direction_name(direction: str | None) -> str:
     return gettext(DIRECTION_NAMES[direction or "unclear"])
 
 
+def age_band_name(band: str) -> str:
+    """The age band the values were read against, for staff (a band this version does not
+    know is shown as its id)."""
+    return gettext(AGE_BAND_NAMES[band]) if band in AGE_BAND_NAMES else band
+
+
 FILTERS = {"utc_iso": utc_iso, "in_utc": in_utc, "uk_date": uk_date, "age": age,
            "level_name": level_name, "status_name": status_name,
-           "direction_name": direction_name}
+           "direction_name": direction_name, "age_band_name": age_band_name}

@@ -66,7 +66,7 @@ def test_every_advice_addition_needs_its_own_id():
     without = text.replace("    - id: pump_card\n      audience:", "    - audience:")
     with pytest.raises(RuleSetError, match="an advice addition has no id"):
         parse_ruleset(without)
-    assert parse_ruleset(without, decisions_only=True).addition["addition-18"]
+    assert parse_ruleset(without, decisions_only=True).addition["addition-20"]
 
 
 def test_a_page_carries_the_language_it_is_in(monkeypatch, tmp_path):

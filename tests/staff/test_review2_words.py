@@ -99,3 +99,21 @@ def test_w13_an_emergency_page_shows_no_points_and_no_feeling_well_now(client, s
     caregiver, desk = pages(client, staff, WITHDRAWAL)
     assert "feeling well now does not mean it is over" not in caregiver
     assert "Points" not in caregiver and "Points" in desk
+
+
+def test_a_childs_outcome_is_worded_for_a_child_and_staff_see_the_band(client, staff):
+    """UX walk 2, finding 1: the 9-year-old with a pump, 38.6 °C and a pulse of 125."""
+    caregiver, desk = pages(client, staff, {
+        "route": "intrathecal", "symptoms": ["fever"], "respondent": "caregiver",
+        "history": {"age_years": 9, "communication_difficulty": True, "long_term_use": True},
+        "vitals": {"temperature_c": 38.6, "heart_rate": 125}})
+    assert "Call the emergency number now" in caregiver
+    assert "Say that this is a child, and give their age and weight" in caregiver
+    assert "Age band: Child, 8 to 11 years" in desk
+
+
+def test_an_age_not_given_is_said_on_both_pages(client, staff):
+    caregiver, desk = pages(client, staff, {"route": "oral", "respondent": "caregiver",
+                                            "vitals": {"heart_rate": 55}})
+    assert "Their age was not given" in caregiver
+    assert "Age band: Age not given" in desk
