@@ -166,7 +166,7 @@ def decide(answers: Answers | Mapping[str, Any], ruleset: RuleSet) -> Decision:
         answers = normalise(answers, ruleset)
     age = answers.numbers.get(AGE)
     child = ruleset.children.group_for(age)
-    child_groups, adult_reading, limits, weight = ruleset.children.reading(age)
+    child_groups, adult, limits, weight = ruleset.children.reading(age)
     scale_2 = answers.history.get(ruleset.news2.scale_2_fact) is True
     on_oxygen = answers.history.get(ruleset.news2.oxygen_fact) is True
     systolic_usual = _systolic_is_usual(answers, ruleset)
@@ -178,7 +178,6 @@ def decide(answers: Answers | Mapping[str, Any], ruleset: RuleSet) -> Decision:
         points.append(news2.consciousness_points)
     if on_oxygen:
         points.append(news2.oxygen_points)
-    adult = adult_reading
     facts = Facts(
         route=answers.route,
         symptoms=symptoms,
@@ -193,7 +192,7 @@ def decide(answers: Answers | Mapping[str, Any], ruleset: RuleSet) -> Decision:
         child=child,
         systolic_usual=systolic_usual,
         child_groups=child_groups,
-        adult_reading=adult_reading,
+        adult_reading=adult,
         limits=limits,
         age_known=age is not None,
         weight_estimate=weight,
