@@ -35,8 +35,9 @@ NEW_HISTORY = ["deliberate_overdose", "someone_elses_tablets", "spo2_target_88_9
                # 2026.5 (issue 20, item 5)
                "difficult_refill", "recently_started", "for_alcohol_dependence", "dialysis",
                "pregnant_or_recent_birth", "newborn_exposed_in_womb", "weakened_immunity",
-               "takes_opioids", "other_medicine_stopped"]
-NEW_NUMBERS = ["amount_taken_mg", "usual_systolic_bp", "extra_taken_mg", "weight_kg"]
+               "takes_opioids", "other_medicine_stopped", "pump_knocked_or_moved"]
+NEW_NUMBERS = ["amount_taken_mg", "usual_systolic_bp", "extra_taken_mg", "weight_kg",
+               "usual_heart_rate"]
 CHOICES = ["alarm_type", "pump_make"]
 
 

@@ -317,3 +317,25 @@ def test_a_pile_of_mild_symptoms_never_reaches_emergency_by_score():
     result = assess({"route": "oral", "symptoms": mild, "history": no})
     assert result.score >= 12 and result.score_level == "urgent"
     assert result.level == "urgent" and not result.red_flags
+
+
+def test_a_pulse_well_below_the_usual_is_an_autonomic_dysreflexia_sign():
+    """Review 2 (item 5, the usual pulse): AD's bradycardia may be relative (CSCM-2001)."""
+    answers = {"route": "intrathecal", "symptoms": [], "history": {
+        "age_years": 40, "spinal_cord_injury": True, "injury_level_T6_or_above": True,
+        "usual_heart_rate": 80, "usual_systolic_bp": 100},
+        "vitals": {"heart_rate": 70, "systolic_bp": 125}}
+    assert assess(answers).level == "emergency"  # raised with a sign
+    answers["vitals"]["heart_rate"] = 71
+    assert assess(answers).level == "urgent"  # raised alone: first aid and a recheck
+
+
+def test_a_knocked_or_moved_pump_counts_as_a_possible_interruption():
+    signs = {"route": "intrathecal", "symptoms": ["muscle_spasms"], "history": {
+        **{f: False for f in default_ruleset().asked_for("intrathecal")}, "age_years": 40}}
+    assert assess(signs).level == "soon"
+    signs["history"]["pump_knocked_or_moved"] = True
+    assert assess(signs).level == "urgent"
+    # Left unanswered it changes nothing: answer sets from before 2026.5 never had it.
+    del signs["history"]["pump_knocked_or_moved"]
+    assert assess(signs).level == "soon"

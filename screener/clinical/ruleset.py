@@ -35,6 +35,7 @@ WEIGHT = "weight_kg"
 EXTRA_TAKEN = "extra_taken_mg"
 AMOUNT_TAKEN = "amount_taken_mg"
 USUAL_SYSTOLIC = "usual_systolic_bp"
+USUAL_HEART_RATE = "usual_heart_rate"
 AUDIENCES = ("caregiver", "staff")
 ADVICE_SECTIONS = ("headline", "do_now", "tell", "watch_for")
 
@@ -1211,6 +1212,8 @@ class _ConditionCompiler:
             return frozenset({f"vital:{value.get('id')}"})
         if key == "spo2_at_most":
             return frozenset({"vital:spo2"})
+        if key == "heart_rate_below_usual":
+            return frozenset({"vital:heart_rate"})
         if key in ("systolic_low", "systolic_rise", "ad_pressure", "systolic_below_usual"):
             return frozenset({"vital:systolic_bp"})
         if key in ("for_age",) and isinstance(value, Mapping):
@@ -1504,6 +1507,21 @@ class _ConditionCompiler:
             systolic = facts.vitals.get("systolic_bp")
             usual = facts.numbers.get(USUAL_SYSTOLIC)
             return systolic is not None and usual is not None and usual - systolic >= value
+
+        return below_usual
+
+    def _heart_rate_below_usual(self, value, node, where):
+        """A pulse at least N beats a minute below the person's stated usual pulse (a
+        relative bradycardia). Hazards: H28."""
+        if not isinstance(value, int | float):
+            self.check.problem(node, f"{where}: heart_rate_below_usual needs a number")
+            return _never
+        self._known(USUAL_HEART_RATE, "number", node, where)
+
+        def below_usual(facts: Facts) -> bool:
+            pulse = facts.vitals.get("heart_rate")
+            usual = facts.numbers.get(USUAL_HEART_RATE)
+            return pulse is not None and usual is not None and usual - pulse >= value
 
         return below_usual
 
