@@ -360,3 +360,16 @@ def test_skipping_rules_whose_findings_are_absent_never_changes_the_result(answe
     assert [r.id for r in fast.discriminators] == [r.id for r in full.discriminators]
     assert [n.id for n in fast.notes] == [n.id for n in full.notes]
     assert fast.level == full.level and fast.advice == full.advice
+
+
+@settings(max_examples=200)
+@given(answer_sets(), st.sampled_from(["headache", "flushing_or_blurred_vision", "sweating"]),
+       st.sampled_from([True, "unknown"]), st.integers(90, 300))
+def test_a_measured_pressure_never_takes_an_ad_sign_below_urgent(answers, sign, level_t6,
+                                                                 systolic):
+    """H43, found by the safety case review: the written exception holds for every AD sign,
+    not only a headache: with any measured pressure the level stays urgent or higher."""
+    changed = with_changes(answers, symptoms=[sign], history={
+        "spinal_cord_injury": True, "injury_level_T6_or_above": level_t6},
+        vitals={"systolic_bp": systolic})
+    assert rank(changed) >= LEVEL_RANK["urgent"]

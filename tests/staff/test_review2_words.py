@@ -36,6 +36,9 @@ def test_w1_an_ad_page_never_says_withdrawal(client, staff):
     assert "baclofen withdrawal" not in caregiver.lower()
     assert "The answers point to" not in caregiver and "The answers point to" not in desk
     assert "Direction:" not in desk
+    # No pump lines beside AD's first aid (safety case review, H47).
+    assert "does not replace the pump" not in caregiver
+    assert "intrathecal delivery restored" not in desk
 
 
 def test_w2_one_position_ordered_by_the_airway(client, staff):
