@@ -2,7 +2,7 @@
 
 It tells the app how many workers share the rate limits: counts kept in memory are per
 worker, so with several workers the documented limits would be multiplied. The app refuses
-to start that way outside development (screener/security.py).
+to start that way outside development (screener/web/security.py).
 """
 
 import os

@@ -15,19 +15,19 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from . import (
+from . import settings
+from .clinical import wording
+from .clinical.ruleset import RuleSetError, load_ruleset
+from .settings import ConfigurationError
+from .web import (
     control_characters,
     formatting,
     jsonio,
     language,
     references,
-    service,
-    settings,
+    service_profile,
     static_files,
 )
-from .clinical import wording
-from .clinical.ruleset import RuleSetError, load_ruleset
-from .settings import ConfigurationError
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_SECRET_KEY = "dev-only-not-secret"  # noqa: S105 - refused outside development
@@ -65,7 +65,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SAMESITE="Lax",
         PERMANENT_SESSION_LIFETIME=timedelta(days=2),  # an interrupted check can be resumed
         WTF_CSRF_TIME_LIMIT=None,  # a frightened person may take a long time over a page
-        SERVICE=None,  # the service profile: screener/service.py
+        SERVICE=None,  # the service profile: screener/web/service_profile.py
         SESSION_ABSOLUTE_HOURS=12,  # a staff session ends this long after sign-in, however busy
         RESULT_LINK_HOURS=48,  # a caregiver's result, read without sign-in, for this long
         RETENTION_SCREENING_DAYS=8 * 365 + 2,  # screenings kept 8 years: screener/retention.py
@@ -90,7 +90,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     except (RuleSetError, OSError) as error:
         raise ConfigurationError(f"Refusing to start: the rule set cannot be used. {error}"
                                  ) from error
-    app.extensions["service"] = service.load_profile(app.config["SERVICE"])
+    app.extensions["service"] = service_profile.load_profile(app.config["SERVICE"])
     references.check_pattern(app.config["PATIENT_REF_PATTERN"])
     app.context_processor(lambda: {"service": app.extensions["service"],
                                    "page_language": language.locale()})
@@ -103,13 +103,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         # second language (TRANSLATIONS).
         app.jinja_env.install_gettext_translations(NullTranslations(), newstyle=True)
     static_files.init_app(app)  # static_url(), its year-long caching, /favicon.ico
-    app.add_template_filter(service.tel_href, "tel")
+    app.add_template_filter(service_profile.tel_href, "tel")
     for name, made in formatting.FILTERS.items():
         app.add_template_filter(made, name)
     app.jinja_env.globals["direction_phrases"] = wording.DIRECTION_PHRASES
     app.json = jsonio.OrjsonProvider(app)  # keys in the documented order (level first)
 
-    from . import accounts, api, db, demo, errors, health, journey, retention, security, staff
+    from . import api, db, demo, journey, retention, staff
+    from .staff import accounts
+    from .web import errors, health, security
 
     security.init_app(app, DEV_SECRET_KEY)
     try:

@@ -29,12 +29,13 @@ from . import audit
 from .clinical.ruleset import LEVELS
 from .clinical.scoring import Assessment
 from .db import db
-from .forms import to_request
+from .journey.answer_words import words_shown
+from .journey.forms import to_request
 from .models import Patient, Refill, Screening, ScreeningAction, User, utc_now
 from .screenings import add_screening, run_assessment
-from .security import is_development
 from .staff.patients import call_prefill
 from .staff.queue import change_if, close_unless_closed
+from .web.security import is_development
 
 DEMO_NOTE = "Demo data: fictional, made by flask --app screener demo."
 STAFF = {"triage": "Demo Triage Nurse", "clinic": "Demo Clinic Nurse",
@@ -293,7 +294,7 @@ def _check_every_level(levels: set[str]) -> None:
 
 def _store(assessment: Assessment, rules, when: datetime,
            patient_id: int | None = None) -> Screening:
-    screening = add_screening(assessment, rules, patient_id=patient_id)
+    screening = add_screening(assessment, words_shown(assessment, rules), patient_id=patient_id)
     screening.created_at = when
     db.session.flush()
     return screening

@@ -17,11 +17,10 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .clinical.reservoir import ReservoirDates, due_by, reservoir_dates
 from .clinical.ruleset import LEVELS
 from .clinical.scoring import Assessment
 from .db import db
-from .formatting import utc_iso
-from .reservoir import ReservoirDates, due_by, reservoir_dates
 
 JSONDocument = JSON().with_variant(JSONB(), "postgresql")
 ROLES = ("triage", "clinic", "admin")
@@ -53,6 +52,16 @@ def new_public_id() -> str:
         public_id = secrets.token_urlsafe(16)
         if public_id[0].isalnum():
             return public_id
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite returns naive datetimes; every stored time is UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def utc_iso(moment: datetime | None) -> str:
+    """An ISO 8601 time in UTC with a Z (exports, the API, FHIR); "" for no time."""
+    return as_utc(moment).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else ""
 
 
 def utc_now() -> datetime:
@@ -134,7 +143,7 @@ class Patient(db.Model):
     contact_name: Mapped[str | None] = mapped_column(String(120))
     contact_phone: Mapped[str | None] = mapped_column(String(40))
     # The pump's programmed dose and low-reservoir alarm volume: with the volume put in at the
-    # last refill and the concentration, when it will alarm and run empty (reservoir.py).
+    # last refill and the concentration, when it will alarm and run empty (clinical/reservoir.py).
     daily_dose_mcg: Mapped[float | None] = mapped_column(Numeric(8, 1, asdecimal=False))
     low_reservoir_alarm_ml: Mapped[float | None] = mapped_column(Numeric(6, 1, asdecimal=False))
     last_refill_on: Mapped[date | None] = mapped_column(Date)
@@ -329,3 +338,59 @@ class AuditIsAppendOnly(RuntimeError):
 def _refuse_audit_change(*_: Any) -> None:
     raise AuditIsAppendOnly("audit events are append-only")
 
+
+def new_draft_id() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class Draft(db.Model):
+    """The answers given so far, page by page, as the person typed them."""
+
+    __tablename__ = "drafts"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=new_draft_id)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now,
+                                                 onupdate=utc_now)
+    pages: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
+    screening_id: Mapped[str | None] = mapped_column(String(32))
+    # A follow-up call: staff screening on behalf of a known patient. `prefill` holds what the
+    # record already knows, shown pre-selected but still asked; `previous_id` the last screening.
+    patient_id: Mapped[int | None] = mapped_column(ForeignKey("patients.id"))
+    previous_id: Mapped[int | None] = mapped_column(ForeignKey("screenings.id"))
+    prefill: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
+    # A page sent with mistakes: what was typed and the messages, page by page, so the page
+    # is shown again by a GET (post/redirect/get) and Back and reload work as anywhere else.
+    pending: Mapped[dict[str, Any] | None] = mapped_column(JSONDocument, default=dict)
+
+    def answered(self, page_id: str) -> dict[str, Any] | None:
+        return (self.pages or {}).get(page_id)
+
+    def values_for(self, page_id: str) -> dict[str, Any] | None:
+        """What a page shows: the answers given, else what the patient record suggests."""
+        return self.answered(page_id) or (self.prefill or {}).get(page_id)
+
+    def record(self, page_id: str, values: dict[str, Any]) -> None:
+        # Reassign (not mutate) so SQLAlchemy sees the change to the JSON columns.
+        self.pages = {**(self.pages or {}), page_id: values}
+        if page_id in (self.pending or {}):
+            self.pending = {k: v for k, v in self.pending.items() if k != page_id}
+
+    def keep_mistakes(self, page_id: str, typed: dict[str, list[str]],
+                      errors: dict[str, list[str]]) -> None:
+        """Keep a refused page's typed answers and messages (as the words shown, in this
+        request's language) until it is sent again."""
+        words = {name: [str(message) for message in messages]
+                 for name, messages in errors.items()}
+        self.pending = {**(self.pending or {}), page_id: {"typed": typed, "errors": words}}
+
+    def forget_answers(self) -> None:
+        """Once the screening is saved, the draft keeps only which screening it became."""
+        self.pages, self.pending, self.prefill = {}, {}, {}
+
+    def mistakes(self, page_id: str) -> dict[str, Any] | None:
+        return (self.pending or {}).get(page_id)
+
+    @property
+    def route(self) -> str | None:
+        return (self.answered("route") or {}).get("route")

@@ -28,8 +28,16 @@ from sqlalchemy.exc import DBAPIError
 
 from . import audit
 from .db import db
-from .journey.drafts import Draft
-from .models import AuditEvent, Patient, Refill, Screening, ScreeningAction, SignInThrottle, utc_now
+from .models import (
+    AuditEvent,
+    Draft,
+    Patient,
+    Refill,
+    Screening,
+    ScreeningAction,
+    SignInThrottle,
+    utc_now,
+)
 
 
 def apply_retention() -> dict[str, int]:

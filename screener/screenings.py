@@ -12,16 +12,15 @@ from typing import Any
 
 from sqlalchemy import insert
 
-from .answer_words import shown
 from .clinical.answers import normalise
 from .clinical.ruleset import RuleSet
 from .clinical.scoring import Assessment, assess
 from .clinical.translation import Catalogue
 from .clinical.wording import COULD_NOT_COMPLETE, ENGLISH
 from .db import db
-from .formatting import as_utc
 from .models import (
     Screening,
+    as_utc,
     new_public_id,
     queue_priority,
     set_by_rule,
@@ -39,7 +38,7 @@ class ScoringFailed(RuntimeError):
 
 def run_assessment(raw: Mapping[str, Any], ruleset: RuleSet,
                    words: Catalogue = ENGLISH) -> Assessment:
-    """Validate and score, worded by `ruleset` and `words` (screener/language.py).
+    """Validate and score, worded by `ruleset` and `words` (screener/web/language.py).
     `InvalidAnswers` passes through; anything else is `ScoringFailed`.
 
     Hazards: H4 (fail safe: a crash never turns into a routine result).
@@ -52,7 +51,7 @@ def run_assessment(raw: Mapping[str, Any], ruleset: RuleSet,
         raise ScoringFailed(COULD_NOT_COMPLETE) from error
 
 
-def save_screening(assessment: Assessment, rules: RuleSet,
+def save_screening(assessment: Assessment, words_shown: dict[str, Any],
                    idempotency_key: str | None = None) -> Screening:
     """Store one completed screening: a single INSERT, all-or-nothing by itself.
 
@@ -61,7 +60,7 @@ def save_screening(assessment: Assessment, rules: RuleSet,
     With `idempotency_key` (already hashed), a second INSERT with the same key fails on its
     unique constraint; the caller then returns the first.
     """
-    row = {**screening_row(assessment, rules), "idempotency_key": idempotency_key}
+    row = {**screening_row(assessment, words_shown), "idempotency_key": idempotency_key}
     if db.engine.dialect.name == "sqlite":
         # The INSERT opens SQLite's transaction itself. Autocommit here would cost a PRAGMA
         # on every checkout that makes SQLite re-prepare each cached statement.
@@ -78,19 +77,20 @@ def save_screening(assessment: Assessment, rules: RuleSet,
 _INSERT_SCREENING = insert(Screening.__table__)
 
 
-def add_screening(assessment: Assessment, rules: RuleSet, patient_id: int | None = None,
-                  callback_phone: str | None = None) -> Screening:
+def add_screening(assessment: Assessment, words_shown: dict[str, Any],
+                  patient_id: int | None = None, callback_phone: str | None = None) -> Screening:
     """Add a screening to the session (not yet committed); its public id and time are set."""
-    screening = Screening(**screening_row(assessment, rules, patient_id),
+    screening = Screening(**screening_row(assessment, words_shown, patient_id),
                           callback_phone=callback_phone)
     db.session.add(screening)
     return screening
 
 
-def screening_row(assessment: Assessment, rules: RuleSet,
+def screening_row(assessment: Assessment, words_shown: dict[str, Any],
                   patient_id: int | None = None) -> dict[str, Any]:
     """The stored columns of a new screening, the queue's status and priority included, and
-    what its pages show in the words of `rules`, the rule set that scored it.
+    `words_shown`: what its pages show, worded by the caller in the words of the rule set that
+    scored it (`journey.answer_words.words_shown`). Storage puts nothing into words.
 
     It is linked to `patient_id` only when staff made it (a follow-up call). A reference a
     caregiver typed is kept as given, unchecked: staff confirm it before the screening joins
@@ -110,7 +110,7 @@ def screening_row(assessment: Assessment, rules: RuleSet,
         "patient_ref": answers.get("patient_ref"),
         "answers": dict(answers),
         "assessment": stored_assessment(assessment),
-        "shown": shown(assessment, rules),
+        "shown": words_shown,
         "status": "open",
         "patient_id": patient_id,
     }

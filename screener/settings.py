@@ -6,7 +6,7 @@
   random secret key and development mode, as flaskr's tutorial does. From then on every
   `flask --app screener ...` command in the README works in that clone as written, with no
   variable to remember. Production never uses it: there the secret key comes from the
-  environment and the development key is refused (security.py).
+  environment and the development key is refused (web/security.py).
 - `ConfigurationError` is a setting the app cannot start with. On the command line it is
   one line saying what to fix, not a traceback (screener/__init__.py).
 """

@@ -125,8 +125,8 @@ def pytest_terminal_summary(terminalreporter):
 def _bands_line() -> str:
     """The rule set against its wanted levels (issue 20, item 7): benign over-triage is the
     share of rows whose highest acceptable level is soon or routine that are given more."""
+    from screener.cli.replay import band_count
     from screener.clinical.ruleset import default_ruleset
-    from screener.replay import band_count
 
     rules, data = default_ruleset(), Path(__file__).parent / "data"
     parts = []

@@ -7,9 +7,9 @@ from urllib.parse import urlencode
 
 import pytest
 
-from screener.accounts import FREE_TRIES, IDLE_MINUTES, create_user_command
 from screener.db import db
 from screener.models import AuditEvent, User
+from screener.staff.accounts import FREE_TRIES, IDLE_MINUTES, create_user_command
 from tests.pages import PASSWORD, Journey, add_user, check_page, csrf_token, sign_in
 
 
@@ -124,7 +124,7 @@ def test_failures_slow_this_address_without_locking_out_the_real_user(app):
 
 def test_an_unknown_username_costs_a_password_check_too(app, client, monkeypatch):
     """Red team M3: no early return, so timing does not tell which usernames exist."""
-    import screener.accounts as accounts
+    import screener.staff.accounts as accounts
 
     checked = []
     real_check = accounts.check_password_hash

@@ -9,9 +9,10 @@ from fhir.resources.R4B.bundle import Bundle
 from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from fhir.resources.R4B.riskassessment import RiskAssessment
 
+from screener.api.fhir import LEVEL_SYSTEM, PATIENT_REF_SYSTEM, UCUM, screening_bundle
 from screener.clinical.ruleset import default_ruleset
 from screener.db import db
-from screener.fhir import LEVEL_SYSTEM, PATIENT_REF_SYSTEM, UCUM, screening_bundle
+from screener.journey.answer_words import words_shown
 from screener.screenings import add_screening, run_assessment
 
 EMERGENCY = {
@@ -30,7 +31,8 @@ ROUTINE = {"route": "oral", "symptoms": [],
 
 def _save(raw):
     ruleset = default_ruleset()
-    screening = add_screening(run_assessment(raw, ruleset), ruleset)
+    assessment = run_assessment(raw, ruleset)
+    screening = add_screening(assessment, words_shown(assessment, ruleset))
     db.session.commit()
     return screening
 

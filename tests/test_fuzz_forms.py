@@ -9,10 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from screener.control_characters import BAD_IN_LINE
 from screener.db import db
+from screener.journey.pages import PAGE_IDS
 from screener.models import Patient, Screening, ScreeningAction
-from screener.pages import PAGE_IDS
+from screener.web.control_characters import BAD_IN_LINE
 from tests.pages import Journey, add_user, csrf_token, parse, sign_in
 
 FIELD_NAMES = st.sampled_from([

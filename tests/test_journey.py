@@ -9,9 +9,9 @@ import pytest
 
 from screener.clinical.ruleset import default_ruleset
 from screener.db import db
-from screener.forms import asks, to_request
+from screener.journey.forms import asks, to_request
+from screener.journey.pages import PAGES
 from screener.models import Screening
-from screener.pages import PAGES
 from tests.pages import Journey, check_page, csrf_token, text_of
 
 RULES = default_ruleset()

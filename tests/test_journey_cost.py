@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from screener.pages import MEASURED_MINUTES
+from screener.journey.pages import MEASURED_MINUTES
 
 SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "journeys.py"
 spec = importlib.util.spec_from_file_location("journeys", SCRIPT)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from screener.service import ServiceProfileError, load_profile
+from screener.web.service_profile import ServiceProfileError, load_profile
 from tests.pages import Journey, text_of
 from tests.test_journey import OUTCOMES, walk
 

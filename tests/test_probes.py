@@ -139,7 +139,7 @@ def test_benign_over_triage_is_at_most_five_percent_with_no_row_below_its_band(n
     """Issue 20, item 7: of the rows whose highest acceptable level is soon or routine, at
     most 5 % are given more; no row, and so no emergency, is given less (the suite prints the
     shares at its end; `screener rules replay` prints them before and after a change)."""
-    from screener.replay import band_count
+    from screener.cli.replay import band_count
 
     count = band_count(Path(__file__).parent / "data" / f"{name}.json", RULES)
     assert count.rows and count.benign and count.unreadable == 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from screener import create_app
-from screener.references import DEFAULT_PATTERN, reference_problem
+from screener.web.references import DEFAULT_PATTERN, reference_problem
 
 
 @pytest.mark.parametrize("reference", ["ITB-0042", "P-1", "AB123", "ward7", "NEW-7"])

@@ -16,7 +16,7 @@ import pytest
 from screener import create_app
 from screener.app import DEV_SECRET_KEY
 from screener.db import db
-from screener.security import InsecureConfiguration
+from screener.web.security import InsecureConfiguration
 from tests.pages import PASSWORD, Journey, add_user, parse, sign_in
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -13,8 +13,10 @@ import pytest
 from sqlalchemy import event
 
 from screener import create_app
-from screener.db import CHECKPOINT_EVERY, db
+from screener.db import db
+from screener.journey.answer_words import words_shown
 from screener.screenings import run_assessment, save_screening
+from screener.sqlite import CHECKPOINT_EVERY
 from tests.live import migrate
 
 ANSWERS = {"route": "oral", "symptoms": ["muscle_spasms"], "respondent": "caregiver"}
@@ -74,7 +76,7 @@ def test_the_lock_is_held_from_the_first_write_until_the_commit_is_done(server_a
         db.session.rollback()
         assert lock_is_free(database), "a rollback releases it too"
 
-        save_screening(run_assessment(ANSWERS, ruleset), ruleset)
+        _save(ruleset)
         assert lock_is_free(database)
 
 
@@ -84,10 +86,15 @@ def test_the_log_is_checkpointed_after_every_hundred_writes(server_app, tmp_path
     with app.app_context():
         assert db.session.execute(db.text("PRAGMA wal_autocheckpoint")).scalar_one() == 0
         for _ in range(CHECKPOINT_EVERY - 1):
-            save_screening(run_assessment(ANSWERS, ruleset), ruleset)
+            _save(ruleset)
         # Not inside a COMMIT: SQLite's own checkpoint is off, so it is all still in the log.
         assert screenings_in_main_file(database, tmp_path) == 0
-        save_screening(run_assessment(ANSWERS, ruleset), ruleset)
+        _save(ruleset)
         assert screenings_in_main_file(database, tmp_path) == CHECKPOINT_EVERY
         assert db.session.execute(
             db.text("SELECT count(*) FROM screenings")).scalar_one() == CHECKPOINT_EVERY
+
+
+def _save(ruleset):
+    assessment = run_assessment(ANSWERS, ruleset)
+    return save_screening(assessment, words_shown(assessment, ruleset))

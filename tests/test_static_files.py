@@ -13,7 +13,7 @@ import pytest
 
 import screener.app
 from screener import create_app
-from screener.security import CONTENT_SECURITY_POLICY
+from screener.web.security import CONTENT_SECURITY_POLICY
 from tests.pages import Journey, add_user, parse, sign_in
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from screener import language
 from screener.clinical import wording
 from screener.clinical.answers import normalise
 from screener.clinical.ruleset import DEFAULT_PATH, RuleSetError, parse_ruleset
 from screener.clinical.scoring import advice_that_applies, decide
+from screener.web import language
 from tests.packaged import RULES, assess
 
 SEIZURE_ON_A_PUMP = {"route": "intrathecal", "symptoms": ["seizure"],

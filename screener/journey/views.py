@@ -16,18 +16,12 @@ from flask import (
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from .. import audit, language
-from ..accounts import login_manager
-from ..answer_words import in_words, shown_for
-from ..catalog import build_catalog
+from .. import audit
+from ..clinical.catalog import build_catalog
 from ..clinical.scoring import Assessment
 from ..clinical.wording import COULD_NOT_COMPLETE
 from ..db import db
-from ..formatting import as_utc, uk_date
-from ..forms import ANSWER_WORDS, YES_NO_UNKNOWN, age_from, form_class, form_values, to_request
-from ..language import gettext as _
-from ..models import Patient, Screening, ScreeningAction, utc_now
-from ..pages import MEASURED_MINUTES, PAGE_IDS, Page, page, pages_for
+from ..models import Patient, Screening, ScreeningAction, as_utc, utc_now
 from ..screenings import (
     ScoringFailed,
     add_screening,
@@ -35,9 +29,16 @@ from ..screenings import (
     readable_without_sign_in,
     run_assessment,
 )
-from ..security import PUBLIC_SUBMISSIONS, limiter
-from ..service import INTERNATIONAL_PHRASE
+from ..staff.accounts import login_manager
+from ..web import language
+from ..web.formatting import uk_date
+from ..web.language import gettext as _
+from ..web.security import PUBLIC_SUBMISSIONS, limiter
+from ..web.service_profile import INTERNATIONAL_PHRASE
+from .answer_words import in_words, words_shown, words_shown_for
 from .drafts import Draft, current_draft, finish_draft, start_draft
+from .forms import ANSWER_WORDS, YES_NO_UNKNOWN, age_from, form_class, form_values, to_request
+from .pages import MEASURED_MINUTES, PAGE_IDS, Page, page, pages_for
 
 bp = Blueprint("journey", __name__)
 
@@ -131,7 +132,7 @@ def question(page_id: str):
         if signs:
             draft.record(page_id, {"symptoms": signs})
             db.session.commit()
-            return _finish(draft)
+            return _finish(draft, _assessment_so_far(draft))
     age = age_from(draft.answered("age") or {})
     form_type = form_class(this, rules, draft.route,
                            callback=_service().reads_checks and draft.patient_id is None,
@@ -152,7 +153,9 @@ def question(page_id: str):
         if assessment is not None and assessment.level == "emergency":
             return _finish(draft, assessment)  # the answers so far mean: call for help now
         if _first_unanswered(draft) is None and (changing or this.kind == "about"):
-            return _finish(draft) if this.kind == "about" else redirect(_last_page_url())
+            if this.kind == "about":
+                return _finish(draft, assessment)  # scored once, above
+            return redirect(_last_page_url())
         return redirect(_next_url(draft))
 
     form = _form_for_get(form_type, draft, page_id)
@@ -180,7 +183,7 @@ def _form_for_get(form_type, draft: Draft, page_id: str):
     was typed with its messages."""
     kept = draft.mistakes(page_id)
     if kept is None:
-        return form_type(data=draft.shown(page_id))
+        return form_type(data=draft.values_for(page_id))
     form = form_type(formdata=MultiDict([(k, v) for k, values in kept["typed"].items()
                                          for v in values]))
     for name, messages in kept["errors"].items():
@@ -215,15 +218,15 @@ def _assessment_so_far(draft: Draft) -> Assessment | None:
         return None  # the outcome page will say the check could not be completed
 
 
-def _finish(draft: Draft, assessment: Assessment | None = None):
-    """Score the draft through the same service as the API (unless already scored), save
-    it, and show the outcome."""
-    assessment = assessment or _assessment_so_far(draft)
+def _finish(draft: Draft, assessment: Assessment | None):
+    """Save the draft's screening, scored by the caller through the same service as the API
+    (None: scoring failed), and show the outcome."""
     if assessment is None:
         return render_template("could_not_complete.html", message=_(COULD_NOT_COMPLETE)), 500
     about = draft.answered("about") or {}
     consented = about.get("callback_consent") and (about.get("callback_phone") or "").strip()
-    screening = add_screening(assessment, _rules(), patient_id=draft.patient_id,
+    screening = add_screening(assessment, words_shown(assessment, _rules()),
+                              patient_id=draft.patient_id,
                               callback_phone=about["callback_phone"].strip() if consented
                               else None)
     draft.screening_id = screening.public_id
@@ -266,7 +269,7 @@ def result(public_id: str):
     audience = "staff" if screening.respondent == "staff" else "caregiver"
     return render_template("result.html", screening=screening, assessment=assessment,
                            advice=assessment.advice[audience], audience=audience,
-                           shown=shown_for(screening, _rules()))
+                           shown=words_shown_for(screening, _rules()))
 
 
 @bp.get("/how-it-works")

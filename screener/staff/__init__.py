@@ -13,9 +13,9 @@ from flask import Blueprint, abort, current_app, request
 from flask_login import current_user
 
 from .. import audit
-from ..accounts import enforce_idle_timeout, login_manager
 from ..db import db
 from ..models import CAPABILITIES
+from .accounts import enforce_idle_timeout, login_manager
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 

@@ -6,8 +6,7 @@ from flask import render_template, request
 
 from .. import audit
 from ..db import db
-from ..formatting import utc_iso as iso_utc
-from ..models import AuditEvent
+from ..models import AuditEvent, utc_iso
 from . import bp, needs
 from .csv_export import csv_response
 from .dates import in_date_range
@@ -53,7 +52,7 @@ def audit_csv():
     def rows():
         for event in db.session.execute(query).scalars():
             details = "; ".join(f"{k}={v}" for k, v in (event.details or {}).items())
-            yield [event.id, iso_utc(event.at), event.username, event.action, event.record_type,
+            yield [event.id, utc_iso(event.at), event.username, event.action, event.record_type,
                    event.record_id, details]
 
     return csv_response("audit.csv", AUDIT_COLUMNS, rows())

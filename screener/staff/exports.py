@@ -6,8 +6,7 @@ from flask import render_template, request
 
 from .. import audit
 from ..db import db
-from ..formatting import utc_iso as iso_utc
-from ..models import Screening
+from ..models import Screening, utc_iso
 from . import bp, needs
 from .csv_export import csv_response
 from .dates import in_date_range
@@ -38,10 +37,10 @@ def export_screenings():
 
     def rows():
         for s in db.session.execute(query).scalars():
-            yield [s.public_id, iso_utc(s.created_at), s.ruleset_version, s.ruleset_hash or "",
+            yield [s.public_id, utc_iso(s.created_at), s.ruleset_version, s.ruleset_hash or "",
                    s.level, s.score, s.direction, s.respondent, s.patient_ref, s.status,
                    s.claimed_by.username if s.claimed_by else "",
-                   s.closed_by.username if s.closed_by else "", iso_utc(s.closed_at),
+                   s.closed_by.username if s.closed_by else "", utc_iso(s.closed_at),
                    *(" ".join(item) for item in _ids(s.result))]
 
     return csv_response("screenings.csv", SCREENING_COLUMNS, rows())

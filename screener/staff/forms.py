@@ -25,9 +25,9 @@ from wtforms.validators import (
 )
 
 from ..clinical.answers import PATIENT_REF_MAX
-from ..formatting import LEVEL_NAMES
-from ..forms import a_reference, choices
+from ..journey.forms import a_reference, choices
 from ..models import ACTION_KINDS
+from ..web.formatting import LEVEL_NAMES
 
 
 class UKDateField(DateField):

@@ -7,13 +7,14 @@ from datetime import date
 from flask import flash, redirect, render_template, url_for
 from sqlalchemy import or_
 
-from .. import audit, language
+from .. import audit
 from ..db import db
-from ..forms import choices
 from ..journey import start_draft
-from ..language import gettext as _
+from ..journey.forms import choices
+from ..journey.pages import PAGE_IDS
 from ..models import Patient, Refill, Screening, utc_now
-from ..pages import PAGE_IDS
+from ..web import language
+from ..web.language import gettext as _
 from . import bp, needs, timeline
 from .forms import PatientForm, SearchForm
 

@@ -6,11 +6,12 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from .. import audit, language
-from ..answer_words import shown_for
+from .. import audit
 from ..db import db
-from ..language import gettext as _
+from ..journey.answer_words import words_shown_for
 from ..models import Patient, Screening, ScreeningAction, utc_now
+from ..web import language
+from ..web.language import gettext as _
 from . import bp, needs
 from .dates import in_date_range
 from .forms import ActionForm, LinkPatientForm, QueueFilterForm
@@ -88,7 +89,7 @@ def _render_screening(found: Screening, action_form, link_form, status: int = 20
     return render_template(
         "staff/screening.html", screening=found, assessment=assessment,
         advice=assessment.advice["staff"],
-        shown=shown_for(found, language.rules()),
+        shown=words_shown_for(found, language.rules()),
         action_form=action_form, link_form=link_form, now=utc_now(),
         error=bool(action_form.errors or link_form.errors)), status
 
@@ -203,7 +204,7 @@ def link_patient(public_id: str):
 @needs("export_fhir")
 def screening_fhir(public_id: str):
     """One screening as FHIR R4: a QuestionnaireResponse and a RiskAssessment in a Bundle."""
-    from ..fhir import screening_bundle
+    from ..api.fhir import screening_bundle
 
     found = _screening_or_404(public_id)
     audit.record("export", "screening", found.public_id, format="fhir-r4")

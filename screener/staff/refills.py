@@ -13,10 +13,10 @@ from flask_login import current_user
 
 from .. import audit
 from ..db import db
-from ..formatting import uk_date
-from ..language import gettext as _
-from ..language import ngettext
 from ..models import Patient, Refill, Screening, ScreeningAction, utc_now
+from ..web.formatting import uk_date
+from ..web.language import gettext as _
+from ..web.language import ngettext
 from . import bp, needs
 from .forms import RefillForm
 from .patients import patient_or_404

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..clinical.ruleset import LEVEL_RANK
-from ..formatting import as_utc, short_date
-from ..language import gettext as _
-from ..models import Screening
+from ..models import Screening, as_utc
+from ..web.formatting import short_date
+from ..web.language import gettext as _
 
 WIDTH, HEIGHT = 640, 240
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 40

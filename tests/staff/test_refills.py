@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from screener.clinical.reservoir import ReservoirDates, reservoir_dates
 from screener.db import db
 from screener.models import Patient
-from screener.reservoir import ReservoirDates, reservoir_dates
 from tests.pages import parse, text_of
 from tests.staff.factories import (
     CAREGIVER_URGENT,

@@ -6,7 +6,7 @@ import pytest
 
 from screener.db import db
 from screener.models import Patient, Screening
-from screener.service import load_profile
+from screener.web.service_profile import load_profile
 from tests.pages import Journey, check_page, text_of
 from tests.staff.factories import (
     CAREGIVER_URGENT,

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from .settings import ConfigurationError
+from ..settings import ConfigurationError
 
 
 class ServiceProfileError(ConfigurationError, ValueError):

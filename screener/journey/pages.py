@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .clinical.ruleset import Feature, RuleSet
-from .language import gettext
+from ..clinical.ruleset import Feature, RuleSet
+from ..web.language import gettext
 
 
 def N_(text: str) -> str:  # noqa: N802 - gettext's name for "translate this later"

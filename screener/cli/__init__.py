@@ -10,9 +10,9 @@ from pathlib import Path
 
 import click
 
-from .clinical import wording
-from .clinical.answers import InvalidAnswers
-from .clinical.ruleset import (
+from ..clinical import wording
+from ..clinical.answers import InvalidAnswers
+from ..clinical.ruleset import (
     LOCK_PATH,
     RuleSetError,
     default_ruleset,
@@ -21,9 +21,9 @@ from .clinical.ruleset import (
     read_lock,
     version_problem,
 )
-from .clinical.scoring import assess
+from ..clinical.scoring import assess
+from ..settings import database_problem, instance_path, write_development_config
 from .docs import rules_markdown
-from .settings import database_problem, instance_path, write_development_config
 
 
 @click.group()

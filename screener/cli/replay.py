@@ -28,10 +28,10 @@ from typing import Any
 
 import orjson
 
-from .clinical.answers import Answers, InvalidAnswers, normalise, reading_key
-from .clinical.compare import Comparison, Outcome, outcome
-from .clinical.ruleset import DEFAULT_PATH, LEVEL_RANK, LEVELS, UNKNOWN, RuleSet, parse_ruleset
-from .clinical.scoring import decide
+from ..clinical.answers import Answers, InvalidAnswers, normalise, reading_key
+from ..clinical.compare import Comparison, Outcome, outcome
+from ..clinical.ruleset import DEFAULT_PATH, LEVEL_RANK, LEVELS, UNKNOWN, RuleSet, parse_ruleset
+from ..clinical.scoring import decide
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 RULES_IN_GIT = ("screener/rules/ruleset.yaml",)  # where the rule file is kept in each revision

@@ -10,9 +10,9 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
+from ..clinical.wording import COULD_NOT_COMPLETE
+from ..db import db
 from . import control_characters
-from .clinical.wording import COULD_NOT_COMPLETE
-from .db import db
 from .language import gettext as _
 
 TITLES = {

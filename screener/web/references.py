@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from .settings import ConfigurationError
+from ..settings import ConfigurationError
 
 # Letters, digits and hyphens, up to 32 characters, with at least one digit and fewer than
 # nine (so never a name or a phone number): ITB-0042, P-1.

@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .catalog import build_catalog
-from .clinical.ruleset import LEVELS, ROUTES, RuleSet
+from ..clinical.catalog import build_catalog
+from ..clinical.ruleset import LEVELS, ROUTES, RuleSet
 
 
 def _condition(node) -> str:

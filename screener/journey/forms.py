@@ -17,10 +17,10 @@ from wtforms import BooleanField, Field, RadioField, SelectMultipleField, String
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from .clinical.answers import PATIENT_REF_MAX, UNKNOWN
-from .clinical.ruleset import Feature, RuleSet
+from ..clinical.answers import PATIENT_REF_MAX, UNKNOWN
+from ..clinical.ruleset import Feature, RuleSet
+from ..web.references import reference_problem
 from .pages import Page, pages_for
-from .references import reference_problem
 
 YES_NO_UNKNOWN = [("yes", _l("Yes")), ("no", _l("No")), (UNKNOWN, _l("I don\u2019t know"))]
 FORM_ANSWERS = {"yes": True, "no": False}  # the form's words in the API's terms

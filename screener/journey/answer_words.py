@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from . import language
-from .clinical.ruleset import UNKNOWN, Feature, RuleSet
-from .clinical.scoring import Assessment
+from ..clinical.ruleset import UNKNOWN, Feature, RuleSet
+from ..clinical.scoring import Assessment
+from ..web import language
+from ..web.language import gettext as _
 from .forms import NONE
-from .language import gettext as _
 from .pages import Page, pages_for
 
 
@@ -118,7 +118,7 @@ def _first_aid_to_read_out(assessment: Assessment, rules: RuleSet) -> list[str]:
             if line in texts]
 
 
-def shown(assessment: Assessment, rules: RuleSet) -> dict[str, Any]:
+def words_shown(assessment: Assessment, rules: RuleSet) -> dict[str, Any]:
     """What the result and staff pages show beyond the stored assessment, in the words of
     the rule set that scored it: kept with the screening so that its pages never take
     wording from a later rule set."""
@@ -138,12 +138,12 @@ def shown(assessment: Assessment, rules: RuleSet) -> dict[str, Any]:
     }
 
 
-def shown_for(screening: Any, rules: RuleSet) -> dict[str, Any]:
+def words_shown_for(screening: Any, rules: RuleSet) -> dict[str, Any]:
     """What a stored screening's pages show: as kept with it. One stored before that was kept
     is worded again by `rules`, marked `reworded` when `rules` did not score it (its pages
     then say so)."""
     if screening.shown:
         return screening.shown
-    again = shown(screening.result, rules)
+    again = words_shown(screening.result, rules)
     again["reworded"] = screening.ruleset_hash != rules.short_hash
     return again

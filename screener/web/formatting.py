@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 
 from flask_babel import format_date
 
-from .clinical.wording import N_
+from ..clinical.wording import N_
+from ..models import as_utc, utc_iso
 from .language import gettext, ngettext
 
 # The words for stored ids, through the catalogue (the ids stay English in the database).
@@ -28,14 +29,6 @@ DIRECTION_NAMES = {"withdrawal": N_("withdrawal"), "overdose": N_("overdose"),
                    "unclear": N_("unclear")}
 
 
-def as_utc(moment: datetime) -> datetime:
-    """SQLite returns naive datetimes; every stored time is UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-def utc_iso(moment: datetime | None) -> str:
-    """An ISO 8601 time in UTC with a Z (exports, the API, FHIR); "" for no time."""
-    return as_utc(moment).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ") if moment else ""
 
 
 def in_utc(moment: datetime) -> datetime:

@@ -6,8 +6,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app
 from sqlalchemy import text
 
-from .db import db
-from .models import Readiness, utc_now
+from ..db import db
+from ..models import Readiness, utc_now
 
 bp = Blueprint("health", __name__)
 

@@ -15,9 +15,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from .clinical.ruleset import RuleSet
-from .formatting import utc_iso
-from .models import Screening
+from ..clinical.ruleset import RuleSet
+from ..models import Screening, utc_iso
 
 SYSTEM = "urn:baclofen-screener"
 PATIENT_REF_SYSTEM = f"{SYSTEM}:patient-ref"

@@ -17,9 +17,9 @@ import flask_babel
 from flask import current_app
 from flask_babel import get_locale, get_translations
 
-from .clinical.ruleset import RuleSet
-from .clinical.translation import Catalogue, translated
-from .clinical.wording import ENGLISH
+from ..clinical.ruleset import RuleSet
+from ..clinical.translation import Catalogue, translated
+from ..clinical.wording import ENGLISH
 
 ENGLISH_TAG = "en-GB"  # the app's only language (app.LOCALE, as a BCP 47 tag)
 

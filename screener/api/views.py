@@ -10,23 +10,24 @@ from flask import Blueprint, current_app, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from . import jsonio, language
-from .catalog import build_catalog
-from .clinical.answers import InvalidAnswers, validate
-from .control_characters import MESSAGE, has_control_characters
-from .db import db
-from .language import gettext as _
-from .models import Screening
-from .openapi import build_openapi
-from .references import reference_problem
-from .screenings import (
+from ..clinical.answers import InvalidAnswers, validate
+from ..clinical.catalog import build_catalog
+from ..db import db
+from ..journey.answer_words import words_shown
+from ..models import Screening
+from ..screenings import (
     ScoringFailed,
     find_screening,
     readable_without_sign_in,
     run_assessment,
     save_screening,
 )
-from .security import PUBLIC_SUBMISSIONS, limiter
+from ..web import jsonio, language
+from ..web.control_characters import MESSAGE, has_control_characters
+from ..web.language import gettext as _
+from ..web.references import reference_problem
+from ..web.security import PUBLIC_SUBMISSIONS, limiter
+from .openapi import build_openapi
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -92,7 +93,7 @@ def create_screening():
         rules = _ruleset()
         assessment = run_assessment(_answers(), rules, language.words())
         try:
-            screening = save_screening(assessment, rules, key)
+            screening = save_screening(assessment, words_shown(assessment, rules), key)
         except IntegrityError:  # the same key at the same moment: the other one won
             screening = _made_with(key)
             if screening is None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .clinical.plain import to_plain
-from .clinical.ruleset import Rule, RuleSet
+from .plain import to_plain
+from .ruleset import Rule, RuleSet
 
 
 def build_catalog(ruleset: RuleSet) -> dict[str, Any]:

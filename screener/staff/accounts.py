@@ -36,12 +36,11 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import PasswordField, StringField
 from wtforms.validators import InputRequired
 
-from . import audit
-from .db import db
-from .formatting import as_utc
-from .language import gettext as _
-from .models import ROLES, SignInThrottle, User, utc_now
-from .security import SIGN_IN_ATTEMPTS, limiter
+from .. import audit
+from ..db import db
+from ..models import ROLES, SignInThrottle, User, as_utc, utc_now
+from ..web.language import gettext as _
+from ..web.security import SIGN_IN_ATTEMPTS, limiter
 
 FREE_TRIES = 3
 FIRST_WAIT = timedelta(seconds=15)
