@@ -10,8 +10,8 @@ per role.
 It goes through the app's own paths, so it stays honest when they change: the answer sets
 below are scored by the rule set through `run_assessment` (no level is written here, and the
 command fails if the open screenings no longer reach every level), screenings are stored by
-`add_screening`, follow-up calls start from `call_prefill`, claims and closes are the queue's
-conditional updates, and each step leaves the audit line the app would, at the time the
+`add_screening`, follow-up calls start from `call_prefill`, claims, actions, closes and calls
+go through `screener/workflow.py` as the staff pages' do, and each step leaves the audit line the app would, at the time the
 story says it happened, with `demo` in its details.
 """
 
@@ -25,16 +25,15 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from . import audit
+from . import audit, workflow
 from .clinical.ruleset import LEVELS
 from .clinical.scoring import Assessment
 from .db import db
 from .journey.answer_words import words_shown
 from .journey.forms import to_request
-from .models import Patient, Refill, Screening, ScreeningAction, User, utc_now
+from .models import Patient, Refill, Screening, User, utc_now
 from .screenings import add_screening, run_assessment
 from .staff.patients import call_prefill
-from .staff.queue import change_if, close_unless_closed
 from .web.security import is_development
 
 DEMO_NOTE = "Demo data: fictional, made by flask --app screener demo."
@@ -219,11 +218,7 @@ def make_demo_clinic() -> dict[str, tuple[str, str]]:
         caller = users[role]
         trail.append((when, ("start_call", "patient", patients[ref].id), {"user": caller}))
         screening = _store(assessment, rules, when + timedelta(minutes=10), patients[ref].id)
-        # As the journey records a call: closed by the caller, never a queue item.
-        close_unless_closed(screening.id, caller.id, screening.created_at)
-        db.session.add(ScreeningAction(screening_id=screening.id, kind="follow_up_call",
-                                       note=DEMO_NOTE, user_id=caller.id,
-                                       at=screening.created_at))
+        workflow.record_call(screening, caller, DEMO_NOTE)
         trail.append((screening.created_at, ("create", "screening", screening.public_id),
                       {"user": caller, "via": "follow-up call"}))
 
@@ -305,14 +300,12 @@ def _deal_with(screening: Screening, user: User, sent: datetime, kind: str | Non
     """Claim it, record what was done and perhaps close it, as the queue's views do."""
     claimed, acted = sent + timedelta(minutes=15), sent + timedelta(minutes=40)
     who = {"user": user}
-    change_if(screening.id, Screening.status == "open", status="claimed",
-              claimed_by_id=user.id, claimed_at=claimed)
+    workflow.claim(screening, user, claimed)
     trail.append((claimed, ("claim", "screening", screening.public_id), who))
     if kind:
-        db.session.add(ScreeningAction(screening_id=screening.id, kind=kind,
-                                       note=f"Demo data: {note}", user_id=user.id, at=acted))
+        workflow.record_action(screening, user, kind, f"Demo data: {note}", close=closed,
+                               now=acted)
         trail.append((acted, ("add_action", "screening", screening.public_id),
                       {**who, "kind": kind}))
-    if closed:
-        close_unless_closed(screening.id, user.id, acted)
+    if closed:  # every closed demo screening says what was done (SCREENINGS)
         trail.append((acted, ("close", "screening", screening.public_id), who))

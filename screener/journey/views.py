@@ -16,12 +16,12 @@ from flask import (
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from .. import audit
+from .. import audit, workflow
 from ..clinical.catalog import build_catalog
 from ..clinical.scoring import Assessment
 from ..clinical.wording import COULD_NOT_COMPLETE
 from ..db import db
-from ..models import Patient, Screening, ScreeningAction, as_utc, utc_now
+from ..models import Patient, Screening, as_utc
 from ..screenings import (
     ScoringFailed,
     add_screening,
@@ -241,15 +241,7 @@ def _finish(draft: Draft, assessment: Assessment | None):
 
 
 def _record_call(screening: Screening) -> None:
-    """A follow-up call is staff's own work, done as it is recorded: closed by the caller with
-    a "follow-up call" action, never a new open item in the triage queue."""
-    db.session.flush()
-    now = utc_now()
-    screening.status = "closed"
-    screening.claimed_by_id = screening.closed_by_id = current_user.id
-    screening.claimed_at = screening.closed_at = now
-    db.session.add(ScreeningAction(screening_id=screening.id, kind="follow_up_call",
-                                   user_id=current_user.id, at=now))
+    workflow.record_call(screening, current_user)
     audit.record("create", "screening", screening.public_id, via="follow-up call")
 
 

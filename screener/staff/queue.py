@@ -1,4 +1,5 @@
-"""The triage queue and one screening: claim it, record what was done, close it, link it."""
+"""The triage queue and one screening: claim it, record what was done, close it, link it
+(the changes themselves are screener/workflow.py's)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,10 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from .. import audit
+from .. import audit, workflow
 from ..db import db
 from ..journey.answer_words import words_shown_for
-from ..models import Patient, Screening, ScreeningAction, utc_now
+from ..models import Patient, Screening, utc_now
 from ..web import language
 from ..web.language import gettext as _
 from . import bp, needs
@@ -97,12 +98,9 @@ def _render_screening(found: Screening, action_form, link_form, status: int = 20
 @bp.post("/screenings/<public_id>/claim")
 @needs("work_queue")
 def claim(public_id: str):
-    """Claim an open screening. A conditional update: of two people claiming at once, or a
-    claim racing a close, exactly one wins and the other is told (no lost update)."""
+    """Claim an open screening; of two people claiming at once, the second is told."""
     found = _screening_or_404(public_id)
-    won = change_if(found.id, Screening.status == "open", status="claimed",
-                    claimed_by_id=current_user.id, claimed_at=utc_now())
-    if won:
+    if workflow.claim(found, current_user):
         audit.record("claim", "screening", found.public_id)
         db.session.commit()
         flash(_("You have claimed this screening."), "success")
@@ -115,54 +113,24 @@ def claim(public_id: str):
 @bp.post("/screenings/<public_id>/actions")
 @needs("work_queue")
 def record_action(public_id: str):
-    """Record what was done; the 'then' button may also close the screening. The status
-    changes only if the screening is not closed by then (checked in the same statement)."""
+    """Record what was done; the 'then' button may also close the screening, unless
+    someone closed it first."""
     found = _screening_or_404(public_id)
     form = ActionForm()
     closing = request.form.get("then") == "close"
     if not form.validate():
         return _render_screening(found, form, LinkPatientForm(), 400)
-    now = utc_now()
-    if closing:
-        won = close_unless_closed(found.id, current_user.id, now)
-    else:
-        won = change_if(found.id, Screening.status != "closed", status="claimed",
-                        **_claimed_by(current_user.id, now))
-    if not won:
+    if not workflow.record_action(found, current_user, form.kind.data,
+                                  (form.note.data or "").strip(), close=closing):
         db.session.rollback()
         flash(_("%(what)s Nothing was changed.", what=_someone_else(found)), "info")
         return redirect(url_for("staff.screening", public_id=public_id))
-    db.session.add(ScreeningAction(screening_id=found.id, kind=form.kind.data,
-                                   note=(form.note.data or "").strip() or None,
-                                   user_id=current_user.id, at=now))
     audit.record("add_action", "screening", found.public_id, kind=form.kind.data)
     if closing:
         audit.record("close", "screening", found.public_id)
     db.session.commit()
     flash(_("Closed: the screening has left the queue.") if closing else _("Saved."), "success")
     return redirect(url_for("staff.screening", public_id=public_id))
-
-
-def change_if(screening_id: int, condition, **values) -> bool:
-    """UPDATE the screening only if `condition` still holds; True if it did. On PostgreSQL
-    the row lock makes a concurrent update wait and then re-check the condition; SQLite
-    runs one writer at a time."""
-    result = db.session.execute(
-        db.update(Screening).where(Screening.id == screening_id, condition).values(**values)
-        .execution_options(synchronize_session=False))
-    return result.rowcount == 1
-
-
-def close_unless_closed(screening_id: int, user_id: int, now) -> bool:
-    """Close the screening (claiming it too if nobody had) unless someone closed it first."""
-    return change_if(screening_id, Screening.status != "closed", status="closed",
-                     closed_by_id=user_id, closed_at=now, **_claimed_by(user_id, now))
-
-
-def _claimed_by(user_id: int, now) -> dict:
-    """Claimed by whoever claimed it, else by this user now."""
-    return {"claimed_by_id": db.func.coalesce(Screening.claimed_by_id, user_id),
-            "claimed_at": db.func.coalesce(Screening.claimed_at, now)}
 
 
 def _someone_else(found: Screening) -> str:

@@ -11,16 +11,15 @@ from datetime import date, timedelta
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from .. import audit
+from .. import audit, workflow
 from ..db import db
-from ..models import Patient, Refill, Screening, ScreeningAction, utc_now
+from ..models import Patient, Screening, utc_now
 from ..web.formatting import uk_date
 from ..web.language import gettext as _
 from ..web.language import ngettext
 from . import bp, needs
 from .forms import RefillForm
 from .patients import patient_or_404
-from .queue import close_unless_closed
 
 REFILL_WINDOW_DAYS = 7
 PER_PAGE = 50
@@ -60,42 +59,23 @@ def record_refill(patient_id: int):
                       close=[s.public_id for s in open_screenings])
     form.close.choices = [(s.public_id, s.public_id) for s in open_screenings]
     if form.validate_on_submit():
-        db.session.add(Refill(patient_id=patient.id, refilled_on=form.refilled_on.data,
-                              next_refill_date=form.next_refill_date.data,
-                              recorded_by_id=current_user.id,
-                              note=(form.note.data or "").strip() or None))
-        patient.next_refill_date = form.next_refill_date.data
-        if patient.last_refill_on is None or form.refilled_on.data >= patient.last_refill_on:
-            patient.last_refill_on = form.refilled_on.data
-            if form.volume_ml.data is not None:
-                patient.reservoir_ml = float(form.volume_ml.data)
+        chosen = set(form.close.data or ())
+        closed = workflow.record_refill(
+            patient, current_user, form.refilled_on.data, form.next_refill_date.data,
+            form.volume_ml.data, (form.note.data or "").strip(),
+            closing=[s for s in open_screenings if s.public_id in chosen],
+            close_note=(form.close_note.data or "").strip())
         audit.record("record_refill", "patient", patient.id)
-        closed = _close_with_refill(open_screenings, set(form.close.data or ()),
-                                    (form.close_note.data or "").strip())
+        for screening in closed:
+            audit.record("close", "screening", screening.public_id, via="refill")
         db.session.commit()
         said = _("Refill recorded. Next refill due %(when)s.",
                  when=uk_date(form.next_refill_date.data))
         if closed:
             said += " " + ngettext("Closed %(num)d screening.", "Closed %(num)d screenings.",
-                                   closed)
+                                   len(closed))
         flash(said, "success")
         return redirect(url_for("staff.patient", patient_id=patient.id))
     return render_template("staff/refill_form.html", form=form, patient=patient,
                            open_screenings=open_screenings, now=utc_now(),
                            error=bool(form.errors)), 400 if form.errors else 200
-
-
-def _close_with_refill(screenings: list[Screening], chosen: set[str], note: str) -> int:
-    """Close each chosen screening with a "pump refilled" action, audited. Each close is a
-    conditional update: one closed meanwhile by someone else is left as they left it."""
-    now = utc_now()
-    closed = 0
-    for screening in screenings:
-        if screening.public_id not in chosen:
-            continue
-        if close_unless_closed(screening.id, current_user.id, now):
-            db.session.add(ScreeningAction(screening_id=screening.id, kind="pump_refilled",
-                                           note=note or None, user_id=current_user.id, at=now))
-            audit.record("close", "screening", screening.public_id, via="refill")
-            closed += 1
-    return closed
