@@ -11,8 +11,8 @@ It goes through the app's own paths, so it stays honest when they change: the an
 below are scored by the rule set through `run_assessment` (no level is written here, and the
 command fails if the open screenings no longer reach every level), screenings are stored by
 `add_screening`, follow-up calls start from `call_prefill`, claims, actions, closes and calls
-go through `screener/workflow.py` as the staff pages' do, and each step leaves the audit line the app would, at the time the
-story says it happened, with `demo` in its details.
+go through `screener/workflow.py` as the staff pages' do, and each step leaves the audit
+line the app would, at the time the story says it happened, with `demo` in its details.
 """
 
 from __future__ import annotations
