@@ -10,3 +10,9 @@ import os
 
 def on_starting(server):
     os.environ["SCREENER_WORKERS"] = str(server.cfg.workers)
+
+
+# Threads: while one request waits on the database (on PostgreSQL a commit waits for the
+# disk) another is served, so a worker is not idle through every save (bench/load.py).
+worker_class = "gthread"
+threads = 4

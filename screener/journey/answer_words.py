@@ -43,6 +43,7 @@ def in_words(answers: dict[str, Any], rules: RuleSet, staff: bool = False) -> li
     vitals = answers.get("vitals") or {}
     age = history.get("age_years")
     age = age if isinstance(age, int | float) else None
+    said = _Phrases()  # the fixed phrases, looked up once, not once a row
     sections = []
     for page in pages_for(rules, route):
         rows: list[Row] = []
@@ -51,13 +52,13 @@ def in_words(answers: dict[str, Any], rules: RuleSet, staff: bool = False) -> li
             rows.append(Row("symptoms", page.heading, "; ".join(ticked) or _("None of these")))
         elif page.kind == "route":
             label = next((r["label"] for r in rules.routes if r["id"] == route), None)
-            rows.append(Row("route", page.heading, label or _not_known(), label is not None))
+            rows.append(Row("route", page.heading, label or said.not_known, label is not None))
         elif page.kind in ("age", "history"):
-            rows += [_history_row(f, history) for f in page.features(rules, route, age)]
+            rows += [_history_row(f, history, said) for f in page.features(rules, route, age)]
         elif page.kind == "vitals":
             for vital in rules.vitals.values():
                 value = vitals.get(vital.id)
-                rows.append(Row(vital.id, vital.label, _("Not measured") if value is None
+                rows.append(Row(vital.id, vital.label, said.not_measured if value is None
                                 else f"{value:g} {vital.unit}", value is not None))
         elif page.kind == "about" and staff:
             rows.append(Row("respondent", _("Who filled in the check"), next(
@@ -70,11 +71,20 @@ def in_words(answers: dict[str, Any], rules: RuleSet, staff: bool = False) -> li
     return sections
 
 
-def _history_row(feature: Feature, history: dict[str, Any]) -> Row:
+class _Phrases:
+    """The phrases every answer summary uses, in the request's language."""
+
+    def __init__(self) -> None:
+        self.not_known = _("I don\u2019t know, or not answered")
+        self.not_measured = _("Not measured")
+        self.yes, self.no = _("Yes"), _("No")
+
+
+def _history_row(feature: Feature, history: dict[str, Any], said: _Phrases) -> Row:
     value = history.get(feature.id, UNKNOWN)
     known = value not in (UNKNOWN, None) and (feature.kind != "choice"
                                               or feature.option(value) is not None)
-    words = _value_words(feature, value) if known else _not_known()
+    words = _value_words(feature, value, said) if known else said.not_known
     follows = feature.follows
     if follows and not follows.asked(history.get(follows.parent, UNKNOWN)):
         words = (_("Not asked (taken as %(answer)s)", answer=words.lower()) if known
@@ -82,17 +92,13 @@ def _history_row(feature: Feature, history: dict[str, Any]) -> Row:
     return Row(feature.id, feature.question, words, known)
 
 
-def _not_known() -> str:
-    return _("I don\u2019t know, or not answered")
-
-
-def _value_words(feature: Feature, value: Any) -> str:
+def _value_words(feature: Feature, value: Any, said: _Phrases) -> str:
     """A known answer in words."""
     if feature.kind == "number":
         return f"{value:g} {feature.unit}"
     if feature.kind == "choice":
         return feature.option(value).label
-    return _("Yes") if value is True else _("No") if value is False else str(value)
+    return said.yes if value is True else said.no if value is False else str(value)
 
 
 def why_in_one_line(assessment: Assessment, audience: str, rules: RuleSet) -> str:

@@ -7,6 +7,7 @@ feature added to a group in the rule file appears on that group's page.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..clinical.ruleset import Feature, RuleSet
 from ..web.language import gettext
@@ -40,16 +41,10 @@ class Page:
         return gettext(self.hint) if self.hint else ""
 
     def features(self, ruleset: RuleSet, route: str | None = None,
-                 age: float | None | object = EVERY_AGE) -> list[Feature]:
+                 age: float | None | object = EVERY_AGE) -> tuple[Feature, ...]:
         """The page's features in catalogue order (history ones only if asked for the route;
         with an age, only those asked at that age, None meaning not known)."""
-        unknown_from = ruleset.children.unknown_age_child_from or 0
-        return [
-            f for f in ruleset.features.values()
-            if f.group in self.groups
-            and (f.kind == "symptom" or route is None or route in f.routes)
-            and (age is EVERY_AGE or f.asked_at(age, unknown_from))
-        ]
+        return _features(self, ruleset, route, age)
 
     def applies(self, ruleset: RuleSet, route: str | None) -> bool:
         return self.kind != "history" or any(
@@ -90,6 +85,22 @@ def page(page_id: str) -> Page:
     return PAGES[PAGE_IDS.index(page_id)]
 
 
-def pages_for(ruleset: RuleSet, route: str | None) -> list[Page]:
+@lru_cache(maxsize=64)
+def pages_for(ruleset: RuleSet, route: str | None) -> tuple[Page, ...]:
     """The pages this person is asked, in order, for the route given so far."""
-    return [p for p in PAGES if p.applies(ruleset, route)]
+    return tuple(p for p in PAGES if p.applies(ruleset, route))
+
+
+# Every page and every saved screening's words ask which features a page holds: the answer
+# depends only on the rule set (immutable, compared by identity), the route and the age, so
+# it is worked out once for each (a sixth of the time to save a screening otherwise).
+@lru_cache(maxsize=1024)
+def _features(page: Page, ruleset: RuleSet, route: str | None,
+              age: float | None | object) -> tuple[Feature, ...]:
+    unknown_from = ruleset.children.unknown_age_child_from or 0
+    return tuple(
+        f for f in ruleset.features.values()
+        if f.group in page.groups
+        and (f.kind == "symptom" or route is None or route in f.routes)
+        and (age is EVERY_AGE or f.asked_at(age, unknown_from))
+    )
