@@ -39,7 +39,6 @@ class BadBody(Exception):
         self.status, self.message = status, message
 
 
-_ruleset = language.rules
 
 
 def _answers() -> Any:
@@ -50,7 +49,7 @@ def _answers() -> Any:
     problem = isinstance(reference, str) and reference_problem(
         reference, current_app.config["PATIENT_REF_PATTERN"])
     if problem:
-        errors = validate(raw, _ruleset())
+        errors = validate(raw, language.rules())
         raise InvalidAnswers({**errors, "patient_ref": [*errors.get("patient_ref", ()), problem]})
     return raw
 
@@ -75,7 +74,7 @@ def _json_body() -> Any:
 def assess_answers():
     """Score the answers and return the assessment. Nothing is saved."""
     # Encoded straight from the frozen result: orjson reads dataclasses natively.
-    return current_app.json.response(run_assessment(_answers(), _ruleset(),
+    return current_app.json.response(run_assessment(_answers(), language.rules(),
                                                        language.words()))
 
 
@@ -90,7 +89,7 @@ def create_screening():
     screening = _made_with(key)
     replayed = screening is not None
     if not replayed:
-        rules = _ruleset()
+        rules = language.rules()
         assessment = run_assessment(_answers(), rules, language.words())
         try:
             screening = save_screening(assessment, words_shown(assessment, rules), key)
@@ -137,13 +136,13 @@ def get_screening(public_id: str):
 @bp.get("/catalog")
 def catalog():
     """The rule set as served: features, weights, rules, levels, sources and version."""
-    return build_catalog(_ruleset())
+    return build_catalog(language.rules())
 
 
 @bp.get("/openapi.json")
 def openapi():
     """The API's description, with this deployment's patient reference pattern."""
-    document = copy.deepcopy(build_openapi(_ruleset()))  # the built one is cached: shared
+    document = copy.deepcopy(build_openapi(language.rules()))  # the built one is cached: shared
     reference = document["components"]["schemas"]["Answers"]["properties"]["patient_ref"]
     reference["pattern"] = current_app.config["PATIENT_REF_PATTERN"]
     reference["description"] = ("The clinic's reference for the patient. Never a name or a "

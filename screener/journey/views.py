@@ -63,7 +63,6 @@ def for_service(text: str) -> str:
     return text.replace(f"({INTERNATIONAL_PHRASE})", f"({profile.emergency_phrase})")
 
 
-_rules = language.rules
 
 
 def _service():
@@ -83,7 +82,8 @@ def _open_draft() -> tuple[Draft | None, Any]:
 
 
 def _first_unanswered(draft: Draft) -> Page | None:
-    return next((p for p in pages_for(_rules(), draft.route) if not draft.answered(p.id)), None)
+    return next((p for p in pages_for(language.rules(), draft.route)
+                 if not draft.answered(p.id)), None)
 
 
 def _next_url(draft: Draft) -> str:
@@ -117,7 +117,7 @@ def question(page_id: str):
     draft, leave = _open_draft()
     if draft is None:
         return leave
-    rules = _rules()
+    rules = language.rules()
     this = page(page_id)
     flow = pages_for(rules, draft.route)
     missing = _first_unanswered(draft)
@@ -212,7 +212,8 @@ def _assessment_so_far(draft: Draft) -> Assessment | None:
 
     Hazards: H9 a person in danger kept answering questions."""
     try:
-        return run_assessment(to_request(draft.pages, _rules()), _rules(),
+        rules = language.rules()
+        return run_assessment(to_request(draft.pages, rules), rules,
                               language.words())
     except ScoringFailed:
         return None  # the outcome page will say the check could not be completed
@@ -225,7 +226,7 @@ def _finish(draft: Draft, assessment: Assessment | None):
         return render_template("could_not_complete.html", message=_(COULD_NOT_COMPLETE)), 500
     about = draft.answered("about") or {}
     consented = about.get("callback_consent") and (about.get("callback_phone") or "").strip()
-    screening = add_screening(assessment, words_shown(assessment, _rules()),
+    screening = add_screening(assessment, words_shown(assessment, language.rules()),
                               patient_id=draft.patient_id,
                               callback_phone=about["callback_phone"].strip() if consented
                               else None)
@@ -261,12 +262,12 @@ def result(public_id: str):
     audience = "staff" if screening.respondent == "staff" else "caregiver"
     return render_template("result.html", screening=screening, assessment=assessment,
                            advice=assessment.advice[audience], audience=audience,
-                           shown=words_shown_for(screening, _rules()))
+                           shown=words_shown_for(screening, language.rules()))
 
 
 @bp.get("/how-it-works")
 def how_it_works():
-    return render_template("how_it_works.html", catalog=build_catalog(_rules()))
+    return render_template("how_it_works.html", catalog=build_catalog(language.rules()))
 
 
 def _previous_answers(draft: Draft) -> dict[str, str]:
@@ -274,7 +275,7 @@ def _previous_answers(draft: Draft) -> dict[str, str]:
     before = db.session.get(Screening, draft.previous_id) if draft.previous_id else None
     if before is None:
         return {}
-    words = {row.key: row.words for section in in_words(before.answers, _rules())
+    words = {row.key: row.words for section in in_words(before.answers, language.rules())
              for row in section.rows if row.key != "symptoms" and row.known}
     words.update(dict.fromkeys(before.answers.get("symptoms") or (), _("Ticked")))
     if "temperature_c" in words:

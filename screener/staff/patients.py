@@ -25,7 +25,6 @@ RECORD_FIELDS = ("reference", "name", "date_of_birth", "route", "pump_model", "r
                  "clinic_phone", "notes")
 
 
-_rules = language.rules
 
 
 def patient_or_404(patient_id: int) -> Patient:
@@ -35,7 +34,7 @@ def patient_or_404(patient_id: int) -> Patient:
 
 def _patient_form(**kwargs) -> PatientForm:
     form = PatientForm(**kwargs)
-    form.route.choices = choices((r["id"], r["label"]) for r in _rules().routes)
+    form.route.choices = choices((r["id"], r["label"]) for r in language.rules().routes)
     return form
 
 
@@ -146,14 +145,14 @@ def patient(patient_id: int):
         .order_by(Screening.created_at.desc()).limit(50)).scalars())
     audit.record("view", "patient", found.id)
     db.session.commit()
-    thresholds = {level.id: level.min_score for level in _rules().levels
+    thresholds = {level.id: level.min_score for level in language.rules().levels
                   if level.min_score is not None}  # emergency: discriminators only
     rows = list(zip(screenings, timeline.changes(screenings), strict=True))
     return render_template(
         "staff/patient.html", patient=found, rows=list(reversed(rows)), refills=refills,
         unconfirmed=unconfirmed, now=utc_now(),
         chart=timeline.chart(screenings, thresholds), today=date.today(),
-        route_label={r["id"]: r["label"] for r in _rules().routes})
+        route_label={r["id"]: r["label"] for r in language.rules().routes})
 
 
 @bp.post("/patients/<int:patient_id>/call")
