@@ -13,7 +13,7 @@ import statistics
 import time
 
 from screener.clinical.answers import normalise
-from screener.clinical.ruleset import default_ruleset
+from screener.clinical.rules import default_ruleset
 from screener.clinical.scoring import assess
 
 

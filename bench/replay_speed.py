@@ -34,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from screener.cli.replay import replay, rules_text, stored_answers  # noqa: E402
 from screener.clinical.answers import normalise  # noqa: E402
-from screener.clinical.ruleset import default_ruleset  # noqa: E402
+from screener.clinical.rules import default_ruleset  # noqa: E402
 from screener.clinical.scoring import decide  # noqa: E402
 
 ROUTES = {"intrathecal": 0.45, "oral": 0.4, "both": 0.1, "unknown": 0.05}

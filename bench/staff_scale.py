@@ -43,7 +43,7 @@ from sqlalchemy import event, func, insert, select, text
 from sqlalchemy.engine import Engine, make_url
 
 from screener import create_app
-from screener.clinical.ruleset import LEVELS, RuleSet, default_ruleset
+from screener.clinical.rules import LEVELS, RuleSet, default_ruleset
 from screener.db import db
 from screener.models import queue_priority, set_by_rule
 from screener.screenings import run_assessment

@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException
 
 from . import settings
 from .clinical import wording
-from .clinical.ruleset import RuleSetError, load_ruleset
+from .clinical.rules import RuleSetError, load_ruleset
 from .settings import ConfigurationError
 from .web import (
     control_characters,

@@ -26,7 +26,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from . import audit, workflow
-from .clinical.ruleset import LEVELS
+from .clinical.rules import LEVELS
 from .clinical.scoring import Assessment
 from .db import db
 from .journey.answer_words import words_shown

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import insert
 
 from .clinical.answers import normalise
-from .clinical.ruleset import RuleSet
+from .clinical.rules import RuleSet
 from .clinical.scoring import Assessment, assess
 from .clinical.translation import Catalogue
 from .clinical.wording import COULD_NOT_COMPLETE, ENGLISH

@@ -126,7 +126,7 @@ def _bands_line() -> str:
     """The rule set against its wanted levels (issue 20, item 7): benign over-triage is the
     share of rows whose highest acceptable level is soon or routine that are given more."""
     from screener.cli.replay import band_count
-    from screener.clinical.ruleset import default_ruleset
+    from screener.clinical.rules import default_ruleset
 
     rules, data = default_ruleset(), Path(__file__).parent / "data"
     parts = []

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from screener.clinical import scoring
-from screener.clinical.ruleset import RuleSet, default_ruleset
+from screener.clinical.rules import RuleSet, default_ruleset
 
 RULES = default_ruleset()
 

@@ -6,7 +6,7 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from screener.clinical.answers import _fast_check, _validator, normalise
-from screener.clinical.ruleset import default_ruleset
+from screener.clinical.rules import default_ruleset
 from tests.test_properties import answer_sets
 
 RULES = default_ruleset()

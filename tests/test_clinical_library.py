@@ -24,9 +24,9 @@ def _modules_after(code: str) -> set[str]:
 @pytest.mark.parametrize("code", [
     "import screener.clinical",
     "import screener",
-    "from screener.clinical import answers, ruleset, scoring\n"
-    "rules = ruleset.default_ruleset()\n"
-    "scoring.assess({'route': 'intrathecal', 'symptoms': ['seizure']}, rules)",
+    "from screener.clinical import answers, rules, scoring\n"
+    "ruleset = rules.default_ruleset()\n"
+    "scoring.assess({'route': 'intrathecal', 'symptoms': ['seizure']}, ruleset)",
     "from screener.cli import main",
 ])
 def test_the_clinical_core_loads_no_web_stack(code):

@@ -7,7 +7,7 @@ import re
 from datetime import date
 
 from screener import demo
-from screener.clinical.ruleset import LEVELS
+from screener.clinical.rules import LEVELS
 from screener.db import db
 from screener.models import AuditEvent, Patient, Refill, Screening, ScreeningAction, User
 from screener.screenings import run_assessment

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from screener.clinical.ruleset import LEVEL_RANK
+from screener.clinical.rules import LEVEL_RANK
 from tests.packaged import assess
 
 CALLS = json.loads((Path(__file__).parent / "data" / "everyday_calls.json").read_text())["calls"]

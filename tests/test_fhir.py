@@ -10,7 +10,7 @@ from fhir.resources.R4B.questionnaireresponse import QuestionnaireResponse
 from fhir.resources.R4B.riskassessment import RiskAssessment
 
 from screener.api.fhir import LEVEL_SYSTEM, PATIENT_REF_SYSTEM, UCUM, screening_bundle
-from screener.clinical.ruleset import default_ruleset
+from screener.clinical.rules import default_ruleset
 from screener.db import db
 from screener.journey.answer_words import words_shown
 from screener.screenings import add_screening, run_assessment

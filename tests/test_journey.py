@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from screener.clinical.ruleset import default_ruleset
+from screener.clinical.rules import default_ruleset
 from screener.db import db
 from screener.journey.forms import asks, to_request
 from screener.journey.pages import PAGES

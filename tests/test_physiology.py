@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from screener.clinical.ruleset import default_ruleset
+from screener.clinical.rules import default_ruleset
 from tests.packaged import assess
 
 RULES = default_ruleset()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from screener.clinical.ruleset import LEVEL_RANK, default_ruleset
+from screener.clinical.rules import LEVEL_RANK, default_ruleset
 from tests.packaged import assess
 
 RULES = default_ruleset()

@@ -15,7 +15,7 @@ import dataclasses
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from screener.clinical.ruleset import LEVEL_RANK, default_ruleset
+from screener.clinical.rules import LEVEL_RANK, default_ruleset
 from tests.packaged import assess
 
 RULES = default_ruleset()

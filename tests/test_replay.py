@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from screener import create_app
 from screener.cli import main
-from screener.clinical.ruleset import DEFAULT_PATH
+from screener.clinical.rules import DEFAULT_PATH
 from screener.db import db
 from tests.conftest import BACKENDS, POSTGRES_URL, database_url, wipe_database
 from tests.staff.factories import submit
@@ -128,7 +128,7 @@ def test_reusing_the_first_decision_gives_what_deciding_again_gives(change):
     from screener.cli.replay import _given, _read, case_answers
     from screener.clinical.answers import normalise
     from screener.clinical.compare import Comparison, Outcome
-    from screener.clinical.ruleset import parse_ruleset
+    from screener.clinical.rules import parse_ruleset
     from screener.clinical.scoring import decide
     from tests.packaged import RULES
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from screener.clinical.ruleset import LEVEL_RANK
+from screener.clinical.rules import LEVEL_RANK
 from tests.packaged import assess
 
 CASES = json.loads((Path(__file__).parent / "data" / "review_cases.json").read_text())

@@ -6,7 +6,7 @@ import pytest
 
 from screener import create_app
 from screener.cli import main
-from screener.clinical.ruleset import (
+from screener.clinical.rules import (
     DEFAULT_PATH,
     LEVELS,
     RuleSetError,

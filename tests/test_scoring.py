@@ -8,7 +8,7 @@ import math
 import pytest
 
 from screener.clinical.answers import InvalidAnswers
-from screener.clinical.ruleset import LEVELS, default_ruleset
+from screener.clinical.rules import LEVELS, default_ruleset
 from tests.packaged import assess
 
 

@@ -6,7 +6,7 @@ rule set. On both databases."""
 from __future__ import annotations
 
 from screener import create_app
-from screener.clinical.ruleset import DEFAULT_PATH
+from screener.clinical.rules import DEFAULT_PATH
 from screener.clinical.scoring import Assessment
 from screener.db import db
 from screener.models import Screening

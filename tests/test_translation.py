@@ -18,7 +18,7 @@ from babel.support import Translations
 from screener.cli.replay import case_answers
 from screener.clinical import translation, wording
 from screener.clinical.answers import InvalidAnswers, normalise
-from screener.clinical.ruleset import DEFAULT_PATH
+from screener.clinical.rules import DEFAULT_PATH
 from screener.clinical.scoring import advice_that_applies, assess, decide
 from tests.packaged import RULES
 from tests.test_pseudo_locale import CLOSE, OPEN, Pseudo
@@ -101,5 +101,5 @@ def test_make_messages_extracts_every_sentence_of_the_rule_set_with_its_id():
     pairs = set(translation.wording(RULES))
     assert extracted == pairs and len(pairs) > 400
     assert ("levels.emergency.meaning", RULES.level("emergency").meaning) in pairs
-    assert "[ruleset: screener/rules/ruleset.yaml]" in (
+    assert "[ruleset: screener/clinical/rules/ruleset.yaml]" in (
         Path(__file__).parent.parent / "babel.cfg").read_text()

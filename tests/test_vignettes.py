@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from screener.clinical.ruleset import LEVELS, default_ruleset
+from screener.clinical.rules import LEVELS, default_ruleset
 from tests.packaged import assess
 
 VIGNETTES = json.loads((Path(__file__).parent / "data" / "vignettes.json").read_text())

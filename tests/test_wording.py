@@ -9,7 +9,7 @@ import pytest
 
 from screener.clinical import wording
 from screener.clinical.answers import normalise
-from screener.clinical.ruleset import DEFAULT_PATH, RuleSetError, parse_ruleset
+from screener.clinical.rules import DEFAULT_PATH, RuleSetError, parse_ruleset
 from screener.clinical.scoring import advice_that_applies, decide
 from screener.web import language
 from tests.packaged import RULES, assess

@@ -15,7 +15,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from ..clinical.ruleset import RuleSet
+from ..clinical.rules import RuleSet
 from ..models import Screening, utc_iso
 
 SYSTEM = "urn:baclofen-screener"

@@ -10,7 +10,7 @@ from functools import cache
 from typing import Any
 
 from ..clinical.answers import request_schema
-from ..clinical.ruleset import DIRECTIONS, LEVELS, RuleSet
+from ..clinical.rules import DIRECTIONS, LEVELS, RuleSet
 
 
 def _obj(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:

@@ -12,7 +12,7 @@ import click
 
 from ..clinical import wording
 from ..clinical.answers import InvalidAnswers
-from ..clinical.ruleset import (
+from ..clinical.rules import (
     LOCK_PATH,
     RuleSetError,
     default_ruleset,
@@ -72,7 +72,7 @@ def rules() -> None:
 @click.argument("path", required=False, type=click.Path(exists=True, dir_okay=False))
 def rules_check(path: str | None) -> None:
     """Validate a rule file (default: the packaged one); exit 1 naming each bad line, or if
-    its content changed while its version did not (see screener/rules/ruleset.lock)."""
+    its content changed while its version did not (see screener/clinical/rules/ruleset.lock)."""
     ruleset = _load_or_exit(path)
     problem = version_problem(ruleset)
     if problem:

@@ -30,11 +30,13 @@ import orjson
 
 from ..clinical.answers import Answers, InvalidAnswers, normalise, reading_key
 from ..clinical.compare import Comparison, Outcome, outcome
-from ..clinical.ruleset import DEFAULT_PATH, LEVEL_RANK, LEVELS, UNKNOWN, RuleSet, parse_ruleset
+from ..clinical.rules import DEFAULT_PATH, LEVEL_RANK, LEVELS, UNKNOWN, RuleSet, parse_ruleset
 from ..clinical.scoring import decide
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-RULES_IN_GIT = ("screener/rules/ruleset.yaml",)  # where the rule file is kept in each revision
+# Where the rule file is kept in a revision: its place now, then its place before it joined
+# the rules package (older revisions are replayed too).
+RULES_IN_GIT = ("screener/clinical/rules/ruleset.yaml", "screener/rules/ruleset.yaml")
 UNREADABLE = "unreadable"  # answers a rule set refuses (a question it no longer asks)
 CHUNK = 2_000
 

@@ -17,7 +17,7 @@ from typing import Any
 import fastjsonschema
 import orjson
 
-from .ruleset import UNKNOWN, RuleSet
+from .rules import UNKNOWN, RuleSet
 
 PATIENT_REF_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9 ._/-]*$"
 PATIENT_REF_MAX = 64

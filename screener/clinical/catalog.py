@@ -6,7 +6,7 @@ import math
 from typing import Any
 
 from .plain import to_plain
-from .ruleset import Rule, RuleSet
+from .rules import Rule, RuleSet
 
 
 def build_catalog(ruleset: RuleSet) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .answers import Answers
-from .ruleset import LEVEL_RANK, RuleSet
+from .rules import LEVEL_RANK, RuleSet
 from .scoring import Decision, decide
 
 # The rule-file sections that make the facts, the contributions and the score (the

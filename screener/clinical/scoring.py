@@ -21,7 +21,7 @@ import orjson
 
 from . import wording
 from .answers import Answers, normalise
-from .ruleset import AGE, LEVEL_RANK, USUAL_SYSTOLIC, Facts, RuleSet, Vital
+from .rules import AGE, LEVEL_RANK, USUAL_SYSTOLIC, Facts, RuleSet, Vital
 from .wording import Advice
 
 if TYPE_CHECKING:

@@ -20,7 +20,7 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Any, Protocol
 
-from .ruleset import RuleSet, parse_ruleset
+from .rules import RuleSet, parse_ruleset
 
 Say = Callable[[str, str], str]  # (id path, English) -> the words shown
 

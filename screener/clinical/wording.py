@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from gettext import NullTranslations
 from typing import TYPE_CHECKING, Any
 
-from .ruleset import AGE, RuleSet, Vital
+from .rules import AGE, RuleSet, Vital
 
 if TYPE_CHECKING:
     from .answers import Answers

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..clinical.ruleset import UNKNOWN, Feature, RuleSet
+from ..clinical.rules import UNKNOWN, Feature, RuleSet
 from ..clinical.scoring import Assessment
 from ..web import language
 from ..web.language import gettext as _

@@ -18,7 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from ..clinical.answers import PATIENT_REF_MAX, UNKNOWN
-from ..clinical.ruleset import Feature, RuleSet
+from ..clinical.rules import Feature, RuleSet
 from ..web.references import reference_problem
 from .pages import Page, pages_for
 

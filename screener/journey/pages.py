@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from ..clinical.ruleset import Feature, RuleSet
+from ..clinical.rules import Feature, RuleSet
 from ..web.language import gettext
 
 

@@ -17,7 +17,7 @@ import flask_babel
 from flask import current_app
 from flask_babel import get_locale, get_translations
 
-from ..clinical.ruleset import RuleSet
+from ..clinical.rules import RuleSet
 from ..clinical.translation import Catalogue, translated
 from ..clinical.wording import ENGLISH
 

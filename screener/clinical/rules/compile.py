@@ -1,4 +1,4 @@
-"""Load, validate and compile the rule set (`screener/rules/ruleset.yaml`).
+"""Load, validate and compile the rule set (`screener/clinical/rules/ruleset.yaml`).
 
 The rule file is data; this module turns it into frozen objects the scoring engine
 uses, after checking it. A bad file raises `RuleSetError` listing every problem with
@@ -20,9 +20,9 @@ from typing import Any
 
 import yaml
 
-DEFAULT_PATH = Path(__file__).parent.parent / "rules" / "ruleset.yaml"
+DEFAULT_PATH = Path(__file__).parent / "ruleset.yaml"
 # Each released version and the sha256 of its content: a version names one content only.
-LOCK_PATH = Path(__file__).parent.parent / "rules" / "ruleset.lock"
+LOCK_PATH = Path(__file__).parent / "ruleset.lock"
 
 LEVELS = ("emergency", "urgent", "soon", "routine")  # fixed order, most urgent first
 LEVEL_RANK = {level: rank for rank, level in enumerate(reversed(LEVELS))}  # routine=0
