@@ -18,7 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .clinical.reservoir import ReservoirDates, due_by, reservoir_dates
-from .clinical.rules import LEVELS
+from .clinical.rules.vocabulary import LEVELS
 from .clinical.scoring import Assessment
 from .db import db
 

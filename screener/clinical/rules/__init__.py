@@ -2,30 +2,21 @@
 code that loads, checks and compiles it into frozen objects the scoring engine reads.
 
 These are the names callers use; a bad rule file raises `RuleSetError` naming each bad line.
+Storage and staff code that needs only the fixed words imports `rules.vocabulary`.
 """
 
-from .compile import (
-    AGE,
+from .checker import RuleSetError
+from .loader import (
     DEFAULT_PATH,
-    DIRECTIONS,
-    LEVEL_RANK,
-    LEVELS,
     LOCK_PATH,
-    ROUTES,
-    UNKNOWN,
-    USUAL_SYSTOLIC,
-    Facts,
-    Feature,
-    Rule,
-    RuleSet,
-    RuleSetError,
-    Vital,
     default_ruleset,
     load_ruleset,
     parse_ruleset,
     read_lock,
     version_problem,
 )
+from .model import Facts, Feature, Rule, RuleSet, Vital
+from .vocabulary import AGE, DIRECTIONS, LEVEL_RANK, LEVELS, ROUTES, UNKNOWN, USUAL_SYSTOLIC
 
 __all__ = [
     "AGE", "DEFAULT_PATH", "DIRECTIONS", "LEVELS", "LEVEL_RANK", "LOCK_PATH", "ROUTES",
