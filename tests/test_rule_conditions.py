@@ -26,7 +26,7 @@ def _refused(text: str) -> list[str]:
 # (description, the seizure rule's condition instead, words the one problem must hold)
 MISTAKES = [
     ("a vital sign in short form", "{vital: temperature_c}",
-     "'vital' needs a mapping with id and one of at_least, at_most"),
+     "'vital' needs a mapping with id and one of at_least, at_most, not 'temperature_c'"),
     ("a NEWS2 total as a word", "{news2_total_at_least: seven}",
      "'news2_total_at_least' needs a whole number >= 0, not 'seven'"),
     ("a private helper: parts", "{parts: [{symptom: seizure}]}", "unknown condition 'parts'"),
@@ -93,3 +93,9 @@ def test_only_registered_conditions_exist():
         assert (f"line {_line_of(bad, part)}: discriminator 'seizure': unknown condition "
                 f"'{name}'") in " ".join(problems), (name, problems)
     assert len(problems) == len(names)
+
+
+def test_a_key_that_is_not_a_word_is_refused_on_its_line():
+    bad = TEXT.replace(SEIZURE, "    when: {[seizure]: true}\n")
+    line = _line_of(bad, "when: {[seizure]")
+    assert _refused(bad) == [f"ruleset.yaml line {line}: a key must be a word, not ['seizure']"]

@@ -19,6 +19,7 @@ import yaml
 from .checker import Checker, Node, RuleSetError
 from .compile import compile_ruleset
 from .model import RuleSet
+from .shapes import shown
 
 DEFAULT_PATH = Path(__file__).parent / "ruleset.yaml"
 # Each released version and the sha256 of its content: a version names one content only.
@@ -33,6 +34,9 @@ class _LineLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml: 10
         seen: dict[Any, int] = {}
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
+            if isinstance(key, list | dict | set):  # unhashable: a key is a word or a number
+                raise RuleSetError([f"line {key_node.start_mark.line + 1}: a key must be a "
+                                    f"word, not {shown(key)}"])
             if key in seen:
                 raise RuleSetError(
                     [f"line {key_node.start_mark.line + 1}: duplicate key '{key}' "
