@@ -15,11 +15,12 @@ from .loader import (
     read_lock,
     version_problem,
 )
-from .model import Facts, Feature, Rule, RuleSet, Vital
+from .model import Advice, Facts, Feature, Rule, RuleSet, Vital
 from .vocabulary import AGE, DIRECTIONS, LEVEL_RANK, LEVELS, ROUTES, UNKNOWN, USUAL_SYSTOLIC
 
 __all__ = [
     "AGE", "DEFAULT_PATH", "DIRECTIONS", "LEVELS", "LEVEL_RANK", "LOCK_PATH", "ROUTES",
-    "UNKNOWN", "USUAL_SYSTOLIC", "Facts", "Feature", "Rule", "RuleSet", "RuleSetError", "Vital",
+    "UNKNOWN", "USUAL_SYSTOLIC", "Advice", "Facts", "Feature", "Rule", "RuleSet",
+    "RuleSetError", "Vital",
     "default_ruleset", "load_ruleset", "parse_ruleset", "read_lock", "version_problem",
 ]

@@ -15,8 +15,8 @@ from .checker import Checker, Node, line_of, listed
 from .compile_vitals import compile_children, compile_news2, compile_vitals
 from .conditions import ConditionCompiler
 from .model import (
+    Advice,
     AdviceAddition,
-    AdviceText,
     CallScript,
     Concept,
     Feature,
@@ -325,7 +325,7 @@ def _compile_rules(check: Checker, compiler: ConditionCompiler, nodes: list, wha
 
 def _compile_advice(check: Checker, node: Any, compiler: ConditionCompiler,
                     discriminators: tuple[Rule, ...], decisions_only: bool = False):
-    advice: dict[str, dict[str, AdviceText]] = {}
+    advice: dict[str, dict[str, Advice]] = {}
     if not isinstance(node, Mapping):
         check.problem(node, "the rule set has no 'advice'")
         return advice, ()
@@ -345,7 +345,7 @@ def _compile_advice(check: Checker, node: Any, compiler: ConditionCompiler,
             for section in ADVICE_SECTIONS[1:]:
                 if not listed(text, section):
                     check.problem(text, f"{where} has no '{section}' lines")
-            advice.setdefault(level, {})[audience] = AdviceText(
+            advice.setdefault(level, {})[audience] = Advice(
                 str(text.get("headline")), *(tuple(listed(text, s)) for s in ADVICE_SECTIONS[1:])
             )
     additions = []

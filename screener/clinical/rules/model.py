@@ -175,8 +175,11 @@ class Level:
     analogue: str
 
 
-@dataclass(frozen=True)
-class AdviceText:
+@dataclass(frozen=True, slots=True)
+class Advice:
+    """What one audience is told at one level: the rule set's fixed wording for it, and the
+    worded advice of an assessment (that wording with the handover and the additions)."""
+
     headline: str
     do_now: tuple[str, ...]
     tell: tuple[str, ...]
@@ -340,7 +343,7 @@ class RuleSet:
     concepts: Mapping[str, Concept]
     discriminators: tuple[Rule, ...]  # most urgent first
     notes: tuple[Rule, ...]
-    advice: Mapping[str, Mapping[str, AdviceText]]
+    advice: Mapping[str, Mapping[str, Advice]]
     advice_additions: tuple[AdviceAddition, ...]
     call_script: CallScript
     content_hash: str  # sha256 of the rule file's text
