@@ -12,9 +12,9 @@ import random
 import statistics
 import time
 
+from screener.clinical import assess
 from screener.clinical.answers import normalise
 from screener.clinical.rules import default_ruleset
-from screener.clinical.scoring import assess
 
 
 def random_answers(rng: random.Random, rules) -> dict:

@@ -33,9 +33,9 @@ from sqlalchemy import create_engine, insert
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from screener.cli.replay import replay, rules_text, stored_answers  # noqa: E402
+from screener.clinical import decide  # noqa: E402
 from screener.clinical.answers import normalise  # noqa: E402
 from screener.clinical.rules import default_ruleset  # noqa: E402
-from screener.clinical.scoring import decide  # noqa: E402
 
 ROUTES = {"intrathecal": 0.45, "oral": 0.4, "both": 0.1, "unknown": 0.05}
 HOW_MANY_SIGNS = {0: 0.3, 1: 0.3, 2: 0.2, 3: 0.12, 4: 0.08}

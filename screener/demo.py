@@ -26,8 +26,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from . import audit, workflow
+from .clinical import Assessment
 from .clinical.rules import LEVELS
-from .clinical.scoring import Assessment
 from .db import db
 from .journey.answer_words import words_shown
 from .journey.forms import to_request

@@ -17,9 +17,9 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from .clinical import Assessment
 from .clinical.reservoir import ReservoirDates, due_by, reservoir_dates
 from .clinical.rules.vocabulary import LEVELS
-from .clinical.scoring import Assessment
 from .db import db
 
 JSONDocument = JSON().with_variant(JSONB(), "postgresql")

@@ -12,9 +12,9 @@ from typing import Any
 
 from sqlalchemy import insert
 
+from .clinical import Assessment, assess
 from .clinical.answers import normalise
 from .clinical.rules import RuleSet
-from .clinical.scoring import Assessment, assess
 from .clinical.translation import Catalogue
 from .clinical.wording import COULD_NOT_COMPLETE, ENGLISH
 from .db import db

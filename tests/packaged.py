@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from screener.clinical import scoring
+from screener import clinical
 from screener.clinical.rules import RuleSet, default_ruleset
 
 RULES = default_ruleset()
 
 
-def assess(answers: Mapping[str, Any], ruleset: RuleSet = RULES) -> scoring.Assessment:
-    return scoring.assess(answers, ruleset)
+def assess(answers: Mapping[str, Any], ruleset: RuleSet = RULES) -> clinical.Assessment:
+    return clinical.assess(answers, ruleset)

@@ -24,8 +24,7 @@ from typing import Any
 import orjson
 
 from screener.cli.replay import case_answers
-from screener.clinical import translation, wording
-from screener.clinical.scoring import assess
+from screener.clinical import assess, translation, wording
 from screener.clinical.translation import Catalogue
 from tests.packaged import RULES
 from tests.test_pseudo_locale import Pseudo

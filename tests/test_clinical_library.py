@@ -10,7 +10,8 @@ import sys
 
 import pytest
 
-from screener.clinical import answers, scoring
+from screener import clinical
+from screener.clinical import answers
 
 WEB_STACK = ("flask", "flask_wtf", "wtforms", "werkzeug", "jinja2", "sqlalchemy")
 
@@ -24,9 +25,9 @@ def _modules_after(code: str) -> set[str]:
 @pytest.mark.parametrize("code", [
     "import screener.clinical",
     "import screener",
-    "from screener.clinical import answers, rules, scoring\n"
+    "from screener.clinical import assess, rules\n"
     "ruleset = rules.default_ruleset()\n"
-    "scoring.assess({'route': 'intrathecal', 'symptoms': ['seizure']}, ruleset)",
+    "assess({'route': 'intrathecal', 'symptoms': ['seizure']}, ruleset)",
     "from screener.cli import main",
 ])
 def test_the_clinical_core_loads_no_web_stack(code):
@@ -40,6 +41,6 @@ def test_the_issues_own_check_passes():
 
 
 def test_the_engine_is_always_given_its_rule_set():
-    for function in (scoring.assess, answers.normalise, answers.validate):
+    for function in (clinical.assess, clinical.decide, answers.normalise, answers.validate):
         parameter = inspect.signature(function).parameters["ruleset"]
         assert parameter.default is inspect.Parameter.empty, function.__name__

@@ -126,10 +126,10 @@ def test_reusing_the_first_decision_gives_what_deciding_again_gives(change):
     """clinical/compare.py keeps the first rule set's facts and score and re-evaluates only
     the changed rules: on every probe and vignette, that is exactly a fresh decision."""
     from screener.cli.replay import _given, _read, case_answers
+    from screener.clinical import decide
     from screener.clinical.answers import normalise
     from screener.clinical.compare import Comparison, Outcome
     from screener.clinical.rules import parse_ruleset
-    from screener.clinical.scoring import decide
     from tests.packaged import RULES
 
     old, new = REUSE_CHANGES[change]

@@ -6,8 +6,8 @@ rule set. On both databases."""
 from __future__ import annotations
 
 from screener import create_app
+from screener.clinical import Assessment
 from screener.clinical.rules import DEFAULT_PATH
-from screener.clinical.scoring import Assessment
 from screener.db import db
 from screener.models import Screening
 from tests.pages import Journey, add_user, sign_in, text_of

@@ -16,10 +16,10 @@ from babel.messages.mofile import write_mo
 from babel.support import Translations
 
 from screener.cli.replay import case_answers
-from screener.clinical import translation, wording
+from screener.clinical import assess, decide, translation, wording
 from screener.clinical.answers import InvalidAnswers, normalise
 from screener.clinical.rules import DEFAULT_PATH
-from screener.clinical.scoring import advice_that_applies, assess, decide
+from screener.clinical.scoring import advice_that_applies
 from tests.packaged import RULES
 from tests.test_pseudo_locale import CLOSE, OPEN, Pseudo
 

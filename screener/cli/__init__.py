@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from ..clinical import wording
+from ..clinical import assess, wording
 from ..clinical.answers import InvalidAnswers
 from ..clinical.rules import (
     LOCK_PATH,
@@ -21,7 +21,6 @@ from ..clinical.rules import (
     read_lock,
     version_problem,
 )
-from ..clinical.scoring import assess
 from ..settings import database_problem, instance_path, write_development_config
 from .docs import rules_markdown
 

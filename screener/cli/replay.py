@@ -6,7 +6,7 @@ the rules responsible for each move. A clinical safety officer reviews every rul
 with it (docs/clinical-safety-case.md).
 
 Speed, for a million stored screenings on two cores (bench/replay_speed.py):
-- only the decision is made (`scoring.decide`): no advice is worded;
+- only the decision is made (`clinical.decide`): no advice is worded;
 - identical answer sets are decided once, and the rest are read from the database while
   worker processes decide them;
 - when both rule sets read answers alike, each answer set is read once, and the second
@@ -28,10 +28,10 @@ from typing import Any
 
 import orjson
 
+from ..clinical import decide
 from ..clinical.answers import Answers, InvalidAnswers, normalise, reading_key
 from ..clinical.compare import Comparison, Outcome, outcome
 from ..clinical.rules import DEFAULT_PATH, LEVEL_RANK, LEVELS, UNKNOWN, RuleSet, parse_ruleset
-from ..clinical.scoring import decide
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 # Where the rule file is kept in a revision: its place now, then its place before it joined

@@ -13,8 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .answers import Answers
+from .results import Decision
 from .rules import LEVEL_RANK, RuleSet
-from .scoring import Decision, decide
+from .scoring import decide
 
 # The rule-file sections that make the facts, the contributions and the score (the
 # children's bands may use named conditions), and those the discriminators also read.

@@ -1,5 +1,6 @@
-"""The scoring engine: answers and a rule set in, a frozen `Assessment` out. Pure: no Flask,
-no database.
+"""The scoring engine: answers and a rule set in, a frozen `Decision` out, before anything
+is put into words (the words are wording.py's; assessing.py puts the two together). Pure: no
+Flask, no database.
 
     level = max(every discriminator that fired, the level the symptom score reaches)
 
@@ -13,146 +14,13 @@ raise it. See docs/hazard-log.md.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-import orjson
-
-from . import wording
 from .answers import Answers, normalise
+from .results import Contribution, Decision, FiredRule, Note, VitalScore
 from .rules import AGE, LEVEL_RANK, USUAL_SYSTOLIC, Facts, RuleSet, Vital
-from .wording import Advice
-
-if TYPE_CHECKING:
-    from .translation import Catalogue
-
-
-@dataclass(frozen=True, slots=True)
-class Contribution:
-    """One answer that counted: its points and why."""
-
-    feature: str
-    kind: str  # symptom, history or vital
-    points: int
-    label: str  # plain words, for caregivers
-    term: str  # clinical term, for staff
-    direction: str
-    sources: tuple[str, ...]
-    value: float | None = None  # vital signs only
-    implied_by: str | None = None  # a symptom implied by a measured vital sign
-
-
-@dataclass(frozen=True, slots=True)
-class FiredRule:
-    """A discriminator that fired: the level it sets, and what the caregiver is told."""
-
-    id: str
-    label: str
-    level: str
-    sources: tuple[str, ...]
-    says: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class VitalScore:
-    vital: str
-    label: str
-    value: float
-    unit: str
-    points: int
-    direction: str
-
-
-@dataclass(frozen=True, slots=True)
-class Note:
-    id: str
-    audience: str
-    text: str
-    sources: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Assessment:
-    """The result: level, score, the working, the advice and the rule-set version."""
-
-    level: str
-    score: int
-    score_level: str
-    contributions: tuple[Contribution, ...]
-    discriminators: tuple[FiredRule, ...]  # every one that fired, most urgent first
-    red_flags: tuple[FiredRule, ...]  # the emergency ones among them
-    combinations: tuple[FiredRule, ...]  # the urgent and soon ones
-    direction: str | None
-    vital_scores: tuple[VitalScore, ...]
-    news2_total: int | None  # None: NEWS2 does not apply (under 16)
-    age_band: str  # "adult" (16 or over), the NICE child band, or "unknown" (age not given)
-    advice: Mapping[str, Advice]  # "caregiver" and "staff"
-    notes: tuple[Note, ...]
-    ruleset_version: str
-    ruleset_hash: str  # the first 16 hex digits of the rule file's sha256
-    answers: Mapping[str, Any]
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready data (lists and dicts), in the shape the OpenAPI document gives.
-
-        orjson reads the frozen dataclasses natively; the round trip is several times faster
-        than walking them in Python."""
-        return orjson.loads(orjson.dumps(self))
-
-    @classmethod
-    def from_dict(cls, document: Mapping[str, Any],
-                  answers: Mapping[str, Any] | None = None) -> Assessment:
-        """The typed assessment again, from its stored JSON (`to_dict`'s shape): what the
-        result page, the staff pages, the exports, the timeline and FHIR read. Older rows
-        lack some keys; they get the value that means "not recorded"."""
-        red_flags = _each(FiredRule, document.get("red_flags"))
-        combinations = _each(FiredRule, document.get("combinations"))
-        fired = _each(FiredRule, document.get("discriminators")) or red_flags + combinations
-        return cls(
-            level=document["level"],
-            score=document.get("score", 0),
-            score_level=document.get("score_level", document["level"]),
-            contributions=_each(Contribution, document.get("contributions")),
-            discriminators=fired,
-            red_flags=red_flags,
-            combinations=combinations,
-            direction=document.get("direction"),
-            vital_scores=_each(VitalScore, document.get("vital_scores")),
-            news2_total=document.get("news2_total"),
-            age_band=document.get("age_band", "adult"),
-            advice={audience: Advice(text["headline"], *(tuple(text.get(part) or ())
-                                     for part in ("do_now", "tell", "watch_for")))
-                    for audience, text in (document.get("advice") or {}).items()},
-            notes=_each(Note, document.get("notes")),
-            ruleset_version=document.get("ruleset_version", ""),
-            ruleset_hash=document.get("ruleset_hash") or "",
-            answers=answers if answers is not None else document.get("answers") or {},
-        )
-
-
-def _each(kind: type, items: Any) -> tuple:
-    """Stored dicts back into `kind`, keeping only the fields it has (lists become tuples)."""
-    names = kind.__dataclass_fields__
-    return tuple(kind(**{k: tuple(v) if isinstance(v, list) else v
-                         for k, v in item.items() if k in names}) for item in items or ())
-
-
-@dataclass(frozen=True, slots=True)
-class Decision:
-    """What the rules decided, before anything is put into words: the level, the rules that
-    fired, the score and its working, and the direction. `assess()` words it; a replay of
-    stored screenings through another rule set needs nothing more."""
-
-    level: str
-    score: int
-    score_level: str
-    contributions: tuple[Contribution, ...]
-    discriminators: tuple[FiredRule, ...]  # every one that fired, most urgent first
-    direction: str | None
-    vital_scores: tuple[VitalScore, ...]
-    facts: Facts
-    present: frozenset[str]  # the findings given ("symptom:x", "vital:y", "history:z")
 
 
 def decide(answers: Answers | Mapping[str, Any], ruleset: RuleSet) -> Decision:
@@ -216,44 +84,13 @@ def decide(answers: Answers | Mapping[str, Any], ruleset: RuleSet) -> Decision:
                     vital_scores=vital_scores, facts=facts, present=frozenset(present))
 
 
-def assess(answers: Answers | Mapping[str, Any], ruleset: RuleSet,
-           words: Catalogue = wording.ENGLISH) -> Assessment:
-    """Score one set of answers (validated `Answers`, or a request-shaped mapping): the
-    decision, with its advice and notes for each audience, worded by `ruleset` (perhaps
-    translated: clinical/translation.py) and the presenter's catalogue `words`.
-
-    Raises `InvalidAnswers` for a mapping that does not fit the schema.
-    Hazards: as `decide()`.
-    """
-    if not isinstance(answers, Answers):
-        answers = normalise(answers, ruleset)
-    decision = decide(answers, ruleset)
-    facts, level, direction = decision.facts, decision.level, decision.direction
-    notes = tuple([
+def notes_that_apply(decision: Decision, ruleset: RuleSet) -> tuple[Note, ...]:
+    """The rule set's notes whose condition holds for this decision."""
+    present, facts = decision.present, decision.facts
+    return tuple([
         _NOTES[rule] for rule in ruleset.notes
-        if (rule.needs is None or not rule.needs.isdisjoint(decision.present))
-        and rule.when(facts)
+        if (rule.needs is None or not rule.needs.isdisjoint(present)) and rule.when(facts)
     ])
-    fired = decision.discriminators
-    return Assessment(
-        level=level,
-        score=decision.score,
-        score_level=decision.score_level,
-        contributions=decision.contributions,
-        discriminators=fired,
-        red_flags=tuple(r for r in fired if r.level == "emergency"),
-        combinations=tuple(r for r in fired if r.level != "emergency"),
-        direction=direction,
-        vital_scores=decision.vital_scores,
-        news2_total=facts.news2_total if facts.adult_reading else None,
-        age_band=age_band(facts, ruleset),
-        advice={audience: wording.advice(audience, decision, answers, ruleset, ids, words)
-                for audience, ids in advice_that_applies(decision, answers, ruleset).items()},
-        notes=notes,
-        ruleset_version=ruleset.version,
-        ruleset_hash=ruleset.short_hash,
-        answers=answers.to_dict(),
-    )
 
 
 def age_band(facts: Facts, ruleset: RuleSet) -> str:
@@ -376,10 +213,9 @@ def _contributions(answers, symptoms, implied, vital_scores, ruleset) -> tuple[C
 
 @lru_cache(maxsize=4096)  # measurements repeat (whole numbers): reuse the frozen result
 def _vital_contribution(vital: Vital, value: float, points: int, direction: str) -> Contribution:
-    return Contribution(
-        vital.id, "vital", points, wording.vital_reading(vital, value),
-        wording.vital_reading_term(vital, value, points), direction, vital.sources, value=value,
-    )
+    """A measured vital sign's points; its label and term are the presenter's to word from
+    the value (wording.worded)."""
+    return Contribution(vital.id, "vital", points, "", "", direction, vital.sources, value=value)
 
 
 def _fired(rules, facts: Facts, present: set[str] | None = None) -> tuple[FiredRule, ...]:

@@ -1,7 +1,8 @@
 """The presenter: a decision put into words for an audience (caregiver or staff) in a
 language. Scoring decides (scoring.decide, and which advice applies, by id); this module is
-the one place that writes the sentences: the advice, the handover summary, the direction,
-and the plain-text form of an assessment.
+the one place that writes the sentences: a vital sign's reading, the advice, the handover
+summary, the direction, and the plain-text form of an assessment. It reads the result types
+(results.py) and never the engine; assessing.py puts the two together.
 
 Its own sentences go through a gettext catalogue (`words`, English by default); the rule
 set's wording comes already translated (clinical/translation.py). Only English exists: a
@@ -11,15 +12,16 @@ second language goes live after a clinician's review (README, "Adding a language
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import replace
+from functools import lru_cache
 from gettext import NullTranslations
 from typing import TYPE_CHECKING, Any
 
+from .results import Advice, Assessment, Contribution, Decision
 from .rules import AGE, RuleSet, Vital
 
 if TYPE_CHECKING:
     from .answers import Answers
-    from .scoring import Assessment, Decision
     from .translation import Catalogue
 
 ENGLISH: Catalogue = NullTranslations()
@@ -55,14 +57,6 @@ AD_WORDS = N_("The signs point to possible autonomic dysreflexia: a sudden, dang
 AD_STAFF = N_("Suspected cause: autonomic dysreflexia (consider baclofen withdrawal as well).")
 
 
-@dataclass(frozen=True, slots=True)
-class Advice:
-    headline: str
-    do_now: tuple[str, ...]
-    tell: tuple[str, ...]
-    watch_for: tuple[str, ...]
-
-
 def direction_sentence(direction: str, words: Catalogue = ENGLISH) -> str:
     phrase = words.gettext(DIRECTION_PHRASES[direction])
     if direction == "unclear":
@@ -78,6 +72,21 @@ def vital_reading(vital: Vital, value: float) -> str:
 def vital_reading_term(vital: Vital, value: float, points: int) -> str:
     """A measurement for staff, with its NEWS2 points."""
     return f"{vital.label} {number(value)} {vital.unit} (NEWS2 {points})"
+
+
+def worded(contribution: Contribution, ruleset: RuleSet) -> Contribution:
+    """A contribution with its words: a vital sign's label and term made from its value
+    (the rule set's own words for a symptom or history finding are already there)."""
+    if contribution.kind != "vital":
+        return contribution
+    return _worded_vital(contribution, ruleset.vitals[contribution.feature])
+
+
+@lru_cache(maxsize=4096)  # measurements repeat (whole numbers): reuse the frozen result
+def _worded_vital(contribution: Contribution, vital: Vital) -> Contribution:
+    value = contribution.value
+    return replace(contribution, label=vital_reading(vital, value),
+                   term=vital_reading_term(vital, value, contribution.points))
 
 
 def advice(audience: str, decision: Decision, answers: Answers, ruleset: RuleSet,
@@ -106,6 +115,7 @@ def summary(audience: str, decision: Decision, answers: Answers, ruleset: RuleSe
     facts, direction = decision.facts, decision.direction
     symptoms, history, vitals = [], [], []
     for c in decision.contributions:
+        c = worded(c, ruleset)
         text = c.term if staff else c.label
         (symptoms if c.kind == "symptom" else history if c.kind == "history" else vitals).append(
             text)

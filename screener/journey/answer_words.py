@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..clinical import Assessment
 from ..clinical.rules import UNKNOWN, Feature, RuleSet
-from ..clinical.scoring import Assessment
 from ..web import language
 from ..web.language import gettext as _
 from .forms import NONE

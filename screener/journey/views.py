@@ -17,8 +17,8 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from .. import audit, workflow
+from ..clinical import Assessment
 from ..clinical.catalog import build_catalog
-from ..clinical.scoring import Assessment
 from ..clinical.wording import COULD_NOT_COMPLETE
 from ..db import db
 from ..models import Patient, Screening, as_utc
