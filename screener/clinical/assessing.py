@@ -31,11 +31,12 @@ def assess(answers: Answers | Mapping[str, Any], ruleset: RuleSet,
         answers = normalise(answers, ruleset)
     decision = decide(answers, ruleset)
     facts, fired = decision.facts, decision.discriminators
+    contributions = wording.worded_contributions(decision.contributions, ruleset)
     return Assessment(
         level=decision.level,
         score=decision.score,
         score_level=decision.score_level,
-        contributions=tuple([wording.worded(c, ruleset) for c in decision.contributions]),
+        contributions=contributions,
         discriminators=fired,
         red_flags=tuple(r for r in fired if r.level == "emergency"),
         combinations=tuple(r for r in fired if r.level != "emergency"),
@@ -43,7 +44,8 @@ def assess(answers: Answers | Mapping[str, Any], ruleset: RuleSet,
         vital_scores=decision.vital_scores,
         news2_total=facts.news2_total if facts.adult_reading else None,
         age_band=age_band(facts, ruleset),
-        advice={audience: wording.advice(audience, decision, answers, ruleset, ids, words)
+        advice={audience: wording.advice(audience, decision, answers, ruleset, ids, words,
+                                         contributions)
                 for audience, ids in advice_that_applies(decision, answers, ruleset).items()},
         notes=notes_that_apply(decision, ruleset),
         ruleset_version=ruleset.version,

@@ -214,7 +214,7 @@ def _contributions(answers, symptoms, implied, vital_scores, ruleset) -> tuple[C
 @lru_cache(maxsize=4096)  # measurements repeat (whole numbers): reuse the frozen result
 def _vital_contribution(vital: Vital, value: float, points: int, direction: str) -> Contribution:
     """A measured vital sign's points; its label and term are the presenter's to word from
-    the value (wording.worded)."""
+    the value (wording.worded_contributions)."""
     return Contribution(vital.id, "vital", points, "", "", direction, vital.sources, value=value)
 
 

@@ -74,12 +74,13 @@ def vital_reading_term(vital: Vital, value: float, points: int) -> str:
     return f"{vital.label} {number(value)} {vital.unit} (NEWS2 {points})"
 
 
-def worded(contribution: Contribution, ruleset: RuleSet) -> Contribution:
-    """A contribution with its words: a vital sign's label and term made from its value
-    (the rule set's own words for a symptom or history finding are already there)."""
-    if contribution.kind != "vital":
-        return contribution
-    return _worded_vital(contribution, ruleset.vitals[contribution.feature])
+def worded_contributions(contributions: tuple[Contribution, ...], ruleset: RuleSet
+                         ) -> tuple[Contribution, ...]:
+    """The contributions with their words: each vital sign's label and term made from its
+    value (the rule set's own words for a symptom or history finding are already there)."""
+    vitals = ruleset.vitals
+    return tuple([c if c.kind != "vital" else _worded_vital(c, vitals[c.feature])
+                  for c in contributions])
 
 
 @lru_cache(maxsize=4096)  # measurements repeat (whole numbers): reuse the frozen result
@@ -90,14 +91,17 @@ def _worded_vital(contribution: Contribution, vital: Vital) -> Contribution:
 
 
 def advice(audience: str, decision: Decision, answers: Answers, ruleset: RuleSet,
-           addition_ids: tuple[str, ...], words: Catalogue = ENGLISH) -> Advice:
+           addition_ids: tuple[str, ...], words: Catalogue = ENGLISH,
+           contributions: tuple[Contribution, ...] | None = None) -> Advice:
     """The advice for one audience: the level's fixed wording, the handover summary, and
     the additions the decision called for, each in its section. `ruleset` is worded in the
-    same language as `words`."""
+    same language as `words`; `contributions` are the decision's, already worded (made
+    here if not given)."""
     base = ruleset.advice[decision.level][audience]
     sections: dict[str, list[str]] = {
         "do_now": list(base.do_now),
-        "tell": summary(audience, decision, answers, ruleset, words) + list(base.tell),
+        "tell": summary(audience, decision, answers, ruleset, words, contributions)
+        + list(base.tell),
         "watch_for": list(base.watch_for),
     }
     for addition_id in addition_ids:
@@ -108,14 +112,17 @@ def advice(audience: str, decision: Decision, answers: Answers, ruleset: RuleSet
 
 
 def summary(audience: str, decision: Decision, answers: Answers, ruleset: RuleSet,
-            words: Catalogue = ENGLISH) -> list[str]:
-    """What to tell the clinician or the emergency team, made from the answers."""
+            words: Catalogue = ENGLISH,
+            contributions: tuple[Contribution, ...] | None = None) -> list[str]:
+    """What to tell the clinician or the emergency team, made from the answers (and the
+    decision's `contributions`, worded: made here if not given)."""
     _ = words.gettext
     staff = audience == "staff"
     facts, direction = decision.facts, decision.direction
     symptoms, history, vitals = [], [], []
-    for c in decision.contributions:
-        c = worded(c, ruleset)
+    if contributions is None:
+        contributions = worded_contributions(decision.contributions, ruleset)
+    for c in contributions:
         text = c.term if staff else c.label
         (symptoms if c.kind == "symptom" else history if c.kind == "history" else vitals).append(
             text)
