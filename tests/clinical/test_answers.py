@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from screener.clinical.answers import _fast_check, _validator, normalise
 from screener.clinical.rules import default_ruleset
-from tests.test_properties import answer_sets
+from tests.strategies import answer_sets
 
 RULES = default_ruleset()
 KEYS = ["route", "symptoms", "history", "vitals", "respondent", "patient_ref", "other"]

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from screener.cli import main
 
-DOCS = Path(__file__).parent.parent / "docs" / "rules.md"
+DOCS = Path(__file__).parents[2] / "docs" / "rules.md"
 
 
 def test_assess_a_file_prints_the_assessment_as_json(tmp_path):
@@ -45,7 +45,7 @@ def test_assess_refuses_text_that_is_not_json():
     assert "not valid JSON" in result.output
 
 
-PROBES = Path(__file__).parent / "data" / "probes.json"
+PROBES = Path(__file__).parents[1] / "data" / "probes.json"
 
 
 def test_the_rule_document_is_current():

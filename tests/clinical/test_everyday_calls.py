@@ -12,7 +12,7 @@ import pytest
 from screener.clinical.rules import LEVEL_RANK
 from tests.packaged import assess
 
-CALLS = json.loads((Path(__file__).parent / "data" / "everyday_calls.json").read_text())["calls"]
+CALLS = json.loads((Path(__file__).parents[1] / "data" / "everyday_calls.json").read_text())["calls"]
 
 
 @pytest.mark.parametrize("call", CALLS, ids=[c["id"] for c in CALLS])

@@ -18,7 +18,7 @@ from screener.clinical.rules import LEVEL_RANK, default_ruleset
 from tests.packaged import assess
 
 RULES = default_ruleset()
-PROBES = json.loads((Path(__file__).parent / "data" / "probes.json").read_text())
+PROBES = json.loads((Path(__file__).parents[1] / "data" / "probes.json").read_text())
 ROUTES = ("intrathecal", "oral", "both", "unknown")
 # The events of each context, and which of them are about tablets, as the table defines them.
 CONTEXTS = PROBES["contexts"]
@@ -126,7 +126,7 @@ def test_every_discriminator_is_exercised_by_a_row_written_before_the_engine():
     """Each discriminator fires on at least one probe row, review case or vignette (each
     written from the sources before the engine it tests), so each has evidence that was not
     written from the rules themselves."""
-    data = Path(__file__).parent / "data"
+    data = Path(__file__).parents[1] / "data"
     rows = [p.values[0] for p in (*symptom_rows(), *case_rows())]
     for name in ("review_cases.json", "vignettes.json"):
         rows += [case["answers"] for case in json.loads((data / name).read_text())]
@@ -141,7 +141,7 @@ def test_benign_over_triage_is_at_most_five_percent_with_no_row_below_its_band(n
     shares at its end; `screener rules replay` prints them before and after a change)."""
     from screener.cli.replay import band_count
 
-    count = band_count(Path(__file__).parent / "data" / f"{name}.json", RULES)
+    count = band_count(Path(__file__).parents[1] / "data" / f"{name}.json", RULES)
     assert count.rows and count.benign and count.unreadable == 0
     assert count.under == 0 and count.emergencies_given_less == 0
     assert count.benign_share <= 0.05, (count.benign_over, count.benign)

@@ -15,52 +15,16 @@ import dataclasses
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from screener.clinical.rules import LEVEL_RANK, default_ruleset
+from screener.clinical.rules import LEVEL_RANK
 from tests.packaged import assess
+from tests.strategies import HISTORY, RULES, SYMPTOMS, answer_sets, vital_values
 
-RULES = default_ruleset()
-SYMPTOMS = RULES.ids("symptom")
-HISTORY = RULES.ids("history")
 # A typical normal value per vital sign; "worse" means further from it on the same side.
 NORMAL = {"temperature_c": 37.0, "heart_rate": 70, "systolic_bp": 120,
           "respiratory_rate": 16, "spo2": 98}
 EXPOSURES = RULES.concepts["exposure"].facts
 PUMP_PROBLEMS = RULES.concepts["pump_problem"].facts
 EARLY_ITB_SIGNS = ["pruritus", "rebound_spasticity", "paresthesia"]
-
-
-def _vital_value(vital_id: str):
-    vital = RULES.vitals[vital_id]
-    return st.floats(vital.min, vital.max, allow_nan=False).map(lambda x: round(x, 1))
-
-
-UNKNOWNS = st.sampled_from(["unknown", None])  # both mean "I don't know"
-
-
-def _numbers():
-    return st.fixed_dictionaries({}, optional={
-        "hours_since_problem": st.one_of(st.integers(0, 2160), UNKNOWNS),
-        "age_years": st.one_of(st.integers(0, 120), st.floats(0, 16).map(lambda x: round(x, 2)),
-                               UNKNOWNS),
-        "amount_taken_mg": st.one_of(st.integers(0, 20000), UNKNOWNS),
-        "usual_systolic_bp": st.one_of(st.integers(50, 250), UNKNOWNS),
-        **{choice: st.one_of(st.sampled_from([o.id for o in RULES.features[choice].options]),
-                             UNKNOWNS) for choice in RULES.ids("choice")},
-    })
-
-
-@st.composite
-def answer_sets(draw, routes=("intrathecal", "oral", "both", "unknown")):
-    history = draw(st.dictionaries(st.sampled_from(HISTORY),
-                                   st.sampled_from([True, False, "unknown", None])))
-    history.update(draw(_numbers()))
-    return {
-        "route": draw(st.sampled_from(routes)),
-        "symptoms": sorted(draw(st.frozensets(st.sampled_from(SYMPTOMS)))),
-        "history": history,
-        "vitals": draw(st.fixed_dictionaries(
-            {}, optional={vid: _vital_value(vid) for vid in RULES.vitals})),
-    }
 
 
 def rank(answers) -> int:
@@ -225,7 +189,7 @@ def worsened(draw):
     answers = draw(answer_sets())
     vital_id = draw(st.sampled_from(list(RULES.vitals)))
     vital = RULES.vitals[vital_id]
-    value = draw(_vital_value(vital_id))
+    value = draw(vital_values(vital_id))
     normal = NORMAL[vital_id]
     if vital_id == "spo2" and _on_scale_2(answers):
         normal = 90  # Scale 2: 88-92 % is the normal band
@@ -262,7 +226,7 @@ def test_adding_a_measurement_never_lowers_the_level(answers, vital_id, data):
     dysreflexia with no cuff is an emergency; a measured pressure that is not raised makes it
     urgent, never lower (clinical review 2, O5; CAN-SCIP J.2.4)."""
     answers["vitals"].pop(vital_id, None)
-    value = data.draw(_vital_value(vital_id))
+    value = data.draw(vital_values(vital_id))
     before = assess(answers)
     after = rank(with_changes(answers, vitals={vital_id: value}))
     if vital_id == "systolic_bp" and {"autonomic_dysreflexia_no_cuff",

@@ -11,7 +11,7 @@ import pytest
 from screener.clinical.rules import LEVEL_RANK
 from tests.packaged import assess
 
-CASES = json.loads((Path(__file__).parent / "data" / "review_cases.json").read_text())
+CASES = json.loads((Path(__file__).parents[1] / "data" / "review_cases.json").read_text())
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])

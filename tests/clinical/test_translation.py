@@ -21,9 +21,9 @@ from screener.clinical.answers import InvalidAnswers, normalise
 from screener.clinical.rules import DEFAULT_PATH
 from screener.clinical.scoring import advice_that_applies, assess, decide
 from tests.packaged import RULES
-from tests.test_pseudo_locale import CLOSE, OPEN, Pseudo
+from tests.pseudo import CLOSE, OPEN, Pseudo
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parents[1] / "data"
 
 
 def _every_case():
@@ -102,4 +102,4 @@ def test_make_messages_extracts_every_sentence_of_the_rule_set_with_its_id():
     assert extracted == pairs and len(pairs) > 400
     assert ("levels.emergency.meaning", RULES.level("emergency").meaning) in pairs
     assert "[ruleset: screener/clinical/rules/ruleset.yaml]" in (
-        Path(__file__).parent.parent / "babel.cfg").read_text()
+        Path(__file__).parents[2] / "babel.cfg").read_text()

@@ -11,7 +11,7 @@ import pytest
 from screener.clinical.rules import LEVELS, default_ruleset
 from tests.packaged import assess
 
-VIGNETTES = json.loads((Path(__file__).parent / "data" / "vignettes.json").read_text())
+VIGNETTES = json.loads((Path(__file__).parents[1] / "data" / "vignettes.json").read_text())
 
 
 @pytest.mark.parametrize("case", VIGNETTES, ids=[c["id"] for c in VIGNETTES])

@@ -42,7 +42,7 @@ def test_the_words_of_each_addition_come_from_the_presenter_in_the_decisions_ord
 def test_only_reviewed_english_is_offered(app, client):
     """No catalogue besides en-GB is installed, and a browser asking for Welsh gets English:
     a clinical translation goes live only after a clinician's review (README)."""
-    translations = Path(__file__).parent.parent / "screener" / "translations"
+    translations = Path(__file__).parents[2] / "screener" / "translations"
     assert not list(translations.glob("*/LC_MESSAGES/*.mo"))
     assert not app.config["TRANSLATIONS"]
     page = client.get("/", headers={"Accept-Language": "cy, en;q=0.1"})

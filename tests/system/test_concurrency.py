@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from screener import create_app
 from screener.db import db
-from tests.conftest import BACKENDS, database_url, wipe_database
+from tests.apps import BACKENDS, database_url, wipe_database
 from tests.live import gunicorn, migrate, server_env
 
 THREADS, EACH = 20, 10

@@ -3,7 +3,6 @@ levels come from the engine, and when it refuses."""
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from screener import demo
@@ -12,19 +11,14 @@ from screener.db import db
 from screener.models import AuditEvent, Patient, Refill, Screening, ScreeningAction, User
 from screener.screenings import run_assessment
 from screener.staff.refills import due_query
+from tests.demo import accounts
 from tests.pages import Journey, sign_in, text_of
 
-ACCOUNT = re.compile(r"^  (triage|clinic|admin) +(\S+) +(\S+)$", re.MULTILINE)
 TABLES = (User, Patient, Screening, ScreeningAction, Refill, AuditEvent)
 
 
 def run_demo(app):
     return app.test_cli_runner().invoke(args=["demo"])
-
-
-def accounts(output: str) -> dict[str, tuple[str, str]]:
-    """Each role's username and password, as the command prints them."""
-    return {role: (username, password) for role, username, password in ACCOUNT.findall(output)}
 
 
 def counts(app) -> dict[str, int]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import shlex
 
-from tests.test_local_setup import PROJECT, run
+from tests.commands import PROJECT, run
 
 README = (PROJECT / "README.md").read_text(encoding="utf-8")
 PASSWORD = "a long enough password"

@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate as validate_openapi
 
 from screener import create_app
 from screener.clinical.wording import COULD_NOT_COMPLETE
 from screener.db import db
 from screener.models import Screening
-
-VALID = {"route": "intrathecal", "symptoms": ["pruritus"], "history": {"pump_alarm": True},
-         "vitals": {"temperature_c": 37.2}, "respondent": "caregiver", "patient_ref": "AB-123"}
-
-
-def conforms(app, schema_name: str, document) -> None:
-    """Assert `document` matches the named schema of the app's own OpenAPI document."""
-    with app.test_client() as client:
-        spec = client.get("/api/v1/openapi.json").get_json()
-    schema = {"$ref": f"#/components/schemas/{schema_name}", "components": spec["components"]}
-    errors = sorted(Draft202012Validator(schema).iter_errors(document), key=str)
-    assert not errors, [e.message for e in errors[:5]]
+from tests.api_documents import VALID, conforms
 
 
 def saved_count(app) -> int:

@@ -8,8 +8,8 @@ from sqlalchemy import inspect
 
 from screener.db import db
 from screener.models import Screening
-from tests.conftest import wipe_database
-from tests.test_api import VALID, conforms
+from tests.api_documents import VALID, conforms
+from tests.apps import wipe_database
 
 
 def test_a_screening_is_saved_once_and_read_back(db_app, db_client):

@@ -14,7 +14,8 @@ from sqlalchemy.pool import StaticPool
 from screener import create_app
 from screener.db import db
 from screener.models import Screening
-from tests.conftest import POSTGRES_URL, SUITE_DATABASE, _require_postgres, wipe_database
+from tests.apps import wipe_database
+from tests.services import POSTGRES_URL, SUITE_DATABASE, require
 
 
 def _suite_uri() -> str:
@@ -33,7 +34,7 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", APP)
 def fuzz_database():
     """Fresh tables for the module on the suite's database, removed afterwards."""
     if SUITE_DATABASE == "postgresql":
-        _require_postgres()
+        require("postgresql")
     wipe_database(APP)
     with APP.app_context():
         db.create_all()

@@ -12,7 +12,7 @@ import pytest
 
 from screener.journey.pages import MEASURED_MINUTES
 
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "journeys.py"
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "journeys.py"
 spec = importlib.util.spec_from_file_location("journeys", SCRIPT)
 journeys = sys.modules["journeys"] = importlib.util.module_from_spec(spec)  # for @dataclass
 spec.loader.exec_module(journeys)

@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError
 
 from screener import create_app
 from screener.db import MIGRATIONS, db
-from tests.conftest import BACKENDS, POSTGRES_URL, database_url, wipe_database
+from tests.apps import BACKENDS, POSTGRES_URL, database_url, wipe_database
 
 
 @pytest.fixture(params=BACKENDS)

@@ -6,13 +6,8 @@ from __future__ import annotations
 import pytest
 
 from screener.web.service_profile import ServiceProfileError, load_profile
+from tests.journeys import OUTCOMES, walk
 from tests.pages import Journey, text_of
-from tests.test_journey import OUTCOMES, walk
-
-CLINIC = {"clinic_name": "the Example pump clinic", "clinic_phone": "0161 496 0000",
-          "clinic_hours": "Monday to Friday, 8am to 6pm",
-          "emergency_numbers": [{"number": "999", "where": "the UK"}],
-          "reads_checks": True, "reads_when": "within 2 working hours, Monday to Friday"}
 
 
 def _result(client, answers) -> tuple[str, object]:

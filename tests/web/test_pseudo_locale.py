@@ -19,37 +19,16 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from babel.support import NullTranslations
 from flask_babel import Domain
 
 from screener import create_app
 from screener.db import db
 from screener.models import Patient
-from tests.conftest import BACKENDS, database_url, wipe_database
+from tests.apps import BACKENDS, database_url, wipe_database
+from tests.journeys import OUTCOMES, walk, walk_to
 from tests.pages import Journey, add_user, parse, sign_in
+from tests.pseudo import CLOSE, OPEN, Pseudo
 from tests.staff.factories import submit
-from tests.test_journey import OUTCOMES, walk, walk_to
-
-OPEN, CLOSE = "\u27e6", "\u27e7"
-
-
-class Pseudo(NullTranslations):
-    """Every message, marked: what it wraps went through the catalogue."""
-
-    def gettext(self, message):
-        return f"{OPEN}{message}{CLOSE}"
-
-    def ngettext(self, singular, plural, n):
-        return f"{OPEN}{singular if n == 1 else plural}{CLOSE}"
-
-    def pgettext(self, context, message):
-        return self.gettext(message)
-
-    def npgettext(self, context, singular, plural, n):
-        return self.ngettext(singular, plural, n)
-
-    # Flask-Babel calls these older names
-    ugettext, ungettext, upgettext, unpgettext = gettext, ngettext, pgettext, npgettext
 
 
 class Walker(Journey):

@@ -48,8 +48,8 @@ def test_the_api_refuses_a_name_as_a_reference_with_every_other_problem(client):
 
 
 def test_the_form_refuses_a_phone_number_as_a_reference(app, client):
+    from tests.journeys import page_data, walk_to
     from tests.pages import Journey, text_of
-    from tests.test_journey import page_data, walk_to
 
     journey = Journey(client)
     walk_to(journey, "about", {"route": "oral"})

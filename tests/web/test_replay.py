@@ -13,7 +13,7 @@ from screener import create_app
 from screener.cli import main
 from screener.clinical.rules import DEFAULT_PATH
 from screener.db import db
-from tests.conftest import BACKENDS, POSTGRES_URL, database_url, wipe_database
+from tests.apps import BACKENDS, POSTGRES_URL, database_url, wipe_database
 from tests.staff.factories import submit
 
 PACKAGED = DEFAULT_PATH.read_text(encoding="utf-8")

@@ -15,8 +15,8 @@ from screener.models import (
     ScreeningAction,
     SignInThrottle,
 )
+from tests.journeys import OUTCOMES, walk
 from tests.pages import Journey, add_user
-from tests.test_journey import OUTCOMES, walk
 
 URGENT = {"route": "intrathecal", "symptoms": ["pruritus"], "history": {"pump_alarm": True}}
 

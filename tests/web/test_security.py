@@ -18,8 +18,9 @@ from screener.app import DEV_SECRET_KEY
 from screener.db import db
 from screener.web.security import InsecureConfiguration
 from tests.pages import PASSWORD, Journey, add_user, parse, sign_in
+from tests.services import REDIS_URL, require
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SENSITIVE_PAGES = ["/", "/how-it-works", "/staff/sign-in", "/staff/", "/api/v1/catalog",
                    "/healthz", "/no-such-page", "/api/v1/no-such"]
 
@@ -160,9 +161,6 @@ def test_sign_in_is_rate_limited_per_address(tmp_path):
     assert statuses[-1] == 429 and 429 not in statuses[:10]
 
 
-REDIS_URL = os.environ.get("SCREENER_TEST_REDIS_URL", "redis://127.0.0.1:6379")
-
-
 # One worker process: signs in wrongly N times against the shared store; prints the statuses.
 WORKER = """
 import sys
@@ -186,15 +184,7 @@ def test_worker_processes_sharing_redis_share_the_sign_in_limit(tmp_path):
     """Red team M8: with in-memory counts each worker process counted alone. Two processes
     on the production recipe's shared store: 5 tries in one and 6 in the other, and the
     11th is refused (with memory:// the second would see 6 first tries)."""
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
-    except redis.RedisError as error:
-        message = f"Redis unreachable at {REDIS_URL}: {error}"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message + " (set CI=true to make this a failure)")
+    require("redis")
     uri, prefix = f"sqlite:///{tmp_path / 'w.sqlite'}", f"test-{os.urandom(6).hex()}"
 
     def worker(tries: int) -> list[int]:
@@ -222,7 +212,7 @@ def test_rate_limits_can_be_switched_off_for_benchmarks_only_by_the_setting(tmp_
 
 def test_the_logs_hold_no_answers_names_or_references(app, client, caplog):
     """Everything logged during a caregiver's check and a staff member's work."""
-    from tests.test_journey import walk
+    from tests.journeys import walk
     caplog.set_level(logging.DEBUG)
     add_user(app, "ann", "admin")
     answers = {"route": "intrathecal", "symptoms": ["pruritus", "hallucinations"],

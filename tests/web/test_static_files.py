@@ -16,7 +16,7 @@ from screener import create_app
 from screener.web.security import CONTENT_SECURITY_POLICY
 from tests.pages import Journey, add_user, parse, sign_in
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 STATIC = ROOT / "static"
 IMMUTABLE = "public, max-age=31536000, immutable"
 LINKED = {"app.css", "print.css", "app.js", "favicon.svg", "favicon.ico",

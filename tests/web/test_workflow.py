@@ -13,7 +13,7 @@ from screener.journey.answer_words import words_shown
 from screener.models import Patient, Refill, Screening, ScreeningAction, User
 from screener.screenings import add_screening, run_assessment
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ANSWERS = {"route": "intrathecal", "symptoms": ["pruritus"], "respondent": "caregiver"}
 
 
