@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from screener.clinical.answers import _fast_check, _validator, normalise
 from screener.clinical.rules import default_ruleset
+from tests.sizes import examples
 from tests.strategies import answer_sets
 
 RULES = default_ruleset()
@@ -35,7 +36,7 @@ BODIES = st.fixed_dictionaries({}, optional={
 })
 
 
-@settings(max_examples=1500)
+@settings(max_examples=examples(15))
 @given(st.one_of(BODIES, JSON, answer_sets()))
 def test_the_fast_check_and_the_detailed_validator_agree(body):
     detailed_valid = _validator(RULES).is_valid(body)

@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 from screener.clinical.rules import LEVEL_RANK
 from tests.packaged import assess
+from tests.sizes import examples
 from tests.strategies import HISTORY, RULES, SYMPTOMS, answer_sets, vital_values
 
 # A typical normal value per vital sign; "worse" means further from it on the same side.
@@ -41,14 +42,14 @@ def with_changes(answers, symptoms=(), history=None, vitals=None):
 
 # --- Invariant 1: red flags ------------------------------------------------------------
 
-@settings(max_examples=150)
+@settings(max_examples=examples(1.5))
 @given(answer_sets(), st.sampled_from([r.id for r in RULES.features.values()
                                        if r.group == "emergency_signs"] + ["no_urine"]))
 def test_a_red_flag_sign_is_always_emergency(answers, sign):
     assert assess(with_changes(answers, symptoms=[sign])).level == "emergency"
 
 
-@settings(max_examples=150)
+@settings(max_examples=examples(1.5))
 @given(answer_sets(), st.sampled_from([
     ("respiratory_rate", st.floats(4, 8)),
     ("temperature_c", st.floats(40, 45)),
@@ -67,7 +68,7 @@ def _age(answers):
     return age if isinstance(age, int | float) else None
 
 
-@settings(max_examples=200)
+@settings(max_examples=examples(2))
 @given(answer_sets(), st.floats(50, 91))
 def test_low_oxygen_is_always_emergency_on_the_persons_scale(answers, spo2):
     """SpO2 in the 3-point band of NEWS2 Scale 1 (91 or less), of Scale 2 (83 or less),
@@ -81,7 +82,7 @@ def test_low_oxygen_is_always_emergency_on_the_persons_scale(answers, spo2):
         assert LEVEL_RANK[assess(changed).level] >= LEVEL_RANK["urgent"] or _on_scale_2(answers)
 
 
-@settings(max_examples=150)
+@settings(max_examples=examples(1.5))
 @given(answer_sets(), st.sampled_from([
     (["fever", "muscle_rigidity"], {}),
     (["fever", "rebound_spasticity"], {}),
@@ -100,7 +101,7 @@ def test_red_flag_combinations_are_always_emergency(answers, combination):
     assert assess(with_changes(answers, symptoms=symptoms, vitals=vitals)).level == "emergency"
 
 
-@settings(max_examples=150)
+@settings(max_examples=examples(1.5))
 @given(answer_sets(), st.sampled_from(["confusion", "hallucinations", "delusions"]),
        st.sampled_from(EXPOSURES))
 def test_delirium_with_an_interruption_or_overdose_risk_is_emergency(answers, sign, exposure):
@@ -108,7 +109,7 @@ def test_delirium_with_an_interruption_or_overdose_risk_is_emergency(answers, si
     assert assess(changed).level == "emergency"
 
 
-@settings(max_examples=150)
+@settings(max_examples=examples(1.5))
 @given(answer_sets(), st.sampled_from([True, "unknown"]),
        st.sampled_from(["headache", "flushing_or_blurred_vision", "sweating"]))
 def test_an_autonomic_dysreflexia_sign_without_a_cuff_is_emergency(answers, level_t6, sign):
@@ -120,7 +121,7 @@ def test_an_autonomic_dysreflexia_sign_without_a_cuff_is_emergency(answers, leve
     assert assess(changed).level == "emergency"
 
 
-@settings(max_examples=150)
+@settings(max_examples=examples(1.5))
 @given(answer_sets(), st.sampled_from([None, "headache"]))
 def test_autonomic_dysreflexia_with_a_cuff_follows_the_pressure(answers, sign):
     """T6 or above: a pressure at the adult threshold (150) is an emergency at any age (the
@@ -136,7 +137,7 @@ def test_autonomic_dysreflexia_with_a_cuff_follows_the_pressure(answers, sign):
         assert LEVEL_RANK[assess(raised).level] >= LEVEL_RANK["emergency" if sign else "urgent"]
 
 
-@settings(max_examples=150)
+@settings(max_examples=examples(1.5))
 @given(answer_sets(), st.floats(121, 300))
 def test_autonomic_dysreflexia_is_never_called_below_t6(answers, systolic):
     changed = with_changes(answers, symptoms=["headache"], history={
@@ -146,7 +147,7 @@ def test_autonomic_dysreflexia_is_never_called_below_t6(answers, systolic):
     assert fired.isdisjoint({"autonomic_dysreflexia", "autonomic_dysreflexia_picture"})
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(3))
 @given(answer_sets())
 def test_news2_of_seven_or_more_is_emergency(answers):
     result = assess(answers)
@@ -161,7 +162,7 @@ def test_news2_of_seven_or_more_is_emergency(answers):
 
 # --- Invariant 2: monotone -------------------------------------------------------------
 
-@settings(max_examples=300)
+@settings(max_examples=examples(3))
 @given(answer_sets(), st.sampled_from(SYMPTOMS))
 def test_adding_a_symptom_never_lowers_the_level_or_score(answers, symptom):
     before, after = assess(answers), assess(with_changes(answers, symptoms=[symptom]))
@@ -175,7 +176,7 @@ def test_adding_a_symptom_never_lowers_the_level_or_score(answers, symptom):
 RISK_FACTS = [fact for fact in HISTORY if fact != "spo2_target_88_92"]
 
 
-@settings(max_examples=300)
+@settings(max_examples=examples(3))
 @given(answer_sets(), st.sampled_from(RISK_FACTS))
 def test_adding_a_risk_fact_never_lowers_the_level(answers, fact):
     before, after = assess(answers), assess(with_changes(answers, history={fact: True}))
@@ -211,7 +212,7 @@ def worsened(draw):
     return answers, vital_id, worse
 
 
-@settings(max_examples=400)
+@settings(max_examples=examples(4))
 @given(worsened())
 def test_a_worse_vital_sign_never_lowers_the_level(case):
     answers, vital_id, worse = case
@@ -219,7 +220,7 @@ def test_a_worse_vital_sign_never_lowers_the_level(case):
     assert rank(after) >= rank(answers)
 
 
-@settings(max_examples=200)
+@settings(max_examples=examples(2))
 @given(answer_sets(), st.sampled_from(list(RULES.vitals)), st.data())
 def test_adding_a_measurement_never_lowers_the_level(answers, vital_id, data):
     """The one written exception (hazard H28, CSO sign-off pending): a sign of autonomic
@@ -249,7 +250,7 @@ def test_the_written_exception_a_normal_pressure_makes_an_ad_sign_urgent_not_eme
 
 # --- Invariant 3: unknown is not "no" ---------------------------------------------------
 
-@settings(max_examples=300)
+@settings(max_examples=examples(3))
 @given(answer_sets(), st.sampled_from(HISTORY))
 def test_unknown_never_scores_lower_than_no(answers, fact):
     said_no = with_changes(answers, history={fact: False})
@@ -257,7 +258,7 @@ def test_unknown_never_scores_lower_than_no(answers, fact):
     assert rank(unknown) >= rank(said_no)
 
 
-@settings(max_examples=200)
+@settings(max_examples=examples(2))
 @given(answer_sets(), st.sampled_from(HISTORY))
 def test_a_missing_answer_is_the_same_as_unknown(answers, fact):
     unknown = with_changes(answers, history={fact: "unknown"})
@@ -272,7 +273,7 @@ def test_a_missing_answer_is_the_same_as_unknown(answers, fact):
 
 # --- Invariant 5: early pump withdrawal ------------------------------------------------
 
-@settings(max_examples=200)
+@settings(max_examples=examples(2))
 @given(answer_sets(routes=("intrathecal", "both", "unknown")), st.sampled_from(EARLY_ITB_SIGNS),
        st.sampled_from(PUMP_PROBLEMS))
 def test_early_pump_withdrawal_sign_with_a_pump_problem_is_at_least_urgent(answers, sign, fact):
@@ -280,7 +281,7 @@ def test_early_pump_withdrawal_sign_with_a_pump_problem_is_at_least_urgent(answe
     assert rank(changed) >= LEVEL_RANK["urgent"]
 
 
-@settings(max_examples=100)
+@settings(max_examples=examples(1))
 @given(answer_sets(routes=("intrathecal", "both", "unknown")), st.sampled_from(PUMP_PROBLEMS),
        st.floats(50, 100))
 def test_low_blood_pressure_with_a_pump_problem_is_at_least_urgent(answers, fact, systolic):
@@ -296,7 +297,7 @@ def test_low_blood_pressure_with_a_pump_problem_is_at_least_urgent(answers, fact
 
 # --- The score alone never reaches emergency -------------------------------------------
 
-@settings(max_examples=300)
+@settings(max_examples=examples(3))
 @given(answer_sets())
 def test_emergency_always_comes_from_a_named_discriminator(answers):
     result = assess(answers)
@@ -316,7 +317,7 @@ UNFILTERED = dataclasses.replace(
 )
 
 
-@settings(max_examples=400)
+@settings(max_examples=examples(4))
 @given(answer_sets())
 def test_skipping_rules_whose_findings_are_absent_never_changes_the_result(answers):
     """Rules are skipped when none of the findings they need is present (Rule.needs)."""
@@ -326,7 +327,7 @@ def test_skipping_rules_whose_findings_are_absent_never_changes_the_result(answe
     assert fast.level == full.level and fast.advice == full.advice
 
 
-@settings(max_examples=200)
+@settings(max_examples=examples(2))
 @given(answer_sets(), st.sampled_from(["headache", "flushing_or_blurred_vision", "sweating"]),
        st.sampled_from([True, "unknown"]), st.integers(90, 300))
 def test_a_measured_pressure_never_takes_an_ad_sign_below_urgent(answers, sign, level_t6,

@@ -16,6 +16,7 @@ from screener.db import db
 from screener.models import Screening
 from tests.apps import wipe_database
 from tests.services import POSTGRES_URL, SUITE_DATABASE, require
+from tests.sizes import examples
 
 
 def _suite_uri() -> str:
@@ -48,7 +49,7 @@ def app():
 
 
 @schema.parametrize()
-@settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(0.6), deadline=None, suppress_health_check=list(HealthCheck))
 def test_the_api_keeps_its_documented_promises(app, case):
     with app.app_context():
         before = db.session.query(Screening).count()
@@ -70,7 +71,7 @@ ANSWER_LIKE = st.dictionaries(KEYS, JSON, max_size=6)
 
 
 @given(body=JSON | ANSWER_LIKE, path=st.sampled_from(["/api/v1/assess", "/api/v1/screenings"]))
-@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=examples(3), deadline=None, suppress_health_check=list(HealthCheck))
 def test_arbitrary_json_never_causes_a_500_or_a_half_record(app, body, path):
     client = app.test_client()
     with app.app_context():

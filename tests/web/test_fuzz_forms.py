@@ -14,6 +14,7 @@ from screener.journey.pages import PAGE_IDS
 from screener.models import Patient, Screening, ScreeningAction
 from screener.web.control_characters import BAD_IN_LINE
 from tests.pages import Journey, add_user, csrf_token, parse, sign_in
+from tests.sizes import examples
 
 FIELD_NAMES = st.sampled_from([
     "symptoms", "route", "pump_alarm", "refill_overdue", "hours_since_problem", "age_years",
@@ -26,7 +27,7 @@ VALUES = st.one_of(st.text(max_size=40), st.sampled_from(
      "38.5", "-1", "1e309", "nan", "2026-02-30", "2026-11-21", "other", "close", "f", "c"]))
 FORM = st.dictionaries(FIELD_NAMES, st.one_of(VALUES, st.lists(VALUES, max_size=3)),
                        max_size=8)
-FUZZ = settings(max_examples=40, deadline=None,
+FUZZ = settings(max_examples=examples(0.4), deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture,
                                        HealthCheck.too_slow])
 
