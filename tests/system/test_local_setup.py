@@ -72,7 +72,7 @@ def test_a_setting_the_app_cannot_use_is_one_line_on_every_command(tmp_path, con
 
 def test_production_still_refuses_the_development_key(tmp_path):
     """The development file is local: a deployment without it, in production mode, with
-    the built-in key, does not start (also under gunicorn: tests/test_security.py)."""
+    the built-in key, does not start (also under gunicorn: tests/web/test_security.py)."""
     line = one_line_error(run(tmp_path, "flask", "--app", "screener", "routes",
                               SCREENER_SECRET_KEY="dev-only-not-secret"))
     assert "SECRET_KEY is the development key" in line
