@@ -3,6 +3,8 @@
 #               (make run PORT=8000 HOST=0.0.0.0 to serve elsewhere)
 #   make test   set up and run the whole test suite (lint included): once on SQLite with the
 #               browser tests, then again on PostgreSQL (SCREENER_TEST_POSTGRES_URL)
+#   make test-fast  the clinical core's tests and the project's own checks (tests/clinical,
+#               tests/project): no app, server, browser or database, under a minute
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
@@ -11,7 +13,7 @@ PORT ?= 5000
 HOST ?= 127.0.0.1
 CONFIG := instance/config.py
 
-.PHONY: run test lock messages demo
+.PHONY: run test test-fast lock messages demo
 
 # Reproducible installs: every runtime and test dependency at the version and hashes in
 # requirements/test.lock, then the project itself (editable) without resolving again.
@@ -38,12 +40,19 @@ run: $(STAMP) $(CONFIG)
 	$(BIN)/flask --app screener init-db
 	$(BIN)/flask --app screener run --host $(HOST) --port $(PORT)
 
+# The property and fuzz tests at CI's sizes (tests/sizes.py): HYPOTHESIS_PROFILE=nightly for more.
+test: export HYPOTHESIS_PROFILE ?= ci
 test: $(STAMP)
 	bash scripts/ensure-chromium.sh
 	$(BIN)/ruff check screener tests bench scripts
 	$(BIN)/screener rules check
 	$(BIN)/pytest
 	SCREENER_TEST_DATABASE=postgresql $(BIN)/pytest -m "not browser"
+
+# The inner loop for the clinical core: tests whose conftest loads no app (tests/sizes.py's
+# dev profile unless HYPOTHESIS_PROFILE says otherwise).
+test-fast: $(STAMP)
+	$(BIN)/pytest -q tests/clinical tests/project
 
 # Every string of the pages and forms, for translators (only en-GB exists: README).
 messages: $(STAMP)

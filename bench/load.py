@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 from screener import create_app  # noqa: E402
 from screener.db import db  # noqa: E402
-from tests.conftest import wipe_database  # noqa: E402
+from tests.apps import wipe_database  # noqa: E402
 from tests.live import gunicorn, migrate, server_env  # noqa: E402
 
 ANSWERS = json.dumps({"route": "intrathecal", "symptoms": ["pruritus", "muscle_spasms"],

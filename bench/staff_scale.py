@@ -15,7 +15,7 @@ By default the database is a throw-away SQLite file in a temporary directory. Wi
 --database, the screener's tables in THAT database are DROPPED and recreated, so all their
 data is lost: point it only at a scratch database, e.g.
     --database postgresql+psycopg://postgres@127.0.0.1:5432/test
-The PostgreSQL tests (tests/conftest.py) drop and create the same tables in `test`: do not
+The PostgreSQL tests (tests/apps.py) drop and create the same tables in `test`: do not
 run both at once, or use a database of its own (createdb -U postgres -h 127.0.0.1 staff_scale,
 then --database postgresql+psycopg://postgres@127.0.0.1:5432/staff_scale).
 PostgreSQL tables get VACUUM ANALYZE after seeding, as autovacuum would soon do; SQLite

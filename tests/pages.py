@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 import html5lib
@@ -91,14 +92,27 @@ class Journey:
 PASSWORD = "correct horse battery staple"
 
 
+@cache
+def password_hash(password: str) -> str:
+    """`password` hashed by the app's own User.set_password (salted scrypt), once per run:
+    one hash takes 0.15-0.45 s here, and about 60 tests add a user. Signing in still checks
+    the hash in full."""
+    from screener.models import User
+
+    user = User()
+    user.set_password(password)
+    return user.password_hash
+
+
 def add_user(app, username: str, role: str, password: str = PASSWORD):
-    """A staff user, straight into the database (the CLI is tested on its own)."""
+    """A staff user, straight into the database (the CLI is tested on its own), its password
+    hashed once per run and shared (User.set_password is tested in tests/web/test_accounts.py)."""
     from screener.db import db
     from screener.models import User
 
     with app.app_context():
         user = User(username=username, name=f"{username.title()} {role.title()}", role=role)
-        user.set_password(password)
+        user.password_hash = password_hash(password)
         db.session.add(user)
         db.session.commit()
         return user.id

@@ -4,7 +4,7 @@ The bundle is built from what was stored at the time (answers, level, score, adv
 export always says what the screener said then. Ids are derived from the screening, so the
 same screening always exports to the same bundle.
 
-Checked in tests/test_fhir.py with the `fhir.resources` package's R4B (4.3.0) models:
+Checked in tests/web/test_fhir.py with the `fhir.resources` package's R4B (4.3.0) models:
 its 6.x releases (plain R4) need pydantic 1, which cannot live beside the pydantic 2 the
 OpenAPI validator needs. QuestionnaireResponse and RiskAssessment are the same in R4 and R4B
 for every element used here.

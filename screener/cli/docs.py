@@ -130,8 +130,8 @@ def _specification(probes: dict[str, Any]) -> list[str]:
            f"{probes.get('written', '')}", "",
            "Each symptom alone, per route, with the history unknown, all \"no\", or one "
            "withdrawal or overdose event \"yes\": the lowest and highest level a clinician "
-           f"accepts. Levels: {', '.join(LEVELS)}. `tests/test_probes.py` holds the engine to "
-           "every cell.", ""]
+           f"accepts. Levels: {', '.join(LEVELS)}. `tests/clinical/test_probes.py` holds the "
+           "engine to every cell.", ""]
     for route in ROUTES:
         out += [f"### Route `{route}`", "",
                 "| symptom | history unknown | all no | withdrawal event | overdose event |",

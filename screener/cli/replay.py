@@ -98,7 +98,7 @@ def stored_answers(database_url: str, batch: int = 10_000) -> Iterator[tuple[str
 
 def case_answers(path: str | Path, ruleset: RuleSet) -> Iterator[tuple[str, bytes]]:
     """(id, answers) of every case in a JSON case file: the vignettes, or the probe table,
-    whose symptom rows are expanded here as tests/test_probes.py expands them (an event is
+    whose symptom rows are expanded here as tests/clinical/test_probes.py expands them (an event is
     asked about only on the routes where `ruleset` asks it)."""
     data = orjson.loads(Path(path).read_bytes())
     if isinstance(data, Mapping) and "symptoms" in data and "contexts" in data:
@@ -172,7 +172,7 @@ class BandCount:
 def banded_rows(path: str | Path, ruleset: RuleSet
                 ) -> Iterator[tuple[str, dict[str, Any], str, str]]:
     """(id, answers, lowest, highest) of every banded row of a case file: the probe table
-    (its symptom rows expanded for `ruleset`, as tests/test_probes.py does), the review
+    (its symptom rows expanded for `ruleset`, as tests/clinical/test_probes.py does), the review
     cases or the everyday calls. Files without bands (the vignettes) give nothing."""
     data = orjson.loads(Path(path).read_bytes())
     if isinstance(data, Mapping) and "symptoms" in data and "contexts" in data:

@@ -130,7 +130,7 @@ def _fast_check(ruleset: RuleSet):
     """The same schema compiled to Python: 20x faster on the common, valid case.
 
     The schema only uses keywords whose meaning is the same in draft-07, which
-    fastjsonschema implements; tests/test_answers.py checks both validators agree.
+    fastjsonschema implements; tests/clinical/test_answers.py checks both validators agree.
     """
     schema = request_schema(ruleset) | {"$schema": "http://json-schema.org/draft-07/schema#"}
     return fastjsonschema.compile(schema)

@@ -5,7 +5,7 @@ that make the facts and the score are the same in both files, the second decisio
 first one's facts, score and direction, keeps the result of every discriminator whose text
 is unchanged, and evaluates only the discriminators that are new or changed. The level then
 follows from the second rule set's own thresholds. When those sections differ, it decides
-from scratch. `tests/test_replay.py` checks that both ways give the same decision.
+from scratch. `tests/web/test_replay.py` checks that both ways give the same decision.
 """
 
 from __future__ import annotations

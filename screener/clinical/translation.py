@@ -7,7 +7,7 @@ English it was made from: when the rule set's English changes, the old translati
 longer matches and the new English is shown until a clinician reviews a new one (README,
 "Adding a language"). Translation never touches what decides: ids, weights, conditions,
 bands and sources are the same objects, so a translated rule set decides exactly as the
-English one does (tests/test_translation.py).
+English one does (tests/clinical/test_translation.py).
 
 `extract` lets `make messages` (pybabel) put the rule set's wording in the same catalogue
 template as the pages' strings.

@@ -77,7 +77,7 @@ PAGES = (
 )
 PAGE_IDS = tuple(page.id for page in PAGES)
 # What the start page promises, in whole minutes: the longest reference journey measured by
-# scripts/journeys.py, rounded up (tests/test_journey.py keeps the two in step).
+# scripts/journeys.py, rounded up (tests/web/test_journey.py keeps the two in step).
 MEASURED_MINUTES = 7
 
 

@@ -7,7 +7,6 @@ skip locally with the reason and fail in CI (CI=true), where `.ci/run` installs 
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -17,8 +16,8 @@ import pytest
 
 from tests.live import gunicorn, migrate, server_env
 from tests.pages import PASSWORD, add_user
+from tests.services import CHROMIUM, require
 
-CHROMIUM = os.environ.get("SCREENER_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run",
                  "--disable-quic"]
@@ -26,7 +25,6 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshot
 PHONE = {"width": 390, "height": 844}
 SERVICE = {"clinic_name": "the Example pump clinic", "clinic_phone": "0161 496 0000",
            "reads_checks": True, "reads_when": "within 2 working hours, Monday to Friday"}
-DESKTOP = {"width": 1280, "height": 900}
 
 
 @pytest.fixture(scope="session")
@@ -51,11 +49,7 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def browser():
-    if not Path(CHROMIUM).exists():
-        message = f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message + " (set CI=true to make this a failure)")
+    require("chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

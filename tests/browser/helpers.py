@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.test_journey import EMERGENCY_SIGNS, page_data
+from tests.journeys import EMERGENCY_SIGNS, page_data
 
 WCAG_21_AA = {"runOnly": {"type": "tag",
                           "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
               "resultTypes": ["violations"]}
 AXE = Axe()
+DESKTOP = {"width": 1280, "height": 900}  # the viewport of the wide-screen tests
 
 
 class Walker:

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import DESKTOP
-from tests.browser.helpers import Walker
-from tests.test_journey import OUTCOMES, page_data
+from tests.browser.helpers import DESKTOP, Walker
+from tests.journeys import OUTCOMES, page_data
 
 pytestmark = pytest.mark.browser
 

@@ -11,10 +11,9 @@ import pytest
 
 from screener.db import db
 from screener.models import Patient, Screening
-from tests.browser.conftest import DESKTOP
-from tests.browser.helpers import Walker
+from tests.browser.helpers import DESKTOP, Walker
+from tests.demo import accounts
 from tests.live import gunicorn, migrate, server_env
-from tests.test_demo import accounts
 
 pytestmark = pytest.mark.browser
 

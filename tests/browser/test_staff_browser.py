@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import DESKTOP
-from tests.browser.helpers import Walker
+from tests.browser.helpers import DESKTOP, Walker
+from tests.journeys import OUTCOMES, page_data
 from tests.pages import PASSWORD
-from tests.test_journey import OUTCOMES, page_data
 
 pytestmark = pytest.mark.browser
 
@@ -78,7 +77,7 @@ def test_a_new_clinic_day_patient_call_timeline_refill_and_audit(server, open_pa
     assert page.locator("input[name='route'][value='intrathecal']").is_checked()
     assert "Last time" in page.locator("#route-hint").inner_text()
     answers = {**OUTCOMES["urgent"], "respondent": "staff", "patient_ref": "WALK-1"}
-    from tests.test_journey import page_data
+    from tests.journeys import page_data
     staff.continue_()
     while staff.path().startswith("/check/"):
         page_id = staff.path().rsplit("/", 1)[1]

@@ -51,7 +51,7 @@ def test_a_follow_up_call_is_prefilled_shows_the_last_answers_and_joins_the_time
     overdue = tree.find(".//input[@name='refill_overdue'][@value='yes']")
     assert overdue.get("checked") is not None  # from the refill date on the record
     assert tree.find(".//input[@name='pump_alarm'][@checked]") is None  # not known: asked
-    from tests.test_journey import page_data
+    from tests.journeys import page_data
     answers = {"route": "intrathecal", "symptoms": ["pruritus", "muscle_spasms"],
                "history": {"refill_overdue": True}, "respondent": "staff",
                "patient_ref": "P-1"}

@@ -7,6 +7,7 @@ import pytest
 from screener.db import db
 from screener.models import Patient, Screening
 from screener.web.service_profile import load_profile
+from tests.journeys import CLINIC, OUTCOMES, page_data, walk_to
 from tests.pages import Journey, check_page, text_of
 from tests.staff.factories import (
     CAREGIVER_URGENT,
@@ -20,8 +21,6 @@ from tests.staff.factories import (
     saved,
     submit,
 )
-from tests.test_journey import OUTCOMES, page_data, walk_to
-from tests.test_outcome import CLINIC
 
 # --- One screening: claim, act, close, link ------------------------------------------------
 

@@ -483,7 +483,7 @@ class ConditionCompiler:
     def needs(self, node: Any) -> frozenset[str] | None:
         """The findings ("symptom:ID", "vital:ID", "history:ID" answered yes) of which at
         least one must be present for `node` to hold; None if it can hold without any.
-        tests/test_scoring.py checks that skipping rules on it never changes a result."""
+        tests/clinical/test_scoring.py checks that skipping rules on it never changes a result."""
         entry, value = self._entry(node)
         if entry is None or entry.shape.problem(value, self):
             return None

@@ -1,0 +1,108 @@
+"""Retention and erasure (red team M9): a finished draft keeps no answers, the periods are
+applied by a command, and one patient's data can be erased with a trace that it was."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+from screener.db import db
+from screener.journey import Draft
+from screener.models import (
+    AuditEvent,
+    Patient,
+    Refill,
+    Screening,
+    ScreeningAction,
+    SignInThrottle,
+)
+from tests.journeys import OUTCOMES, walk
+from tests.pages import Journey, add_user
+
+URGENT = {"route": "intrathecal", "symptoms": ["pruritus"], "history": {"pump_alarm": True}}
+
+
+def _count(app, model, **where) -> int:
+    with app.app_context():
+        return db.session.query(model).filter_by(**where).count()
+
+
+def _screening(app, client, answers=URGENT, **columns) -> int:
+    public_id = client.post("/api/v1/screenings", json=answers).json["id"]
+    with app.app_context():
+        if columns:
+            db.session.execute(db.update(Screening).filter_by(public_id=public_id).values(
+                **columns))
+            db.session.commit()
+        return db.session.execute(db.select(Screening.id).filter_by(public_id=public_id)
+                                  ).scalar_one()
+
+
+def test_a_finished_draft_keeps_no_second_copy_of_the_answers(db_app, db_client):
+    walk(Journey(db_client), {**OUTCOMES["soon"], "patient_ref": "AB-12"})
+    with db_app.app_context():
+        draft = db.session.execute(db.select(Draft)).scalar_one()
+        assert draft.screening_id and draft.pages == {} and not draft.prefill
+
+
+def test_apply_retention_deletes_what_has_passed_its_period(db_app, db_client):
+    now = datetime.now(UTC)
+    user_id = add_user(db_app, "ann", "clinic")
+    old = _screening(db_app, db_client, created_at=now - timedelta(days=9 * 365))
+    recent = _screening(db_app, db_client)
+    with db_app.app_context():
+        db.session.add_all([
+            ScreeningAction(screening_id=old, kind="advice_given", user_id=user_id),
+            Draft(pages={"route": {"route": "oral"}}, updated_at=now - timedelta(days=3)),
+            Draft(pages={"route": {"route": "oral"}}),
+            SignInThrottle(username="ann", address_hash="x", failures=4,
+                           updated_at=now - timedelta(days=2))])
+        db.session.commit()
+    result = db_app.test_cli_runner().invoke(args=["apply-retention"])
+    assert result.exit_code == 0, result.output
+    assert "1 screenings" in result.output and "1 drafts" in result.output
+    with db_app.app_context():
+        assert [s.id for s in db.session.execute(db.select(Screening)).scalars()] == [recent]
+        assert db.session.query(ScreeningAction).count() == 0
+        assert db.session.query(Draft).count() == 1
+        assert db.session.query(SignInThrottle).count() == 0
+        event = db.session.execute(db.select(AuditEvent).filter_by(action="apply_retention")
+                                   ).scalar_one()
+        assert event.details["screenings"] == 1
+
+
+def test_erasing_a_patient_removes_their_data_and_leaves_a_trace(db_app, db_client):
+    user_id = add_user(db_app, "ann", "clinic")
+    with db_app.app_context():
+        db.session.add_all([Patient(reference="ERASE-1", route="intrathecal",
+                                    name="Hannah Privatename"),
+                            Patient(reference="KEEP-1", route="oral")])
+        db.session.commit()
+        erase_id, keep_id = (db.session.execute(db.select(Patient.id).filter_by(reference=r)
+                                                ).scalar_one() for r in ("ERASE-1", "KEEP-1"))
+    linked = _screening(db_app, db_client, patient_id=erase_id)
+    _screening(db_app, db_client, {**URGENT, "patient_ref": "ERASE-1"})  # typed, unconfirmed
+    kept = _screening(db_app, db_client, patient_id=keep_id)
+    with db_app.app_context():
+        db.session.add_all([
+            ScreeningAction(screening_id=linked, kind="called_back", user_id=user_id),
+            Refill(patient_id=erase_id, refilled_on=date.today(),
+                   next_refill_date=date.today() + timedelta(days=90), recorded_by_id=user_id),
+            Draft(patient_id=erase_id, previous_id=linked)])
+        db.session.commit()
+    refused = db_app.test_cli_runner().invoke(args=["erase-patient", "ERASE-1"], input="n\n")
+    assert refused.exit_code != 0 and _count(db_app, Patient) == 2  # asked first
+    result = db_app.test_cli_runner().invoke(args=["erase-patient", "ERASE-1", "--yes"])
+    assert result.exit_code == 0, result.output
+    assert "2 screenings" in result.output
+    with db_app.app_context():
+        assert [p.reference for p in db.session.execute(db.select(Patient)).scalars()] == [
+            "KEEP-1"]
+        assert [s.id for s in db.session.execute(db.select(Screening)).scalars()] == [kept]
+        assert db.session.query(Refill).count() == 0 and db.session.query(Draft).count() == 0
+        assert db.session.query(ScreeningAction).count() == 0
+        event = db.session.execute(db.select(AuditEvent).filter_by(action="erase_patient")
+                                   ).scalar_one()
+        assert event.record_id == str(erase_id) and event.details["screenings"] == 2
+        assert "ERASE-1" not in str(event.details) and "Hannah" not in str(event.details)
+    missing = db_app.test_cli_runner().invoke(args=["erase-patient", "NOPE-1", "--yes"])
+    assert missing.exit_code != 0 and "No patient has the reference" in missing.output
