@@ -10,7 +10,7 @@ string starting with "@" is a reference, `@<n>`, to `parts[n]` (which may hold r
 
 Re-record, only after a change that is meant to alter results (and read the diff):
 
-    .venv/bin/python -m tests.test_assessment_golden --write
+    .venv/bin/python -m tests.clinical.test_assessment_golden --write
 """
 
 from __future__ import annotations
@@ -27,9 +27,9 @@ from screener.cli.replay import case_answers
 from screener.clinical import assess, translation, wording
 from screener.clinical.translation import Catalogue
 from tests.packaged import RULES
-from tests.test_pseudo_locale import Pseudo
+from tests.pseudo import Pseudo
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).parent.parent / "data"
 GOLDEN = DATA / "assessment_golden.json"
 CASE_FILES = ("probes.json", "vignettes.json", "review_cases.json", "everyday_calls.json")
 PSEUDO_FILES = CASE_FILES[1:]  # the probe table is ~3,000 rows; its wording is the same code
