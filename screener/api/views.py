@@ -60,7 +60,7 @@ def _json_body() -> Any:
     data = request.get_data(cache=False)  # raises 413 above MAX_CONTENT_LENGTH
     try:
         body = jsonio.loads_request(data)
-    except jsonio.DuplicateKey as error:
+    except (jsonio.DuplicateKey, jsonio.TooDeep) as error:
         raise BadBody(400, f"The request body is not usable JSON: {error}") from None
     except jsonio.DecodeError:
         raise BadBody(400, "The request body is not valid JSON.") from None

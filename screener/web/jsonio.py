@@ -31,13 +31,43 @@ class DuplicateKey(ValueError):
     """An object names the same key twice: which one counts would be a guess."""
 
 
+class TooDeep(ValueError):
+    """Lists and objects nested deeper than any answer set needs."""
+
+
+# Answers nest three deep (the body, "history", a value); sixteen leaves room for mistakes
+# that deserve a field-by-field answer. Deeper bodies overflowed Python's stack in the
+# passes after orjson's (red team 2, L11).
+MAX_DEPTH = 16
+
+
 def loads_request(body: bytes) -> Any:
-    """A request body: strict JSON (orjson) with no key given twice in any object. Another
-    reader (a proxy, a firewall) might keep the first of two where we kept the last (red
-    team L4). The second pass costs about 8 µs for an answer set."""
+    """A request body: strict JSON (orjson), at most MAX_DEPTH deep, with no key given twice
+    in any object. Another reader (a proxy, a firewall) might keep the first of two where we
+    kept the last (red team L4). The second pass costs about 8 µs for an answer set."""
     value = orjson.loads(body)
+    if not within_depth(value, MAX_DEPTH):
+        raise TooDeep(f"Lists and objects are nested more than {MAX_DEPTH} deep; "
+                      "the answers need three.")
     json.loads(body, object_pairs_hook=_no_duplicates)
     return value
+
+
+def within_depth(value: Any, limit: int) -> bool:
+    """Whether no list or object lies more than `limit` levels down. Iterative, so a deep
+    document cannot exhaust the stack while it is measured."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = (item.values() if isinstance(item, dict)
+                    else item if isinstance(item, list) else None)
+        if children is None:
+            continue
+        if depth > limit:
+            return False
+        stack.extend((child, depth + 1) for child in children
+                     if isinstance(child, dict | list))
+    return True
 
 
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

@@ -242,3 +242,25 @@ def test_a_key_given_twice_is_refused(app, client, body):
         assert response.status_code == 400
         assert "more than once" in response.json["errors"]["body"][0]
     assert saved_count(app) == 0
+
+
+@pytest.mark.parametrize("depth", [17, 300, 400, 700, 1023, 1100])
+@pytest.mark.parametrize("shape", ["list", "object"])
+def test_json_nested_deeper_than_any_answer_is_refused(app, client, depth, shape):
+    """Red team 2, L11: bodies 400 to 1,023 levels deep passed orjson, then overflowed
+    Python's stack in the duplicate-key and control-character passes (500)."""
+    body = ("[" * depth + "]" * depth if shape == "list"
+            else '{"a":' * depth + "1" + "}" * depth)
+    for path in ("/api/v1/assess", "/api/v1/screenings"):
+        response = client.post(path, data=body, content_type="application/json")
+        assert response.status_code == 400, (path, depth)
+        assert response.json["errors"]["body"][0].startswith("The request body")
+    assert saved_count(app) == 0
+
+
+def test_json_as_deep_as_the_limit_is_still_read(client):
+    """Sixteen levels are read (and then refused for what they say, not for their depth)."""
+    body = '{"route": "oral", "history": ' + '{"a":' * 14 + "1" + "}" * 14 + "}"
+    response = client.post("/api/v1/assess", data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert "deep" not in str(response.json)
