@@ -8,6 +8,7 @@ Limits stay on by default; `RATELIMIT_ENABLED=false` in the environment switches
 
 from __future__ import annotations
 
+import logging
 import os
 
 from flask import Flask, request
@@ -31,6 +32,7 @@ CONTENT_SECURITY_POLICY = {
 PUBLIC_SUBMISSIONS = "120 per minute"  # one check is about 10 posts; a clinic shares an IP
 SIGN_IN_ATTEMPTS = "10 per minute; 60 per hour"  # per address, beside the per-account lock
 
+log = logging.getLogger(__name__)
 talisman = Talisman()
 limiter = Limiter(key_func=get_remote_address)
 
@@ -40,11 +42,24 @@ class InsecureConfiguration(ConfigurationError):
 
 
 def is_development(app: Flask) -> bool:
-    return bool(app.debug or app.testing or app.config.get("DEVELOPMENT"))
+    """Development comes from the project's own DEVELOPMENT setting (or a test), never from
+    Flask's debug flag: FLASK_DEBUG=1, often left in a container, turned the production
+    guards off and let a session signed with the public key in (red team 2, M15)."""
+    return bool(app.testing or app.config.get("DEVELOPMENT") is True)
+
+
+def under_gunicorn() -> bool:
+    """gunicorn.conf.py marks the environment before the workers load the app."""
+    return "SCREENER_WORKERS" in os.environ
 
 
 def init_app(app: Flask, dev_secret_key: str) -> None:
     development = is_development(app)
+    if under_gunicorn() and not app.testing:
+        _refuse_development_under_gunicorn(app, development, dev_secret_key)
+    if development and not app.testing:
+        log.warning("Development mode is on: the built-in rate-limit store, cookies over "
+                    "plain HTTP and `flask demo` are allowed. Never serve patients this way.")
     if not development and app.config["SECRET_KEY"] == dev_secret_key:
         raise InsecureConfiguration(
             "Refusing to start: SECRET_KEY is the development key. Set SCREENER_SECRET_KEY "
@@ -70,6 +85,22 @@ def init_app(app: Flask, dev_secret_key: str) -> None:
     )
     limiter.init_app(app)
     app.after_request(_no_store)
+
+
+def _refuse_development_under_gunicorn(app: Flask, development: bool,
+                                       dev_secret_key: str) -> None:
+    """A server never runs on the public development key, and runs in development only when
+    its environment says so: a leftover instance/config.py from `make run` is not enough."""
+    if app.config["SECRET_KEY"] == dev_secret_key:
+        raise InsecureConfiguration(
+            "Refusing to start under gunicorn with the public development SECRET_KEY: set "
+            "SCREENER_SECRET_KEY in the server's environment to a long random value.")
+    if development and os.environ.get("SCREENER_DEVELOPMENT", "").lower() != "true":
+        raise InsecureConfiguration(
+            "Refusing to start under gunicorn in development mode, which a config file "
+            "(such as the instance/config.py that `make run` writes) turned on. Remove "
+            "DEVELOPMENT from it, or set SCREENER_DEVELOPMENT=true in the server's "
+            "environment if this really is a development server.")
 
 
 def _refuse_per_worker_limits(app: Flask, development: bool) -> None:

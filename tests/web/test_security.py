@@ -16,7 +16,7 @@ import pytest
 from screener import create_app
 from screener.app import DEV_SECRET_KEY
 from screener.db import db
-from screener.web.security import InsecureConfiguration
+from screener.web.security import InsecureConfiguration, is_development
 from tests.pages import PASSWORD, Journey, add_user, parse, sign_in
 from tests.services import REDIS_URL, require
 
@@ -114,6 +114,39 @@ def test_a_production_start_with_the_development_key_is_refused(tmp_path, monkey
     monkeypatch.delenv("SECRET_KEY")
     monkeypatch.setenv("SCREENER_DEVELOPMENT", "true")
     assert create_app().config["SECRET_KEY"] == DEV_SECRET_KEY  # allowed in development only
+
+
+def test_flask_debug_never_turns_development_on(tmp_path, monkeypatch):
+    """Red team 2, M15: FLASK_DEBUG=1, often left in a container, made app.debug true and
+    with it development: the public key was accepted and an admin session forged."""
+    for name in ("SCREENER_SECRET_KEY", "SECRET_KEY", "SCREENER_DEVELOPMENT"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("FLASK_DEBUG", "1")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'x.sqlite'}")
+    with pytest.raises(InsecureConfiguration, match="development key"):
+        create_app()
+    with pytest.raises(InsecureConfiguration, match="development key"):
+        create_app({"DEBUG": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    app = create_app({"DEBUG": True, "SECRET_KEY": "x" * 64, "SQLALCHEMY_DATABASE_URI":
+                      "sqlite://"})
+    assert not is_development(app)
+
+
+def test_under_gunicorn_development_needs_the_servers_own_environment(tmp_path, monkeypatch):
+    """Red team 2, M15: a clone's instance/config.py (DEVELOPMENT = True, from `make run`)
+    was read by a production gunicorn started there: counts in memory, cookies over HTTP."""
+    monkeypatch.delenv("SCREENER_DEVELOPMENT", raising=False)
+    monkeypatch.setenv("SCREENER_WORKERS", "1")  # gunicorn.conf.py's mark
+    database = f"sqlite:///{tmp_path / 'x.sqlite'}"
+    leftover = {"DEVELOPMENT": True, "SECRET_KEY": "x" * 64, "SQLALCHEMY_DATABASE_URI": database}
+    with pytest.raises(InsecureConfiguration, match="in development mode"):
+        create_app(leftover)
+    with pytest.raises(InsecureConfiguration, match="public development SECRET_KEY"):
+        create_app({"DEVELOPMENT": True, "SQLALCHEMY_DATABASE_URI": database})
+    monkeypatch.setenv("SCREENER_DEVELOPMENT", "true")  # the operator says so, on purpose
+    assert is_development(create_app(leftover))
+    with pytest.raises(InsecureConfiguration, match="public development SECRET_KEY"):
+        create_app({"DEVELOPMENT": True, "SQLALCHEMY_DATABASE_URI": database})
 
 
 def _limited_app(tmp_path):
