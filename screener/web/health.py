@@ -1,5 +1,7 @@
 """For load balancers: liveness (the app answers and the database responds) and readiness
-(the database can also be written: a full disk still answers SELECT 1)."""
+(the database can also be written: a full disk still answers SELECT 1). Readiness also
+says where the rate limits are counted; a rate-limit store that fails does not make the
+app unready (counts fall back to memory), because it does not stop a check."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from sqlalchemy import text
 
 from ..db import db
 from ..models import Readiness, utc_now
+from . import security
 
 bp = Blueprint("health", __name__)
 
@@ -42,4 +45,4 @@ def readyz():
         current_app.logger.error("readiness check: database cannot be written (%s)",
                                  type(error).__name__)
         return {"status": "error", "database": "cannot be written"}, 503
-    return {"status": "ok", "database": "writable"}
+    return {"status": "ok", "database": "writable", "rate_limits": security.rate_limit_store()}

@@ -72,6 +72,11 @@ def init_app(app: Flask, dev_secret_key: str) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI",
                           os.environ.get("RATELIMIT_STORAGE_URI", "memory://"))
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
+    # A shared store that stops (Redis down) must never stand between a caregiver and the
+    # advice (red team 2, M13: every check answered 500). Flask-Limiter then counts in each
+    # worker's memory, logs it, and goes back to the store once it answers; /readyz says so.
+    app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
+    app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
     _refuse_per_worker_limits(app, development)
     talisman.init_app(
         app,
@@ -126,3 +131,14 @@ def _no_store(response):
         response.headers["Cache-Control"] = "no-store"
     return response
 
+
+
+def rate_limit_store() -> str:
+    """Where the rate limits are counted now, in words for /readyz."""
+    if not limiter.enabled:
+        return "off"
+    try:
+        reachable = limiter.storage.check()
+    except Exception:  # the store's client may raise rather than answer False
+        reachable = False
+    return "ok" if reachable else "counted in memory: the shared store is unreachable"

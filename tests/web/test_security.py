@@ -317,3 +317,40 @@ def test_every_dependency_is_pinned_with_hashes_in_the_lock_files():
 def _normal(name: str) -> str:
     """A distribution name as PEP 503 compares them."""
     return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def test_an_unreachable_rate_limit_store_never_blocks_a_check(tmp_path, caplog):
+    """Red team 2, M13: with Redis stopped, the check, the API and sign-in answered 500 while
+    both health checks said 200. Counting requests must never stand between a caregiver and
+    the advice: the limits fall back to counts in memory, and /readyz says so."""
+    app = create_app({"TESTING": True, "RATELIMIT_ENABLED": True,
+                      "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:9/0",  # nothing listens
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'r.sqlite'}"})
+    with app.app_context():
+        db.create_all()
+    client = app.test_client()
+    body = '{"route": "intrathecal", "symptoms": ["seizure"]}'
+    assessed = client.post("/api/v1/assess", data=body, content_type="application/json")
+    assert assessed.status_code == 200 and assessed.json["level"] == "emergency"
+    saved = client.post("/api/v1/screenings", data=body, content_type="application/json")
+    assert saved.status_code == 201
+    assert Journey(client).start()  # /start answered 302 to the first question
+    assert client.get("/staff/sign-in").status_code == 200
+    ready = client.get("/readyz")
+    assert ready.status_code == 200  # the database decides whether to route traffic here
+    assert ready.json["rate_limits"].startswith("counted in memory")
+    # The fallback still limits: counted per process, at the documented rate.
+    codes = [client.post("/api/v1/assess", data=body, content_type="application/json"
+                         ).status_code for _ in range(125)]
+    assert 429 in codes
+
+
+@pytest.mark.redis
+def test_readiness_says_the_shared_rate_limit_store_answers(tmp_path):
+    require("redis")
+    app = create_app({"TESTING": True, "RATELIMIT_ENABLED": True,
+                      "RATELIMIT_STORAGE_URI": REDIS_URL,
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'r.sqlite'}"})
+    with app.app_context():
+        db.create_all()
+    assert app.test_client().get("/readyz").json["rate_limits"] == "ok"
