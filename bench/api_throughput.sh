@@ -13,6 +13,7 @@ WORK=$(mktemp -d)
 export DATABASE_URL=${DATABASE_URL:-sqlite:///$WORK/bench.sqlite}
 export SCREENER_SECRET_KEY=${SCREENER_SECRET_KEY:-$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')}
 export RATELIMIT_ENABLED=false  # the one documented switch: measure the app, not the limiter
+export SCREENER_TRUSTED_PROXIES=0  # wrk connects directly
 
 command -v wrk >/dev/null || { echo "wrk is not installed (apt-get install -y wrk)" >&2; exit 1; }
 "$BIN/flask" --app screener init-db >/dev/null

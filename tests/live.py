@@ -37,7 +37,7 @@ def server_env(database: str, **extra: str) -> dict[str, str]:
     # Two workers with counts in memory: the tests accept per-worker limits on purpose.
     return {**os.environ, "DATABASE_URL": database,
             "SCREENER_SECRET_KEY": secrets.token_hex(32),
-            "SCREENER_RATELIMIT_PER_WORKER": "true", **extra}
+            "SCREENER_RATELIMIT_PER_WORKER": "true", "SCREENER_TRUSTED_PROXIES": "0", **extra}
 
 
 @contextmanager

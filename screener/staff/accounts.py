@@ -54,6 +54,18 @@ login_manager.login_view = "accounts.sign_in"
 login_manager.login_message = _l("Sign in to see staff pages.")
 login_manager.login_message_category = "info"
 
+
+
+def _client_identifier() -> str:
+    """What binds a session to its client: the address as werkzeug's ProxyFix leaves it (the
+    trusted proxies' own entry) and the browser. Flask-Login's default hashed the first
+    X-Forwarded-For entry, which the client writes itself (red team 2, L15)."""
+    agent = request.headers.get("User-Agent", "")
+    return hashlib.sha512(f"{request.remote_addr}|{agent}".encode()).hexdigest()
+
+
+login_manager._session_identifier_generator = _client_identifier  # Flask-Login's own hook
+
 bp = Blueprint("accounts", __name__, url_prefix="/staff")
 
 

@@ -15,6 +15,7 @@ from flask import Flask, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_talisman import Talisman
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..settings import ConfigurationError
 
@@ -78,6 +79,7 @@ def init_app(app: Flask, dev_secret_key: str) -> None:
     app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
     _refuse_per_worker_limits(app, development)
+    _trust_proxies(app, development)
     talisman.init_app(
         app,
         force_https=False,  # TLS ends at the proxy in front; HSTS is still sent over HTTPS
@@ -106,6 +108,30 @@ def _refuse_development_under_gunicorn(app: Flask, development: bool,
             "(such as the instance/config.py that `make run` writes) turned on. Remove "
             "DEVELOPMENT from it, or set SCREENER_DEVELOPMENT=true in the server's "
             "environment if this really is a development server.")
+
+
+def _trust_proxies(app: Flask, development: bool) -> None:
+    """Behind the TLS proxy the README requires, every request comes from the proxy's address:
+    one client could then use up every caregiver's rate limit and delay any staff sign-in
+    (red team 2, H3). TRUSTED_PROXIES is the number of proxies in front; werkzeug's ProxyFix
+    then takes the client's address and scheme from the last that many X-Forwarded-For and
+    X-Forwarded-Proto entries (what our own proxies appended), never from what the client
+    sent. 0 says clients connect directly. A server must say which, outside development."""
+    proxies = app.config.get("TRUSTED_PROXIES")
+    if proxies is None:
+        if under_gunicorn() and not development:
+            raise InsecureConfiguration(
+                "Refusing to start: say how many proxies stand in front of the app with "
+                "SCREENER_TRUSTED_PROXIES (1 for one TLS proxy, 0 if clients connect "
+                "directly), so that rate limits and sign-in delays see each client's own "
+                "address rather than the proxy's.")
+        return
+    if isinstance(proxies, bool) or not isinstance(proxies, int) or not 0 <= proxies <= 5:
+        raise InsecureConfiguration(
+            f"Refusing to start: SCREENER_TRUSTED_PROXIES must be a number of proxies from 0 "
+            f"to 5, not {proxies!r}.")
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
 
 def _refuse_per_worker_limits(app: Flask, development: bool) -> None:

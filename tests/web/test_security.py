@@ -277,7 +277,8 @@ def test_bandit_finds_no_medium_or_high_issue():
 def test_several_workers_with_counts_in_memory_refuse_to_start(monkeypatch, tmp_path):
     """Red team M8: 4 workers each counting in memory allowed 4 times the documented limits.
     gunicorn.conf.py tells the app the worker count; outside development it refuses."""
-    production = {"SECRET_KEY": "x" * 64, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x"}
+    production = {"SECRET_KEY": "x" * 64, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x",
+                  "TRUSTED_PROXIES": 0}
     monkeypatch.setenv("SCREENER_WORKERS", "4")
     with pytest.raises(InsecureConfiguration, match="4 times those documented"):
         create_app(production)
