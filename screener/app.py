@@ -122,6 +122,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     csrf.exempt(api.bp)  # JSON API: no cookies, so no cross-site request to forge
     accounts.login_manager.init_app(app)
+    app.before_request(accounts.end_stale_sessions)  # every request, not only /staff/
     for command in (accounts.create_user_command, accounts.unlock_user_command,
                     accounts.set_password_command, accounts.disable_user_command,
                     retention.apply_retention_command,

@@ -44,12 +44,17 @@
     live.querySelectorAll(".js-only").forEach(function (el) { el.hidden = false; });
     var announcer = document.getElementById("queue-announcer");
     var poll = function () {
+      // The poll and the refresh are not activity: the 30-minute idle limit still holds. Once
+      // the session has ended the poll lands on the sign-in page: reload to show it.
       fetch(live.getAttribute("data-live-url"), {credentials: "same-origin", headers: {"Accept": "application/json"}})
-        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (r) {
+          if (r.redirected) { window.location.reload(); return null; }
+          return r.ok ? r.json() : null;
+        })
         .then(function (state) {
           if (!state || (state.newest || "") === live.getAttribute("data-newest")) { return null; }
           live.setAttribute("data-newest", state.newest || "");
-          return fetch(window.location.href, {credentials: "same-origin"})
+          return fetch(window.location.href, {credentials: "same-origin", headers: {"X-Screener-Refresh": "queue"}})
             .then(function (r) { return r.ok ? r.text() : null; })
             .then(function (html) {
               if (!html) { return; }

@@ -10,6 +10,7 @@ from flask import Blueprint, current_app, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from .. import audit
 from ..clinical.answers import InvalidAnswers, validate
 from ..clinical.catalog import build_catalog
 from ..db import db
@@ -130,6 +131,9 @@ def get_screening(public_id: str):
     if screening is None or not (staff or readable_without_sign_in(
             screening, current_app.config["RESULT_LINK_HOURS"])):
         return {"errors": {"id": ["No screening has this id, or its link has expired."]}}, 404
+    if staff:
+        audit.record("view", "screening", screening.public_id, via="api")
+        db.session.commit()
     return screening.to_dict(reference=staff)
 
 

@@ -258,6 +258,9 @@ def result(public_id: str):
         if screening.patient_id is not None:
             return login_manager.unauthorized()
         abort(404)  # expired: say no more than for an id that never existed
+    if current_user.is_authenticated:
+        audit.record("view", "screening", screening.public_id, via="result page")
+        db.session.commit()
     assessment = screening.result
     audience = "staff" if screening.respondent == "staff" else "caregiver"
     return render_template("result.html", screening=screening, assessment=assessment,

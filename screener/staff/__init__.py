@@ -15,7 +15,7 @@ from flask_login import current_user
 from .. import audit
 from ..db import db
 from ..models import CAPABILITIES
-from .accounts import enforce_idle_timeout, login_manager
+from .accounts import login_manager
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -34,12 +34,9 @@ def needs(capability: str):
 @bp.before_request
 def require_staff():
     """No staff page, export or action without a signed-in user holding the capability the
-    view names; idle and old sessions end."""
-    if not current_user.is_authenticated:
+    view names (idle and old sessions have ended already: accounts.end_stale_sessions)."""
+    if not current_user.is_authenticated:  # idle and old sessions ended before this
         return login_manager.unauthorized()
-    ended = enforce_idle_timeout()
-    if ended is not None:
-        return ended
     view = current_app.view_functions.get(request.endpoint)
     capability = getattr(view, "capability", None)
     if capability is None or not current_user.can(capability):

@@ -86,9 +86,15 @@ class SignInForm(FlaskForm):
     password = PasswordField(_l("Password"), validators=[InputRequired(_l("Enter your password"))])
 
 
-def enforce_idle_timeout():
-    """End a staff session after IDLE_MINUTES without a request, or SESSION_ABSOLUTE_HOURS
-    after sign-in however busy; otherwise note this request."""
+def end_stale_sessions():
+    """Before every request (not only staff pages: red team 2, M10): end a staff session
+    after IDLE_MINUTES without activity, or SESSION_ABSOLUTE_HOURS after sign-in however
+    busy. On a staff page the user is sent to sign in again; anywhere else (a result page,
+    the API, a follow-up call's questions) the request goes on as anyone's, signed out.
+
+    The live queue's poll and the queue's own refresh by script are not activity: a
+    workstation left on the queue would otherwise never be idle (M16). They still end a
+    session that is over."""
     if not current_user.is_authenticated:
         return None
     now = datetime.now(UTC).timestamp()
@@ -102,14 +108,24 @@ def enforce_idle_timeout():
         reason, said = "absolute", _("You were signed out %(hours)s hours after you signed in. "
                                      "Sign in again to carry on.", hours=f"{absolute_hours:g}")
     else:
-        session["staff_seen"] = now
+        if not _by_the_script():
+            session["staff_seen"] = now
         return None
     audit.record("sign_out_idle", "user", current_user.id, reason=reason)
     db.session.commit()
     logout_user()
     session.clear()
+    if request.blueprint not in ("staff", "accounts"):
+        return None
     flash(said, "info")
     return redirect(url_for("accounts.sign_in", next=request.full_path))
+
+
+def _by_the_script() -> bool:
+    """The queue page's script asking, not a person: the poll, and the refresh it triggers
+    (static/app.js sends the header; a client sending it only shortens its own session)."""
+    return (request.endpoint == "staff.queue_live"
+            or request.headers.get("X-Screener-Refresh") == "queue")
 
 
 def _safe_next(target: str | None) -> str:

@@ -243,3 +243,70 @@ def test_sign_in_without_a_csrf_token_is_refused(app, client):
     assert response.status_code == 400
     assert b"This page had expired" in response.data
     assert client.get("/staff/").status_code == 302
+
+
+def _linked_screening(app, client) -> str:
+    """A caregiver's screening that staff have linked to a patient: not public any more."""
+    saved = client.post("/api/v1/screenings", json={"route": "oral", "patient_ref": "P-1"})
+    public_id = saved.json["id"]
+    with app.app_context():
+        from screener.models import Patient, Screening
+
+        patient = Patient(reference="P-1", name="Pat One", route="oral")
+        db.session.add(patient)
+        db.session.flush()
+        db.session.execute(db.update(Screening).filter_by(public_id=public_id)
+                           .values(patient_id=patient.id))
+        db.session.commit()
+    return public_id
+
+
+@pytest.mark.parametrize("limit", ["idle", "absolute"])
+def test_an_ended_session_reads_nothing_outside_the_staff_pages_either(app, client, limit):
+    """Red team 2, M10: the idle and absolute limits stopped at /staff/; a cookie idle 31
+    minutes, or 13 hours old, still read linked screenings on /result/ and the API."""
+    add_user(app, "ann", "triage")
+    public_id = _linked_screening(app, client)
+    sign_in(Journey(client), "ann")
+    assert client.get(f"/api/v1/screenings/{public_id}").json["answers"]["patient_ref"] == "P-1"
+    with client.session_transaction() as session:
+        if limit == "idle":
+            session["staff_seen"] = time.time() - IDLE_MINUTES * 60 - 5
+        else:
+            session["staff_since"] -= app.config["SESSION_ABSOLUTE_HOURS"] * 3600 + 1
+    assert client.get(f"/api/v1/screenings/{public_id}").status_code == 404
+    assert audit_events(app)[-1].action == "sign_out_idle"
+    assert audit_events(app)[-1].details["reason"] == limit
+    response = client.get(f"/result/{public_id}")
+    assert response.status_code == 302 and "/staff/sign-in" in response.location
+    assert client.get("/staff/").status_code == 302  # signed out for good
+
+
+def test_staff_reads_outside_the_staff_pages_are_audited(app, client):
+    """Red team 2, M10: reads through /result/ and the API left no line in the audit trail."""
+    add_user(app, "ann", "triage")
+    public_id = _linked_screening(app, client)
+    sign_in(Journey(client), "ann")
+    assert client.get(f"/result/{public_id}").status_code == 200
+    assert client.get(f"/api/v1/screenings/{public_id}").status_code == 200
+    views = [(e.username, e.record_id, e.details.get("via")) for e in audit_events(app)
+             if e.action == "view"]
+    assert views == [("ann", public_id, "result page"), ("ann", public_id, "api")]
+
+
+def test_the_live_queue_poll_does_not_keep_a_session_alive(app, client):
+    """Red team 2, M16: the queue's 15-second poll renewed the idle limit, so a workstation
+    left on the queue stayed signed in for 12 hours. The poll is not activity; nor is the
+    script's refresh of the queue. The poll still ends an idle session."""
+    add_user(app, "ann", "triage")
+    sign_in(Journey(client), "ann")
+    started = time.time() - (IDLE_MINUTES - 1) * 60
+    with client.session_transaction() as session:
+        session["staff_seen"] = started
+    assert client.get("/staff/queue/live").status_code == 200
+    assert client.get("/staff/", headers={"X-Screener-Refresh": "queue"}).status_code == 200
+    with client.session_transaction() as session:
+        assert session["staff_seen"] == started
+        session["staff_seen"] = time.time() - IDLE_MINUTES * 60 - 5
+    response = client.get("/staff/queue/live")
+    assert response.status_code == 302 and "/staff/sign-in" in response.location
