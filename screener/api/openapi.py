@@ -155,10 +155,21 @@ def build_openapi(ruleset: RuleSet) -> dict[str, Any]:
             "/api/v1/screenings": {"post": {
                 "summary": "Score and save a screening",
                 "operationId": "createScreening",
+                "parameters": [{
+                    "name": "Idempotency-Key", "in": "header", "required": False,
+                    "description": ("Makes a retry safe: the same key with the same answers, "
+                                    "within a day, returns the first screening instead of "
+                                    "saving a second."),
+                    "schema": {"type": "string", "minLength": 1, "maxLength": 255}}],
                 "requestBody": body,
                 "responses": {
-                    "201": _reply("Saved.", "Screening", headers={"Location": {
-                        "description": "The new screening's URL.", "schema": _STR}}),
+                    "201": _reply("Saved, or a retry's replay (Idempotent-Replayed: true).",
+                                  "Screening", headers={"Location": {
+                                      "description": "The screening's URL.", "schema": _STR}}),
+                    "404": _reply("A replay of a screening the caller may no longer read.",
+                                  "Errors"),
+                    "422": _reply("The Idempotency-Key was sent before with other answers.",
+                                  "Errors"),
                     **_ERRORS,
                 },
             }},

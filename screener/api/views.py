@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+from datetime import timedelta
 from typing import Any
 
 from flask import Blueprint, current_app, request, url_for
@@ -11,11 +12,12 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from .. import audit
+from ..clinical import normalise
 from ..clinical.answers import InvalidAnswers, validate
 from ..clinical.catalog import build_catalog
 from ..db import db
 from ..journey.answer_words import words_shown
-from ..models import Screening
+from ..models import Screening, as_utc, utc_now
 from ..screenings import (
     ScoringFailed,
     find_screening,
@@ -40,6 +42,10 @@ class BadBody(Exception):
         self.status, self.message = status, message
 
 
+
+
+def _not_found():
+    return {"errors": {"id": ["No screening has this id, or its link has expired."]}}, 404
 
 
 def _answers() -> Any:
@@ -84,24 +90,43 @@ def assess_answers():
 def create_screening():
     """Score and save the answers; 201 with the saved screening and its Location.
 
-    An optional Idempotency-Key header makes a retry safe: the same key again returns the
-    screening the first request made (with Idempotent-Replayed: true), never a second."""
+    An optional Idempotency-Key header makes a retry safe: the same key with the same
+    answers, within IDEMPOTENCY_HOURS, returns the screening the first request made (with
+    Idempotent-Replayed: true), never a second. The same key with other answers is refused
+    (422), so no submission is dropped unseen; and a replay shows no more than reading the
+    screening would (red team 2, M11)."""
     key = _idempotency_key()
-    screening = _made_with(key)
-    replayed = screening is not None
-    if not replayed:
+    raw = _answers()
+    earlier = _made_with(key)
+    if earlier is None:
         rules = language.rules()
-        assessment = run_assessment(_answers(), rules, language.words())
+        assessment = run_assessment(raw, rules, language.words())
         try:
             screening = save_screening(assessment, words_shown(assessment, rules), key)
         except IntegrityError:  # the same key at the same moment: the other one won
-            screening = _made_with(key)
-            if screening is None:
+            earlier = _made_with(key)
+            if earlier is None:
                 raise
-            replayed = True
-    location = url_for("api.get_screening", public_id=screening.public_id)
-    headers = {"Location": location, **({"Idempotent-Replayed": "true"} if replayed else {})}
-    return screening.to_dict(), 201, headers
+        else:
+            location = url_for("api.get_screening", public_id=screening.public_id)
+            return screening.to_dict(), 201, {"Location": location}
+    return _replay(earlier, raw)
+
+
+def _replay(earlier: Screening, raw: Any):
+    """The screening a key made, to a caller who sent it again: only for the same answers,
+    and only what `get_screening` would show the same caller."""
+    answers = jsonio.loads(jsonio.dumps(normalise(raw, language.rules()).to_dict()))
+    if answers != earlier.answers:
+        return {"errors": {"Idempotency-Key": [
+            "This Idempotency-Key was sent before with different answers. Send new answers "
+            "with a new key."]}}, 422
+    staff = current_user.is_authenticated
+    if not (staff or readable_without_sign_in(earlier, current_app.config["RESULT_LINK_HOURS"])):
+        return _not_found()
+    location = url_for("api.get_screening", public_id=earlier.public_id)
+    return earlier.to_dict(reference=staff), 201, {"Location": location,
+                                                    "Idempotent-Replayed": "true"}
 
 
 def _idempotency_key() -> str | None:
@@ -116,10 +141,19 @@ def _idempotency_key() -> str | None:
 
 
 def _made_with(key: str | None) -> Screening | None:
+    """The screening a key made within IDEMPOTENCY_HOURS. An older one lets go of its key,
+    which then names a new submission: a key is a retry's, not a name for ever."""
     if key is None:
         return None
-    return db.session.execute(db.select(Screening).filter_by(idempotency_key=key)
-                              ).scalar_one_or_none()
+    earlier = db.session.execute(db.select(Screening).filter_by(idempotency_key=key)
+                                 ).scalar_one_or_none()
+    if earlier is not None and utc_now() - as_utc(earlier.created_at) > timedelta(
+            hours=current_app.config["IDEMPOTENCY_HOURS"]):
+        db.session.execute(db.update(Screening).filter_by(id=earlier.id, idempotency_key=key)
+                           .values(idempotency_key=None))
+        db.session.commit()
+        return None
+    return earlier
 
 
 @bp.get("/screenings/<public_id>")
@@ -130,7 +164,7 @@ def get_screening(public_id: str):
     staff = current_user.is_authenticated
     if screening is None or not (staff or readable_without_sign_in(
             screening, current_app.config["RESULT_LINK_HOURS"])):
-        return {"errors": {"id": ["No screening has this id, or its link has expired."]}}, 404
+        return _not_found()
     if staff:
         audit.record("view", "screening", screening.public_id, via="api")
         db.session.commit()

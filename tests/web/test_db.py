@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import inspect
 
 from screener.db import db
-from screener.models import Screening
+from screener.models import Patient, Screening
 from tests.api_documents import VALID, conforms
 from tests.apps import wipe_database
 
@@ -141,3 +141,57 @@ def test_readiness_fails_when_the_database_cannot_be_written(tmp_path):
     assert client.get("/healthz").status_code == 200  # it still answers...
     ready = client.get("/readyz")  # ...but cannot save a screening
     assert ready.status_code == 503 and ready.json["database"] == "cannot be written"
+
+
+def test_an_idempotency_key_replays_only_the_same_answers(db_app, db_client):
+    """Red team 2, M11: the same key from anyone with any body returned the first client's
+    screening, reference and all; a different submission under a reused key was silently
+    dropped. A key now replays only the answers it was first sent with; other answers under
+    it are refused (422), and nothing is lost without the client being told."""
+    headers = {"Idempotency-Key": "1"}
+    first_answers = {**VALID, "patient_ref": "ITB-0043"}
+    first = db_client.post("/api/v1/screenings", json=first_answers, headers=headers)
+    assert first.status_code == 201
+    other = db_client.post("/api/v1/screenings", json={"route": "oral"}, headers=headers)
+    assert other.status_code == 422
+    assert "different answers" in other.json["errors"]["Idempotency-Key"][0]
+    assert "ITB-0043" not in other.get_data(as_text=True)
+    with db_app.app_context():
+        assert db.session.query(Screening).count() == 1
+
+
+def test_a_replay_shows_no_more_than_reading_the_screening_would(db_app, db_client):
+    """Red team 2, M11: a replay gives what a GET gives to the same caller: no reference
+    without sign-in, and nothing once staff have linked the screening to a patient."""
+    headers = {"Idempotency-Key": "retry-1"}
+    answers = {**VALID, "patient_ref": "ITB-0043"}
+    first = db_client.post("/api/v1/screenings", json=answers, headers=headers)
+    assert first.json["answers"]["patient_ref"] == "ITB-0043"  # the client's own, once
+    again = db_client.post("/api/v1/screenings", json=answers, headers=headers)
+    assert again.status_code == 201 and again.json["id"] == first.json["id"]
+    assert "patient_ref" not in again.json["answers"]
+    with db_app.app_context():
+        patient = Patient(reference="ITB-0043", name="Pat", route="intrathecal")
+        db.session.add(patient)
+        db.session.flush()
+        db.session.execute(db.update(Screening).values(patient_id=patient.id))
+        db.session.commit()
+    linked = db_client.post("/api/v1/screenings", json=answers, headers=headers)
+    assert linked.status_code == 404
+    with db_app.app_context():
+        assert db.session.query(Screening).count() == 1
+
+
+def test_an_idempotency_key_expires_after_a_day(db_app, db_client):
+    """A key is a retry's, not a name for ever: a day later the same key saves anew."""
+    headers = {"Idempotency-Key": "daily"}
+    first = db_client.post("/api/v1/screenings", json=VALID, headers=headers)
+    with db_app.app_context():
+        db.session.execute(db.update(Screening).values(
+            created_at=datetime.now(UTC) - timedelta(hours=24, minutes=1)))
+        db.session.commit()
+    later = db_client.post("/api/v1/screenings", json=VALID, headers=headers)
+    assert later.status_code == 201 and later.json["id"] != first.json["id"]
+    assert "Idempotent-Replayed" not in later.headers
+    with db_app.app_context():
+        assert db.session.query(Screening).count() == 2

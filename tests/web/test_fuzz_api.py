@@ -4,6 +4,7 @@ request ever leaves a half-written screening behind."""
 from __future__ import annotations
 
 import json
+from uuid import uuid4
 
 import pytest
 import schemathesis
@@ -51,6 +52,10 @@ def app():
 @schema.parametrize()
 @settings(max_examples=examples(0.6), deadline=None, suppress_health_check=list(HealthCheck))
 def test_the_api_keeps_its_documented_promises(app, case):
+    if case.headers and case.headers.get("Idempotency-Key"):
+        # A key is bound to the answers it first came with, and the fuzzer, which knows no
+        # state, reuses keys with other answers: that 422 is by design (tests/web/test_db.py).
+        case.headers["Idempotency-Key"] = case.headers["Idempotency-Key"][:200] + uuid4().hex
     with app.app_context():
         before = db.session.query(Screening).count()
     response = case.call_and_validate()
