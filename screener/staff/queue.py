@@ -16,14 +16,14 @@ from ..web.language import gettext as _
 from . import bp, needs
 from .dates import in_date_range
 from .forms import ActionForm, LinkPatientForm, QueueFilterForm
+from .keyset import paginate
 
 PER_PAGE = 25
 
 
 def queue_query(form: QueueFilterForm):
-    """Open screenings, most urgent level first, then oldest first (index ix_screenings_queue)."""
-    query = db.select(Screening).options(joinedload(Screening.patient),
-                                         joinedload(Screening.claimed_by))
+    """The screenings the filters ask for (open or claimed unless told), unordered."""
+    query = db.select(Screening)
     status = form.status.data or "active"
     if status == "active":
         query = query.where(Screening.status.in_(("open", "claimed")))
@@ -31,8 +31,12 @@ def queue_query(form: QueueFilterForm):
         query = query.where(Screening.status == status)
     if form.level.data:
         query = query.where(Screening.level == form.level.data)
-    query = in_date_range(query, Screening.created_at, form)
-    return query.order_by(Screening.priority, Screening.created_at, Screening.id)
+    return in_date_range(query, Screening.created_at, form)
+
+
+# Most urgent level first, then oldest first, the id last to make the order unique: read in
+# the order of index ix_screenings_queue_order, which holds the filters' columns too.
+QUEUE_ORDER = (Screening.priority, Screening.created_at, Screening.id)
 
 
 URGENT = ("emergency", "urgent")
@@ -63,8 +67,9 @@ def queue():
     form = QueueFilterForm(request.args)
     # Bad filters are shown with their errors; the queue behind them is the default one.
     used = form if form.validate() else QueueFilterForm(formdata=None)
-    page = db.paginate(queue_query(used), per_page=PER_PAGE, error_out=False)
-    audit.record("view_queue", "screening", None, page=page.page, shown=len(page.items),
+    page = paginate(queue_query(used), QUEUE_ORDER, per_page=PER_PAGE, args=request.args,
+                    options=(joinedload(Screening.patient), joinedload(Screening.claimed_by)))
+    audit.record("view_queue", "screening", None, shown=len(page.items), **page.position(),
                  **{k: str(v) for k, v in used.data.items() if v})
     db.session.commit()
     waiting, newest = waiting_urgent()
