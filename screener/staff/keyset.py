@@ -63,8 +63,9 @@ class Page:
 
     def link_args(self, which: str) -> dict[str, Any]:
         """The query arguments of the First, Previous, Next or Last link."""
-        moves = {"first": {}, "prev": {"before": self.first_id}, "next": {"after": self.last_id},
-                 "last": {"last": 1}}
+        moves: dict[str, dict[str, Any]] = {
+            "first": {}, "prev": {"before": self.first_id}, "next": {"after": self.last_id},
+            "last": {"last": 1}}
         return {**self.args, **moves[which]}
 
 
@@ -83,12 +84,13 @@ def _position(args: Mapping[str, str]) -> tuple[str, int | None]:
 
 def paginate(query, keys: Sequence[ColumnElement], *, per_page: int,
              args: Mapping[str, str], descending: bool = False, options: Sequence = (),
-             count: bool = True) -> Page:
+             count: bool = True, id_column: ColumnElement | None = None) -> Page:
     """A page of `query` (a select of one entity, filtered, without ORDER BY) in the order of
-    `keys`, all ascending or all `descending`, whose last key is the entity's unique id.
+    `keys`, all ascending or all `descending`, which together are unique: the last key is
+    the entity's id, or `id_column` (the id) is given when the keys are unique without it.
     `options` (eager loads) apply to the page's rows only, not the count. Keys must not be
     NULL in any row the query returns."""
-    id_column = keys[-1]
+    id_column = keys[-1] if id_column is None else id_column
     kept = {k: v for k, v in args.items() if k not in ("after", "before", "last", "page")}
     move, row_id = _position(args)
     boundary = None
@@ -109,7 +111,7 @@ def paginate(query, keys: Sequence[ColumnElement], *, per_page: int,
     rows = rows[:per_page]
     if not rows and move in ("after", "before"):  # past an end: the page at that end
         return paginate(query, keys, per_page=per_page, descending=descending,
-                        options=options, count=count,
+                        options=options, count=count, id_column=id_column,
                         args={**kept, **({"last": "1"} if move == "after" else {})})
     if forward:
         has_prev, has_next = move == "after", more

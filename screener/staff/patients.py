@@ -43,8 +43,8 @@ def _patient_form(**kwargs) -> PatientForm:
 @bp.get("/patients")
 @needs("manage_patients")
 def patients():
-    page = paginate(db.select(Patient), (Patient.reference, Patient.id), per_page=PER_PAGE,
-                    args=request.args)
+    page = paginate(db.select(Patient), (Patient.reference,), id_column=Patient.id,
+                    per_page=PER_PAGE, args=request.args)  # references are unique
     audit.record("view_patients", "patient", None, searched=False, **page.position())
     db.session.commit()
     return render_template("staff/patients.html", form=SearchForm(), page=page,

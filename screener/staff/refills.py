@@ -34,15 +34,16 @@ def due_query(today: date):
             .where(Patient.due_date <= today + timedelta(days=REFILL_WINDOW_DAYS)))
 
 
-# Most overdue first, then by reference; the id ends the key (index ix_patients_due_order).
-DUE_ORDER = (Patient.due_date, Patient.reference, Patient.id)
+# Most overdue first, then by reference (unique): index ix_patients_due_order.
+DUE_ORDER = (Patient.due_date, Patient.reference)
 
 
 @bp.get("/refills")
 @needs("see_refills")
 def refills():
     today = date.today()
-    page = paginate(due_query(today), DUE_ORDER, per_page=PER_PAGE, args=request.args)
+    page = paginate(due_query(today), DUE_ORDER, id_column=Patient.id, per_page=PER_PAGE,
+                    args=request.args)
     audit.record("view_refills", "patient", None, shown=len(page.items), **page.position())
     db.session.commit()
     return render_template("staff/refills.html", page=page, today=today,
