@@ -248,6 +248,12 @@ class Screening(db.Model):
     )
 
     @property
+    def red_flag_labels(self) -> list[str]:
+        """The red flags' words, read from the stored assessment alone: what the queue shows
+        on each row, without rebuilding the whole assessment (which needs the answers too)."""
+        return [flag.get("label", "") for flag in (self.assessment or {}).get("red_flags") or ()]
+
+    @property
     def result(self) -> Assessment:
         """The stored assessment, typed again (what templates, exports and FHIR read)."""
         return Assessment.from_dict(self.assessment, self.answers)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import union_all
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload
 
 from .. import audit, workflow
 from ..db import db
@@ -95,7 +95,9 @@ def queue():
     # Bad filters are shown with their errors; the queue behind them is the default one.
     used = form if form.validate() else QueueFilterForm(formdata=None)
     page = paginate(queue_query(used), QUEUE_ORDER, per_page=PER_PAGE, args=request.args,
-                    options=(joinedload(Screening.patient), joinedload(Screening.claimed_by)))
+                    options=(joinedload(Screening.patient), joinedload(Screening.claimed_by),
+                             # Not shown on the queue: the largest columns after the assessment.
+                             defer(Screening.answers), defer(Screening.shown)))
     audit.record("view_queue", "screening", None, shown=len(page.items), **page.position(),
                  **{k: str(v) for k, v in used.data.items() if v})
     db.session.commit()
