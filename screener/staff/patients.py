@@ -6,7 +6,7 @@ from datetime import date
 
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import or_, tuple_
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload
 
 from .. import audit
 from ..db import db
@@ -23,6 +23,9 @@ from .keyset import paginate
 PER_PAGE = 50
 TIMELINE_PER_PAGE = 25
 TIMELINE_ORDER = (Screening.created_at, Screening.id)  # newest first on the page
+# The timeline, chart and what changed read the assessment only: the answers and the words
+# shown (two thirds of a screening's JSON, most of the page's time at 1,000,000) stay unread.
+LIGHT = (defer(Screening.answers, raiseload=True), defer(Screening.shown, raiseload=True))
 RECORD_FIELDS = ("reference", "name", "date_of_birth", "route", "pump_model", "reservoir_ml",
                  "concentration_mcg_per_ml", "daily_dose_mcg", "low_reservoir_alarm_ml",
                  "next_refill_date", "contact_name", "contact_phone", "clinic_name",
@@ -139,15 +142,16 @@ def patient(patient_id: int):
     # the one before the page's oldest, which "what changed" compares it with.
     page = paginate(db.select(Screening).where(Screening.patient_id == found.id),
                     TIMELINE_ORDER, per_page=TIMELINE_PER_PAGE, args=request.args,
-                    descending=True)
+                    descending=True, options=LIGHT)
     page.args["patient_id"] = found.id  # for the links' url_for
     shown = list(reversed(page.items))  # oldest first
     before = [] if not shown else list(db.session.execute(
-        db.select(Screening).where(Screening.patient_id == found.id,
-                                   tuple_(*TIMELINE_ORDER) < (shown[0].created_at, shown[0].id))
+        db.select(Screening).options(*LIGHT)
+        .where(Screening.patient_id == found.id,
+               tuple_(*TIMELINE_ORDER) < (shown[0].created_at, shown[0].id))
         .order_by(Screening.created_at.desc(), Screening.id.desc()).limit(1)).scalars())
     recent = list(reversed(db.session.execute(
-        db.select(Screening).where(Screening.patient_id == found.id)
+        db.select(Screening).options(*LIGHT).where(Screening.patient_id == found.id)
         .order_by(Screening.created_at.desc(), Screening.id.desc())
         .limit(timeline.CHART_LIMIT)).scalars().all()))
     refills = list(db.session.execute(
@@ -156,7 +160,8 @@ def patient(patient_id: int):
     ).scalars())
     # Screenings whose caregiver typed this reference: not on the timeline until confirmed.
     unconfirmed = list(db.session.execute(
-        db.select(Screening).filter_by(patient_ref=found.reference, patient_id=None)
+        db.select(Screening).options(*LIGHT)
+        .filter_by(patient_ref=found.reference, patient_id=None)
         .order_by(Screening.created_at.desc()).limit(50)).scalars())
     audit.record("view", "patient", found.id, **page.position())
     db.session.commit()

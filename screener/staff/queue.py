@@ -97,7 +97,8 @@ def queue():
     page = paginate(queue_query(used), QUEUE_ORDER, per_page=PER_PAGE, args=request.args,
                     options=(joinedload(Screening.patient), joinedload(Screening.claimed_by),
                              # Not shown on the queue: the largest columns after the assessment.
-                             defer(Screening.answers), defer(Screening.shown)))
+                             defer(Screening.answers, raiseload=True),
+                             defer(Screening.shown, raiseload=True)))
     audit.record("view_queue", "screening", None, shown=len(page.items), **page.position(),
                  **{k: str(v) for k, v in used.data.items() if v})
     db.session.commit()
