@@ -84,7 +84,7 @@ def _position(args: Mapping[str, str]) -> tuple[str, int | None]:
 
 def paginate(query, keys: Sequence[ColumnElement], *, per_page: int,
              args: Mapping[str, str], descending: bool = False, options: Sequence = (),
-             count: bool = True, id_column: ColumnElement | None = None) -> Page:
+             id_column: ColumnElement | None = None) -> Page:
     """A page of `query` (a select of one entity, filtered, without ORDER BY) in the order of
     `keys`, all ascending or all `descending`, which together are unique: the last key is
     the entity's id, or `id_column` (the id) is given when the keys are unique without it.
@@ -111,14 +111,14 @@ def paginate(query, keys: Sequence[ColumnElement], *, per_page: int,
     rows = rows[:per_page]
     if not rows and move in ("after", "before"):  # past an end: the page at that end
         return paginate(query, keys, per_page=per_page, descending=descending,
-                        options=options, count=count, id_column=id_column,
+                        options=options, id_column=id_column,
                         args={**kept, **({"last": "1"} if move == "after" else {})})
     if forward:
         has_prev, has_next = move == "after", more
     else:
         rows.reverse()
         has_prev, has_next = more, move == "before"
-    counted = _count(query, keys) if count else len(rows)
+    counted = _count(query, keys)
     id_name = id_column.key
     return Page(rows, counted, has_prev, has_next, kept,
                 getattr(rows[0], id_name) if rows else None,
