@@ -149,12 +149,14 @@ class Patient(db.Model):
     last_refill_on: Mapped[date | None] = mapped_column(Date)
     # The refill worklist's date: the next refill date, or the alarm (else empty) date if
     # that comes first. Kept up to date whenever the record changes.
-    due_date: Mapped[date | None] = mapped_column(Date, index=True)
+    due_date: Mapped[date | None] = mapped_column(Date)
     notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now,
                                                  onupdate=utc_now)
 
+    # The refill worklist's order (screener/staff/refills.py): most overdue, then reference.
+    __table_args__ = (Index("ix_patients_due_order", "due_date", "reference"),)
 
     @property
     def reservoir(self) -> ReservoirDates | None:
@@ -238,9 +240,18 @@ class Screening(db.Model):
         # The queue's own order with its filters inside: a page is read in order and the scan
         # stops after it, rather than sorting every open screening (bench/staff_scale.py).
         Index("ix_screenings_queue_order", "priority", "created_at", "id", "status", "level"),
-        Index("ix_screenings_patient_created", "patient_id", "created_at"),
+        # A patient's screenings a page at a time, newest first (keyset on created_at, id).
+        Index("ix_screenings_patient_order", "patient_id", "created_at", "id"),
+        # Those a caregiver sent with a patient's reference, not yet confirmed.
+        Index("ix_screenings_patient_ref", "patient_ref", "created_at"),
         Index("ix_screenings_created", "created_at"),
     )
+
+    @property
+    def red_flag_labels(self) -> list[str]:
+        """The red flags' words, read from the stored assessment alone: what the queue shows
+        on each row, without rebuilding the whole assessment (which needs the answers too)."""
+        return [flag.get("label", "") for flag in (self.assessment or {}).get("red_flags") or ()]
 
     @property
     def result(self) -> Assessment:
@@ -309,15 +320,19 @@ class AuditEvent(db.Model):
     __tablename__ = "audit_events"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now, index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    username: Mapped[str | None] = mapped_column(String(64), index=True)
-    action: Mapped[str] = mapped_column(String(32), index=True)
+    username: Mapped[str | None] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
     record_type: Mapped[str | None] = mapped_column(String(20))
     record_id: Mapped[str | None] = mapped_column(String(64))
     details: Mapped[dict[str, Any]] = mapped_column(JSONDocument, default=dict)
 
-    __table_args__ = (Index("ix_audit_record", "record_type", "record_id"),)
+    # The trail's order, newest first (keyset on at, id), alone or behind its filters.
+    __table_args__ = (Index("ix_audit_record", "record_type", "record_id"),
+                      Index("ix_audit_events_order", "at", "id"),
+                      Index("ix_audit_events_username_order", "username", "at", "id"),
+                      Index("ix_audit_events_action_order", "action", "at", "id"))
 
 
 class Readiness(db.Model):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import flash, redirect, render_template, url_for
-from sqlalchemy import or_
+from flask import flash, redirect, render_template, request, url_for
+from sqlalchemy import or_, tuple_
+from sqlalchemy.orm import defer, joinedload
 
 from .. import audit
 from ..db import db
@@ -17,14 +18,18 @@ from ..web import language
 from ..web.language import gettext as _
 from . import bp, needs, timeline
 from .forms import PatientForm, SearchForm
+from .keyset import paginate
 
 PER_PAGE = 50
+TIMELINE_PER_PAGE = 25
+TIMELINE_ORDER = (Screening.created_at, Screening.id)  # newest first on the page
+# The timeline, chart and what changed read the assessment only: the answers and the words
+# shown (two thirds of a screening's JSON, most of the page's time at 1,000,000) stay unread.
+LIGHT = (defer(Screening.answers, raiseload=True), defer(Screening.shown, raiseload=True))
 RECORD_FIELDS = ("reference", "name", "date_of_birth", "route", "pump_model", "reservoir_ml",
                  "concentration_mcg_per_ml", "daily_dose_mcg", "low_reservoir_alarm_ml",
                  "next_refill_date", "contact_name", "contact_phone", "clinic_name",
                  "clinic_phone", "notes")
-
-
 
 
 def patient_or_404(patient_id: int) -> Patient:
@@ -41,9 +46,9 @@ def _patient_form(**kwargs) -> PatientForm:
 @bp.get("/patients")
 @needs("manage_patients")
 def patients():
-    page = db.paginate(db.select(Patient).order_by(Patient.reference), per_page=PER_PAGE,
-                       error_out=False)
-    audit.record("view_patients", "patient", None, page=page.page, searched=False)
+    page = paginate(db.select(Patient), (Patient.reference,), id_column=Patient.id,
+                    per_page=PER_PAGE, args=request.args)  # references are unique
+    audit.record("view_patients", "patient", None, searched=False, **page.position())
     db.session.commit()
     return render_template("staff/patients.html", form=SearchForm(), page=page,
                            matches=None, more=False)
@@ -133,25 +138,41 @@ def _fill(patient: Patient, form: PatientForm) -> list[str]:
 @needs("manage_patients")
 def patient(patient_id: int):
     found = patient_or_404(patient_id)
-    screenings = list(db.session.execute(
-        db.select(Screening).filter_by(patient_id=found.id).order_by(Screening.created_at)
-    ).scalars())
+    # Its screenings a page at a time, newest first (index ix_screenings_patient_order), and
+    # the one before the page's oldest, which "what changed" compares it with.
+    page = paginate(db.select(Screening).where(Screening.patient_id == found.id),
+                    TIMELINE_ORDER, per_page=TIMELINE_PER_PAGE, args=request.args,
+                    descending=True, options=LIGHT)
+    page.args["patient_id"] = found.id  # for the links' url_for
+    shown = list(reversed(page.items))  # oldest first
+    before = [] if not shown else list(db.session.execute(
+        db.select(Screening).options(*LIGHT)
+        .where(Screening.patient_id == found.id,
+               tuple_(*TIMELINE_ORDER) < (shown[0].created_at, shown[0].id))
+        .order_by(Screening.created_at.desc(), Screening.id.desc()).limit(1)).scalars())
+    recent = list(reversed(db.session.execute(
+        db.select(Screening).options(*LIGHT).where(Screening.patient_id == found.id)
+        .order_by(Screening.created_at.desc(), Screening.id.desc())
+        .limit(timeline.CHART_LIMIT)).scalars().all()))
     refills = list(db.session.execute(
-        db.select(Refill).filter_by(patient_id=found.id).order_by(Refill.refilled_on.desc())
+        db.select(Refill).options(joinedload(Refill.recorded_by))
+        .filter_by(patient_id=found.id).order_by(Refill.refilled_on.desc())
     ).scalars())
     # Screenings whose caregiver typed this reference: not on the timeline until confirmed.
     unconfirmed = list(db.session.execute(
-        db.select(Screening).filter_by(patient_ref=found.reference, patient_id=None)
+        db.select(Screening).options(*LIGHT)
+        .filter_by(patient_ref=found.reference, patient_id=None)
         .order_by(Screening.created_at.desc()).limit(50)).scalars())
-    audit.record("view", "patient", found.id)
+    audit.record("view", "patient", found.id, **page.position())
     db.session.commit()
     thresholds = {level.id: level.min_score for level in language.rules().levels
                   if level.min_score is not None}  # emergency: discriminators only
-    rows = list(zip(screenings, timeline.changes(screenings), strict=True))
+    changes = timeline.changes(before + shown)[len(before):]
+    rows = list(zip(shown, changes, strict=True))
     return render_template(
-        "staff/patient.html", patient=found, rows=list(reversed(rows)), refills=refills,
-        unconfirmed=unconfirmed, now=utc_now(),
-        chart=timeline.chart(screenings, thresholds), today=date.today(),
+        "staff/patient.html", patient=found, rows=list(reversed(rows)), page=page,
+        refills=refills, unconfirmed=unconfirmed, now=utc_now(),
+        chart=timeline.chart(recent, thresholds), today=date.today(),
         route_label={r["id"]: r["label"] for r in language.rules().routes})
 
 

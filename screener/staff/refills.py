@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from .. import audit, workflow
@@ -19,6 +19,7 @@ from ..web.language import gettext as _
 from ..web.language import ngettext
 from . import bp, needs
 from .forms import RefillForm
+from .keyset import paginate
 from .patients import patient_or_404
 
 REFILL_WINDOW_DAYS = 7
@@ -30,16 +31,20 @@ def due_query(today: date):
     Due means the planned refill date, or the expected low-reservoir alarm (else empty) date
     when the dose on record says it comes first."""
     return (db.select(Patient)
-            .where(Patient.due_date <= today + timedelta(days=REFILL_WINDOW_DAYS))
-            .order_by(Patient.due_date, Patient.reference))
+            .where(Patient.due_date <= today + timedelta(days=REFILL_WINDOW_DAYS)))
+
+
+# Most overdue first, then by reference (unique): index ix_patients_due_order.
+DUE_ORDER = (Patient.due_date, Patient.reference)
 
 
 @bp.get("/refills")
 @needs("see_refills")
 def refills():
     today = date.today()
-    page = db.paginate(due_query(today), per_page=PER_PAGE, error_out=False)
-    audit.record("view_refills", "patient", None, page=page.page, shown=len(page.items))
+    page = paginate(due_query(today), DUE_ORDER, id_column=Patient.id, per_page=PER_PAGE,
+                    args=request.args)
+    audit.record("view_refills", "patient", None, shown=len(page.items), **page.position())
     db.session.commit()
     return render_template("staff/refills.html", page=page, today=today,
                            window=REFILL_WINDOW_DAYS)

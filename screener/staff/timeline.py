@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..clinical.rules.vocabulary import LEVEL_RANK
+from ..clinical.scoring import Assessment
 from ..models import Screening, as_utc
 from ..web.formatting import short_date
 from ..web.language import gettext as _
@@ -73,8 +74,10 @@ class Chart:
 
 
 def findings(screening: Screening) -> dict[str, str]:
-    """What counted towards this screening: each contributing feature, by id, with its label."""
-    result = screening.result
+    """What counted towards this screening: each contributing feature, by id, with its label.
+    From the stored assessment alone: the answers are not needed (nor loaded, on the patient
+    page)."""
+    result = Assessment.from_dict(screening.assessment, {})
     found = {c.feature: c.label for c in result.contributions}
     found.update({f"red-flag:{r.id}": r.label for r in result.red_flags})
     return found
@@ -122,6 +125,3 @@ def chart(screenings: list[Screening], level_thresholds: dict[str, int]) -> Char
     if len(shown) > 1 and short_date(first) != short_date(last):
         drawn.x_labels.append((x_for(times[-1]), short_date(last)))
     return drawn
-
-
-
