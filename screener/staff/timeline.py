@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..clinical.rules.vocabulary import LEVEL_RANK
-from ..clinical.scoring import Assessment
+from ..clinical import Assessment
 from ..models import Screening, as_utc
 from ..web.formatting import short_date
 from ..web.language import gettext as _
