@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..clinical.rules.vocabulary import LEVEL_RANK
 from ..clinical import Assessment
+from ..clinical.rules.vocabulary import LEVEL_RANK
 from ..models import Screening, as_utc
 from ..web.formatting import short_date
 from ..web.language import gettext as _
