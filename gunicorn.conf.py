@@ -12,7 +12,8 @@ def on_starting(server):
     os.environ["SCREENER_WORKERS"] = str(server.cfg.workers)
 
 
-# Threads: while one request waits on the database (on PostgreSQL a commit waits for the
-# disk) another is served, so a worker is not idle through every save (bench/load.py).
-worker_class = "gthread"
-threads = 4
+# Sync workers (gunicorn's default), not threads: measured with bench/load.py on 2 cores,
+# 4 threads a worker made every request that waits on the database wait again for the GIL
+# behind the threads that compute (GET /healthz fell from about 2,000 to 400-1,300 requests
+# a second, saving a screening from about 570 to 380). Slow clients are the buffering
+# proxy's to absorb (README, "Running it for real").
