@@ -23,7 +23,7 @@ from datetime import timedelta
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy import or_, text
+from sqlalchemy import Text, and_, cast, func, or_, text
 from sqlalchemy.exc import DBAPIError
 
 from . import audit
@@ -93,18 +93,26 @@ def apply_audit_retention() -> int:
 
 
 def erase_patient(reference: str) -> dict[str, int] | None:
-    """Erase one patient: the record, the screenings linked to it or sent with its
-    reference, their actions, the refills and any draft of a call. None if no such patient."""
+    """Erase one patient: the record, the screenings linked to it, those sent with its
+    reference (in any case) that no one has linked to another patient, their actions, the
+    refills, any draft of a call and any draft in which the reference was typed. None if no
+    such patient.
+
+    Never a screening linked to someone else: staff may have corrected a typed reference,
+    and that screening is the other patient's record (red team 2, M14)."""
     patient = db.session.execute(db.select(Patient).filter_by(reference=reference)
                                  ).scalar_one_or_none()
     if patient is None:
         return None
-    whose = or_(Screening.patient_id == patient.id, Screening.patient_ref == reference)
+    typed = and_(Screening.patient_id.is_(None),
+                 func.upper(Screening.patient_ref) == reference.upper())
+    whose = or_(Screening.patient_id == patient.id, typed)
     theirs = db.select(Screening.id).where(whose)
     counts = {
         "drafts": _delete(Draft, or_(
             Draft.patient_id == patient.id, Draft.previous_id.in_(theirs),
-            Draft.screening_id.in_(db.select(Screening.public_id).where(whose)))),
+            Draft.screening_id.in_(db.select(Screening.public_id).where(whose)),
+            _holds(Draft.pages, reference), _holds(Draft.pending, reference))),
         "actions": _delete(ScreeningAction, ScreeningAction.screening_id.in_(theirs)),
         "screenings": _delete(Screening, Screening.id.in_(theirs)),
         "refills": _delete(Refill, Refill.patient_id == patient.id),
@@ -115,6 +123,13 @@ def erase_patient(reference: str) -> dict[str, int] | None:
     audit.record("erase_patient", "patient", patient_id, username="(command line)", **counts)
     db.session.commit()
     return counts
+
+
+def _holds(column, reference: str):
+    """A JSON column holding `reference` as a whole string value, in any case: a draft's
+    answers or its refused last page. (A reference holds no quote or backslash, so its JSON
+    form is itself in quotes.)"""
+    return func.upper(cast(column, Text)).contains(f'"{reference.upper()}"', autoescape=True)
 
 
 def _delete(model, condition) -> int:

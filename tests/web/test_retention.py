@@ -106,3 +106,32 @@ def test_erasing_a_patient_removes_their_data_and_leaves_a_trace(db_app, db_clie
         assert "ERASE-1" not in str(event.details) and "Hannah" not in str(event.details)
     missing = db_app.test_cli_runner().invoke(args=["erase-patient", "NOPE-1", "--yes"])
     assert missing.exit_code != 0 and "No patient has the reference" in missing.output
+
+
+def test_erasure_takes_exactly_that_patients_data(db_app, db_client):
+    """Red team 2, M14: a screening typed as ERASE-1 but linked by staff to KEEP-1 was
+    erased from KEEP-1's timeline; one typed as erase-1 was kept; a refused last page kept
+    the reference and a phone number in a draft."""
+    with db_app.app_context():
+        db.session.add_all([Patient(reference="ERASE-1", route="intrathecal"),
+                            Patient(reference="KEEP-1", route="oral")])
+        db.session.commit()
+        keep_id = db.session.execute(db.select(Patient.id).filter_by(reference="KEEP-1")
+                                     ).scalar_one()
+    corrected = _screening(db_app, db_client, {**URGENT, "patient_ref": "ERASE-1"},
+                           patient_id=keep_id)  # staff linked it to the right patient
+    _screening(db_app, db_client, {**URGENT, "patient_ref": "erase-1"})  # typed in lower case
+    with db_app.app_context():
+        db.session.add_all([
+            Draft(pending={"patient_ref": "ERASE-1", "callback_phone": "07700 900333"}),
+            Draft(pages={"about": {"patient_ref": "Erase-1"}}),
+            Draft(pages={"about": {"patient_ref": "ERASE-10"}})])  # someone else's
+        db.session.commit()
+    result = db_app.test_cli_runner().invoke(args=["erase-patient", "ERASE-1", "--yes"])
+    assert result.exit_code == 0, result.output
+    assert "2 drafts" in result.output and "1 screenings" in result.output
+    with db_app.app_context():
+        assert [s.id for s in db.session.execute(db.select(Screening)).scalars()] == [
+            corrected]
+        drafts = list(db.session.execute(db.select(Draft)).scalars())
+        assert [d.pages for d in drafts] == [{"about": {"patient_ref": "ERASE-10"}}]
