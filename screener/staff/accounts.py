@@ -34,7 +34,8 @@ from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import PasswordField, StringField
-from wtforms.validators import InputRequired
+from wtforms.validators import InputRequired, ValidationError
+from zxcvbn import zxcvbn
 
 from .. import audit
 from ..db import db
@@ -47,6 +48,14 @@ FIRST_WAIT = timedelta(seconds=15)
 MAX_WAIT = timedelta(minutes=15)
 IDLE_MINUTES = 30
 MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 256  # scrypt and the strength check both grow with the length
+# NIST SP 800-63B (5.1.1.2): no rules about character kinds, but every new password checked
+# against passwords known from breaches, dictionary words, repeats, sequences and words from
+# the context (the user's own names, this service). zxcvbn, Dropbox's estimator, does that
+# with its own lists; its score 3 means about 10^8 guesses, enough behind a slow hash and the
+# sign-in delays. "password1234" and "aaaaaaaaaaaa" score 1 and 0 (red team 2, M17).
+MIN_STRENGTH = 3
+SERVICE_WORDS = ("baclofen", "screener", "screening", "pump", "clinic", "triage", "staff")
 
 login_manager = LoginManager()
 login_manager.session_protection = "strong"  # a session moved to another client is dropped
@@ -84,6 +93,23 @@ def load_user(session_id: str) -> User | None:
 class SignInForm(FlaskForm):
     username = StringField(_l("Username"), validators=[InputRequired(_l("Enter your username"))])
     password = PasswordField(_l("Password"), validators=[InputRequired(_l("Enter your password"))])
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(_l("Your current password"),
+                            validators=[InputRequired(_l("Enter your current password"))])
+    new = PasswordField(_l("New password"), validators=[InputRequired(_l("Enter a new password"))])
+    again = PasswordField(_l("The new password again"),
+                          validators=[InputRequired(_l("Enter the new password again"))])
+
+    def validate_new(self, field) -> None:
+        problem = password_problem(field.data, current_user.username, current_user.name)
+        if problem:
+            raise ValidationError(problem)
+
+    def validate_again(self, field) -> None:
+        if field.data != self.new.data:
+            raise ValidationError(_("The two new passwords are not the same"))
 
 
 def end_stale_sessions():
@@ -227,17 +253,64 @@ def sign_out():
     return redirect(url_for("accounts.sign_in"))
 
 
+def password_problem(password: str, *names: str) -> str | None:
+    """Why `password` may not be used (None if it may): too short, too long, or too easy to
+    guess, the user's own `names` (username, full name) and this service's words counted."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return _("Use a password of at least %(count)d characters.", count=MIN_PASSWORD_LENGTH)
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return _("Use a password of at most %(count)d characters.", count=MAX_PASSWORD_LENGTH)
+    hints = [word for name in names for word in (name, *name.replace(".", " ").split())]
+    if zxcvbn(password[:100], user_inputs=[*hints, *SERVICE_WORDS])["score"] < MIN_STRENGTH:
+        return _("This password would be easy to guess: it is a common one, or made from a "
+                 "repeat, a sequence, your own name or this service's name. Choose a phrase "
+                 "of three or four unrelated words.")
+    return None
+
+
+@bp.route("/password", methods=["GET", "POST"])
+def change_password():
+    """A member of staff changes their own password (ASVS 6.2.2): the current one first, and
+    every other session of theirs ends (a password they think is known stops working
+    everywhere at once). This session carries on."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    form = ChangePasswordForm()
+    wrong = False
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        if user.check_password(form.current.data):
+            user.set_password(form.new.data)
+            user.end_sessions()
+            audit.record("change_password", "user", user.id)
+            db.session.commit()
+            since = session.get("staff_since")
+            login_user(user)  # this session, under the new session version
+            session["staff_since"], session["staff_seen"] = since, datetime.now(UTC).timestamp()
+            flash(_("Your password has been changed. You have been signed out everywhere "
+                    "else."), "success")
+            return redirect(url_for("staff.queue"))
+        audit.record("change_password_refused", "user", user.id, reason="wrong password")
+        db.session.commit()
+        form.current.errors = [_("Your current password is not right")]
+        wrong = True
+    refused = wrong or bool(form.errors)
+    return render_template("staff/password.html", form=form, error=refused), 400 if refused else 200
+
+
 @click.command("create-user")
 @click.option("--username", prompt=True, help="Sign-in name, e.g. j.smith")
 @click.option("--name", prompt="Full name", help="Shown beside what the user does")
 @click.option("--role", type=click.Choice(ROLES), prompt=True, help="triage, clinic or admin")
-@click.password_option(help="Prompted for, never echoed; at least 12 characters")
+@click.password_option(help="Prompted for, never echoed; at least 12 characters, "
+                       "not easy to guess")
 @with_appcontext
 def create_user_command(username: str, name: str, role: str, password: str) -> None:
     """Create a staff user (the password is prompted for and never echoed)."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise click.UsageError(f"Use a password of at least {MIN_PASSWORD_LENGTH} characters.")
     username = username.strip()
+    problem = password_problem(password, username, name)
+    if problem:
+        raise click.UsageError(problem)
     if db.session.execute(db.select(User).filter_by(username=username)).scalar_one_or_none():
         raise click.UsageError(f"The username {username!r} is taken.")
     user = User(username=username, name=name.strip(), role=role)
@@ -273,13 +346,15 @@ def unlock_user_command(username: str) -> None:
 
 @click.command("set-password")
 @click.argument("username")
-@click.password_option(help="Prompted for, never echoed; at least 12 characters")
+@click.password_option(help="Prompted for, never echoed; at least 12 characters, "
+                       "not easy to guess")
 @with_appcontext
 def set_password_command(username: str, password: str) -> None:
     """Give USERNAME a new password; every session they have ends."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise click.UsageError(f"Use a password of at least {MIN_PASSWORD_LENGTH} characters.")
     user = _user_or_fail(username)
+    problem = password_problem(password, user.username, user.name)
+    if problem:
+        raise click.UsageError(problem)
     user.set_password(password)
     user.end_sessions()
     audit.record("set_password", "user", user.id, username="(command line)")

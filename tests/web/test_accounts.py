@@ -10,7 +10,15 @@ import pytest
 from screener.db import db
 from screener.models import AuditEvent, User
 from screener.staff.accounts import FREE_TRIES, IDLE_MINUTES, create_user_command
-from tests.pages import PASSWORD, Journey, add_user, check_page, csrf_token, sign_in
+from tests.pages import (
+    PASSWORD,
+    Journey,
+    add_user,
+    check_page,
+    csrf_token,
+    sign_in,
+    text_of,
+)
 
 
 def audit_actions(app) -> list[str]:
@@ -44,6 +52,12 @@ def test_create_user_prompts_for_a_hidden_password_and_stores_only_a_hash(app):
 
 @pytest.mark.parametrize("args, password, message", [
     (["--role", "triage"], "short", "at least 12 characters"),
+    # Red team 2, M17: any 12 characters were accepted, for an admin too.
+    (["--role", "admin"], "aaaaaaaaaaaa", "easy to guess"),
+    (["--role", "admin"], "password1234", "easy to guess"),
+    (["--role", "admin"], "qwertyuiop12", "easy to guess"),
+    (["--role", "admin"], "baclofen2024", "easy to guess"),  # this service's name
+    (["--role", "triage"], "x" * 257, "at most 256 characters"),
     (["--role", "nurse"], "a long enough secret 42", "Invalid value for '--role'"),
 ])
 def test_create_user_refuses_weak_passwords_and_unknown_roles(app, args, password, message):
@@ -309,4 +323,61 @@ def test_the_live_queue_poll_does_not_keep_a_session_alive(app, client):
         assert session["staff_seen"] == started
         session["staff_seen"] = time.time() - IDLE_MINUTES * 60 - 5
     response = client.get("/staff/queue/live")
+    assert response.status_code == 302 and "/staff/sign-in" in response.location
+
+
+def test_a_password_is_not_made_of_the_users_own_name(app):
+    result = app.test_cli_runner().invoke(
+        create_user_command, ["--username", "margaret.oyelaran", "--name", "Margaret Oyelaran",
+                              "--role", "clinic"], input="oyelaranmargaret\n" * 2)
+    assert result.exit_code != 0 and "easy to guess" in result.output
+
+
+def _change(client, current: str, new: str, again: str | None = None):
+    _, tree = Journey(client).get("/staff/password")
+    return client.post("/staff/password", data={
+        "csrf_token": csrf_token(tree), "current": current, "new": new,
+        "again": new if again is None else again})
+
+
+def test_staff_change_their_own_password_and_other_sessions_end(app):
+    """Red team 2, M17: users could not change their own password. The current password
+    first; the other sessions end at once; this one carries on."""
+    add_user(app, "ann", "triage")
+    here, elsewhere = app.test_client(), app.test_client()
+    sign_in(Journey(here), "ann")
+    sign_in(Journey(elsewhere), "ann")
+    check_page(here.get("/staff/password"))
+    changed = _change(here, PASSWORD, "lantern orbit velvet harbour")
+    assert changed.status_code == 302 and changed.location == "/staff/"
+    assert here.get("/staff/").status_code == 200  # this session carries on
+    assert elsewhere.get("/staff/").status_code == 302  # the other one has ended
+    assert sign_in(Journey(app.test_client()), "ann", refused=True).status_code == 401
+    assert sign_in(Journey(app.test_client()), "ann", "lantern orbit velvet harbour"
+                   ).status_code == 302
+    assert "change_password" in audit_actions(app)
+
+
+@pytest.mark.parametrize("current, new, again, field, message", [
+    ("wrong password", "lantern orbit velvet harbour", None, "current", "not right"),
+    (PASSWORD, "password1234", None, "new", "easy to guess"),
+    (PASSWORD, "short", None, "new", "at least 12 characters"),
+    (PASSWORD, "lantern orbit velvet harbour", "lantern orbit velvet", "again", "not the same"),
+    ("", "", "", "current", "Enter your current password"),
+])
+def test_a_refused_password_change_says_why_and_changes_nothing(app, current, new, again,
+                                                                field, message):
+    add_user(app, "ann", "triage")
+    client = app.test_client()
+    sign_in(Journey(client), "ann")
+    response = _change(client, current, new, again)
+    assert response.status_code == 400
+    page = check_page(response, error=True)
+    summary = page.findall(".//div[@class='error-summary']//a")
+    assert any(a.get("href") == f"#{field}" and message in text_of(a) for a in summary)
+    assert sign_in(Journey(app.test_client()), "ann").status_code == 302  # unchanged
+
+
+def test_changing_a_password_needs_sign_in(client):
+    response = client.get("/staff/password")
     assert response.status_code == 302 and "/staff/sign-in" in response.location
