@@ -88,7 +88,8 @@ def new_patient():
             db.session.flush()
             audit.record("create", "patient", patient.id)
             db.session.commit()
-            flash(_("Added patient %(reference)s.", reference=patient.reference), "success")
+            # No reference in the session cookie, which is signed, not secret (red team 2, L17).
+            flash(_("Added the patient."), "success")
             return redirect(url_for("staff.patient", patient_id=patient.id))
     return render_template("staff/patient_form.html", form=form, patient=None,
                            error=bool(form.errors)), 400 if form.errors else 200

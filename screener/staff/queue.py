@@ -199,7 +199,7 @@ def link_patient(public_id: str):
     found.patient_id = patient.id
     audit.record("link_patient", "screening", found.public_id, patient_id=patient.id)
     db.session.commit()
-    flash(_("Linked to patient %(reference)s.", reference=patient.reference), "success")
+    flash(_("Linked to the patient."), "success")  # no reference in the cookie (L17)
     return redirect(url_for("staff.screening", public_id=public_id))
 
 

@@ -73,6 +73,13 @@ def age_band_name(band: str) -> str:
     return gettext(AGE_BAND_NAMES[band]) if band in AGE_BAND_NAMES else band
 
 
-FILTERS = {"utc_iso": utc_iso, "in_utc": in_utc, "uk_date": uk_date, "age": age,
+def phone_ending(phone: str) -> str:
+    """A phone number's last three digits: enough for a caregiver to know which number they
+    left, too little for anyone else holding the result's link (red team 2, L16)."""
+    return "".join(c for c in phone if c.isdigit())[-3:]
+
+
+FILTERS = {"phone_ending": phone_ending, "utc_iso": utc_iso, "in_utc": in_utc,
+           "uk_date": uk_date, "age": age,
            "level_name": level_name, "status_name": status_name,
            "direction_name": direction_name, "age_band_name": age_band_name}

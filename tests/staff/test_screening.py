@@ -145,7 +145,9 @@ def test_a_service_that_reads_checks_takes_a_number_and_its_staff_see_it(app, cl
     _, result = journey.get(response.location)
     main = text_of(result.find(".//main"))
     assert "the Example pump clinic reads the checks sent here within 2 working hours" in main
-    assert "They may call you on 07700 900982" in main
+    # Red team 2, L16: only the last digits on the result page, which its link opens.
+    assert "They may call you on the number you gave, ending 982" in main
+    assert "900982" not in main
     assert "911" not in text_of(result) and "112 in Europe" not in text_of(result)
     assert {a.get("href") for a in result.findall(".//a") if a.get("href", "").startswith(
         "tel:")} == {"tel:999", "tel:01614960000"}
