@@ -60,12 +60,15 @@ def rules_text(spec: str | None) -> tuple[str, str]:
 
 # --- What is replayed -----------------------------------------------------------------
 
-STORED_SQLITE = "SELECT public_id, CAST(answers AS BLOB) FROM screenings ORDER BY id"
-STORED_OTHER = "SELECT public_id, CAST(answers AS TEXT) FROM screenings ORDER BY id"
+# By row number, never the public id: that opens a caregiver's result, and the report is
+# meant for change records and the safety case (red team 2, L18).
+STORED_SQLITE = "SELECT id, CAST(answers AS BLOB) FROM screenings ORDER BY id"
+STORED_OTHER = "SELECT id, CAST(answers AS TEXT) FROM screenings ORDER BY id"
 
 
 def stored_answers(database_url: str, batch: int = 10_000) -> Iterator[tuple[str, bytes]]:
-    """(public id, answers as JSON text) of every stored screening, streamed.
+    """("screening N", answers as JSON text) of every stored screening, by row number,
+    streamed.
 
     Through the driver's own cursor, fetched a batch at a time: SQLAlchemy's result rows
     cost more than the reading itself here (8.6 s against 3.7 s for a million on SQLite).
@@ -89,8 +92,9 @@ def stored_answers(database_url: str, batch: int = 10_000) -> Iterator[tuple[str
                 cursor, query = connection.driver_connection.cursor(name="replay"), STORED_OTHER
             cursor.execute(query)
             while rows := cursor.fetchmany(batch):
-                for public_id, answers in rows:
-                    yield public_id, answers if isinstance(answers, bytes) else answers.encode()
+                for row_id, answers in rows:
+                    yield (f"screening {row_id}",
+                           answers if isinstance(answers, bytes) else answers.encode())
             cursor.close()
     finally:
         engine.dispose()

@@ -95,8 +95,8 @@ def test_stored_screenings_are_replayed_from_the_database(kind, tmp_path):
         taper = {"route": "oral", "symptoms": ["insomnia", "anxiety"],
                  "history": {"dose_recently_reduced": True, "supervised_gradual_taper": True},
                  "respondent": "patient"}
-        for answers in (taper, taper, {"route": "intrathecal", "symptoms": ["seizure"]}):
-            submit(client, answers)
+        public_ids = [submit(client, answers) for answers in (
+            taper, taper, {"route": "intrathecal", "symptoms": ["seizure"]})]
         after = _changed(tmp_path, "    min_score: 8\n", "    min_score: 4\n")
         report = _replay(str(DEFAULT_PATH), "--after", after, "--cases", VIGNETTES,
                          "--database", url if kind == "sqlite" else POSTGRES_URL)
@@ -104,6 +104,10 @@ def test_stored_screenings_are_replayed_from_the_database(kind, tmp_path):
         assert stored["total"] == 3 and stored["distinct"] == 2
         assert stored["levels"]["emergency"] == {"emergency": 1}
         assert stored["up"] == 2 and stored["levels"]["soon"] == {"urgent": 2}
+        # Red team 2, L18: a public id opens a caregiver's result, so a report meant for
+        # change records names screenings by their row number instead.
+        assert {m["id"] for m in stored["examples"]} == {"screening 1"}
+        assert not any(public_id in str(report) for public_id in public_ids)
     finally:
         wipe_database(app)
         with app.app_context():
