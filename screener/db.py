@@ -11,7 +11,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 from flask_migrate import Migrate, upgrade
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
 from sqlalchemy.orm import DeclarativeBase
 
 from . import sqlite
@@ -44,8 +44,27 @@ def init_app(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             sqlite.init_engine(db.engine, serialise_writers=not app.testing)
+        elif db.engine.dialect.name == "postgresql":
+            _give_up_in_seconds(db.engine)
     app.cli.add_command(init_db_command)
     app.cli.add_command(grant_app_role_command)
+
+
+# A statement that waits on a lock (another session holding the table) or runs long gives up
+# within seconds: the request answers 503 with the advice to seek help, rather than holding a
+# worker until gunicorn kills it and storing, later, a screening no client was told about
+# (red team 2, L14). Migrations lift the limit (screener/migrations/env.py).
+LOCK_TIMEOUT_MS = 2_000
+STATEMENT_TIMEOUT_MS = 5_000
+
+
+def _give_up_in_seconds(engine) -> None:
+    @event.listens_for(engine, "connect")
+    def set_timeouts(dbapi_connection, _record) -> None:
+        with dbapi_connection.cursor() as cursor:
+            cursor.execute(f"SET lock_timeout = {LOCK_TIMEOUT_MS}")
+            cursor.execute(f"SET statement_timeout = {STATEMENT_TIMEOUT_MS}")
+        dbapi_connection.commit()
 
 
 # What the app's own role may do, when migrations run as another (owner) role: everything it

@@ -90,6 +90,11 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            # The app's connections give up on a lock within seconds (screener/db.py); a
+            # migration may wait for one and may take longer (an index on a large table).
+            connection.exec_driver_sql("SET lock_timeout = 0")
+            connection.exec_driver_sql("SET statement_timeout = 0")
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

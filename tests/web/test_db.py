@@ -195,3 +195,29 @@ def test_an_idempotency_key_expires_after_a_day(db_app, db_client):
     assert "Idempotent-Replayed" not in later.headers
     with db_app.app_context():
         assert db.session.query(Screening).count() == 2
+
+
+def test_a_locked_table_answers_503_within_seconds_and_stores_nothing(db_app, db_client):
+    """Red team 2, L14: with the screenings table locked, every worker waited until gunicorn
+    killed it, and 28 screenings were stored afterwards that no client had been told about.
+    A lock now gives up within seconds (lock_timeout on PostgreSQL, SQLite's busy timeout):
+    503 with the advice to seek help, and nothing stored."""
+    import time
+
+    with db_app.app_context():
+        holder = db.engine.connect()
+        if db.engine.dialect.name == "postgresql":
+            holder.exec_driver_sql("LOCK TABLE screenings IN ACCESS EXCLUSIVE MODE")
+        else:
+            holder.exec_driver_sql("BEGIN IMMEDIATE")  # SQLite's write lock
+        try:
+            started = time.monotonic()
+            refused = db_client.post("/api/v1/screenings", json=VALID)
+            waited = time.monotonic() - started
+        finally:
+            holder.rollback()
+            holder.close()
+        assert refused.status_code == 503, refused.data
+        assert "emergency number" in refused.get_data(as_text=True)
+        assert waited < 8
+        assert db.session.query(Screening).count() == 0
