@@ -95,6 +95,7 @@ def run_migrations_online():
             # migration may wait for one and may take longer (an index on a large table).
             connection.exec_driver_sql("SET lock_timeout = 0")
             connection.exec_driver_sql("SET statement_timeout = 0")
+            connection.commit()  # session settings; the migration opens its own transaction
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
