@@ -58,7 +58,7 @@ def init_app(app: Flask, dev_secret_key: str) -> None:
     development = is_development(app)
     if under_gunicorn() and not app.testing:
         _refuse_development_under_gunicorn(app, development, dev_secret_key)
-    if development and not app.testing:
+    if development and not app.testing and under_gunicorn():  # `flask run` warns itself
         log.warning("Development mode is on: the built-in rate-limit store, cookies over "
                     "plain HTTP and `flask demo` are allowed. Never serve patients this way.")
     if not development and app.config["SECRET_KEY"] == dev_secret_key:
