@@ -67,6 +67,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         WTF_CSRF_TIME_LIMIT=None,  # a frightened person may take a long time over a page
         SERVICE=None,  # the service profile: screener/web/service_profile.py
         SESSION_ABSOLUTE_HOURS=12,  # a staff session ends this long after sign-in, however busy
+        READINESS_FREE_BYTES=64 * 2**20,  # /readyz: room for thousands of screenings
         IDEMPOTENCY_HOURS=24,  # an API client's Idempotency-Key replays for this long
         RESULT_LINK_HOURS=48,  # a caregiver's result, read without sign-in, for this long
         RETENTION_SCREENING_DAYS=8 * 365 + 2,  # screenings kept 8 years: screener/retention.py

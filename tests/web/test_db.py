@@ -143,6 +143,27 @@ def test_readiness_fails_when_the_database_cannot_be_written(tmp_path):
     assert ready.status_code == 503 and ready.json["database"] == "cannot be written"
 
 
+def test_readiness_fails_while_the_disk_has_too_little_room_for_screenings(tmp_path):
+    """Red team 2, L6: on a full disk /readyz still answered 200, because rewriting its one
+    row fits in pages SQLite already had, while a screening needs new ones. Readiness now
+    also asks the disk under the SQLite file for room (READINESS_FREE_BYTES)."""
+    import shutil
+
+    from screener import create_app
+
+    path = tmp_path / "ready.sqlite"
+    free = shutil.disk_usage(tmp_path).free
+    for margin, status in ((free // 2, 200), (free * 2, 503)):
+        app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+                          "READINESS_FREE_BYTES": margin})
+        with app.app_context():
+            db.create_all()
+        ready = app.test_client().get("/readyz")
+        assert ready.status_code == status, ready.json
+        if status == 503:
+            assert ready.json["database"] == "disk nearly full"
+
+
 def test_an_idempotency_key_replays_only_the_same_answers(db_app, db_client):
     """Red team 2, M11: the same key from anyone with any body returned the first client's
     screening, reference and all; a different submission under a reused key was silently
