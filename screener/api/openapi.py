@@ -160,7 +160,9 @@ def build_openapi(ruleset: RuleSet) -> dict[str, Any]:
                     "description": ("Makes a retry safe: the same key with the same answers, "
                                     "within a day, returns the first screening instead of "
                                     "saving a second."),
-                    "schema": {"type": "string", "minLength": 1, "maxLength": 255}}],
+                    # Visible ASCII: headers carry other characters unreliably.
+                    "schema": {"type": "string", "minLength": 1, "maxLength": 255,
+                               "pattern": "^[!-~]+$"}}],
                 "requestBody": body,
                 "responses": {
                     "201": _reply("Saved, or a retry's replay (Idempotent-Replayed: true).",

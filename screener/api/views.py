@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -129,14 +130,18 @@ def _replay(earlier: Screening, raw: Any):
                                                     "Idempotent-Replayed": "true"}
 
 
+KEY_PATTERN = re.compile(r"[!-~]{1,255}")  # as the OpenAPI document says
+
+
 def _idempotency_key() -> str | None:
     """The header's value, hashed (the key itself is the client's, and may be anything)."""
     given = request.headers.get("Idempotency-Key")
     if given is None:
         return None
-    if not 1 <= len(given) <= 255 or not given.isprintable():
+    if not KEY_PATTERN.fullmatch(given):
         raise InvalidAnswers({"Idempotency-Key": [
-            "Send an Idempotency-Key of 1 to 255 printable characters, or none."]})
+            "Send an Idempotency-Key of 1 to 255 visible ASCII characters (no spaces), "
+            "or none."]})
     return hashlib.sha256(given.encode()).hexdigest()
 
 
