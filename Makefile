@@ -44,6 +44,7 @@ run: $(STAMP) $(CONFIG)
 test: export HYPOTHESIS_PROFILE ?= ci
 test: $(STAMP)
 	bash scripts/ensure-chromium.sh
+	bash scripts/ensure-nginx.sh
 	$(BIN)/ruff check screener tests bench scripts
 	$(BIN)/screener rules check
 	$(BIN)/pytest

@@ -1,4 +1,4 @@
-"""The services some tests need (PostgreSQL, Chromium, Redis), and one rule for when one is
+"""The services some tests need (PostgreSQL, Chromium, Redis, nginx), and one rule for when one is
 missing: skip with the reason locally, fail in CI (CI=true), where each must be there.
 
 Imports nothing heavy: the top-level conftest reads the addresses for its summary, and the
@@ -21,6 +21,7 @@ POSTGRES_URL = os.environ.get(
 SUITE_DATABASE = os.environ.get("SCREENER_TEST_DATABASE", "sqlite")
 REDIS_URL = os.environ.get("SCREENER_TEST_REDIS_URL", "redis://127.0.0.1:6379")
 CHROMIUM = os.environ.get("SCREENER_CHROMIUM", "/usr/bin/chromium")
+NGINX = os.environ.get("SCREENER_NGINX", "/usr/sbin/nginx")
 
 
 def _postgres() -> str | None:
@@ -52,8 +53,14 @@ def _redis() -> str | None:
     return None
 
 
+def _nginx() -> str | None:
+    if not Path(NGINX).exists():
+        return f"nginx not found at {NGINX} (apt-get install -y nginx-light)"
+    return None
+
+
 CHECKS: dict[str, Callable[[], str | None]] = {
-    "postgresql": _postgres, "chromium": _chromium, "redis": _redis}
+    "postgresql": _postgres, "chromium": _chromium, "redis": _redis, "nginx": _nginx}
 
 
 def require(service: str) -> None:
