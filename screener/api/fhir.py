@@ -118,6 +118,9 @@ def _risk_assessment(screening: Screening, ruleset: RuleSet, resource_id: str,
     notes = [{"text": f"Red flag: {flag.label}"} for flag in stored.red_flags]
     notes += [{"text": f"Combination ({rule.level}): {rule.label}"}
               for rule in stored.combinations]
+    if screening.patient is None and screening.patient_ref:
+        notes.append({"text": "Patient reference given by the person who answered, not "
+                              f"checked: {screening.patient_ref}"})
     if notes:  # FHIR JSON forbids empty arrays
         resource["note"] = notes
     return resource
@@ -209,11 +212,12 @@ def _label(options: tuple[Any, ...], option_id: str) -> str | None:
 
 
 def _subject(screening: Screening) -> dict[str, Any] | None:
-    """The patient as an identifier reference: the linked record's, else the one typed in."""
-    reference = screening.patient.reference if screening.patient else screening.patient_ref
-    if not reference:
+    """The patient as an identifier reference, once staff have linked the screening to the
+    record. A reference typed in is anyone's to type: a receiving record would file an
+    unchecked emergency against that patient (red team 2, M5), so it goes in a note."""
+    if screening.patient is None:
         return None
-    return {"identifier": {"system": PATIENT_REF_SYSTEM, "value": reference}}
+    return {"identifier": {"system": PATIENT_REF_SYSTEM, "value": screening.patient.reference}}
 
 
 def _outcome(direction: str | None) -> str:

@@ -13,7 +13,8 @@ from .dates import in_date_range
 from .forms import DateRangeForm
 
 SCREENING_COLUMNS = ["id", "created_at_utc", "ruleset_version", "ruleset_hash", "level", "score",
-                     "direction", "respondent", "patient_ref", "status", "claimed_by",
+                     "direction", "respondent", "patient_ref", "patient_confirmed", "status",
+                     "claimed_by",
                      "closed_by", "closed_at_utc", "red_flags", "discriminators", "findings"]
 
 
@@ -38,12 +39,20 @@ def export_screenings():
     def rows():
         for s in db.session.execute(query).scalars():
             yield [s.public_id, utc_iso(s.created_at), s.ruleset_version, s.ruleset_hash or "",
-                   s.level, s.score, s.direction, s.respondent, s.patient_ref, s.status,
+                   s.level, s.score, s.direction, s.respondent, *_reference(s), s.status,
                    s.claimed_by.username if s.claimed_by else "",
                    s.closed_by.username if s.closed_by else "", utc_iso(s.closed_at),
                    *(" ".join(item) for item in _ids(s.result))]
 
     return csv_response("screenings.csv", SCREENING_COLUMNS, rows())
+
+
+def _reference(screening: Screening) -> tuple[str, str]:
+    """The patient's reference and whether staff confirmed it: a linked patient's own, or
+    the one typed in, which anyone could have typed (red team 2, M5)."""
+    if screening.patient is not None:
+        return screening.patient.reference, "yes"
+    return screening.patient_ref or "", "no"
 
 
 def _ids(result) -> tuple[list[str], list[str], list[str]]:

@@ -53,3 +53,26 @@ def test_one_screening_exports_as_fhir(app, client, staff):
         "QuestionnaireResponse", "RiskAssessment"]
     assert [e.details for e in audit_rows(app) if e.action == "export"] == [
         {"format": "fhir-r4"}]
+
+
+def test_the_csv_says_whether_a_reference_was_checked(app, client, staff):
+    """Red team 2, M5: the CSV's one patient_ref column gave a typed, unchecked reference
+    as the patient's. A linked screening gives the patient's own reference; each row says
+    whether staff confirmed it."""
+    from screener.db import db
+    from screener.models import Patient, Screening
+
+    typed = submit(client, {**CAREGIVER_URGENT, "patient_ref": "ZZ-1"})
+    corrected = submit(client, {**CAREGIVER_URGENT, "patient_ref": "ZZ-1"})
+    with app.app_context():
+        patient = Patient(reference="YY-2", route="intrathecal")
+        db.session.add(patient)
+        db.session.flush()
+        db.session.execute(db.update(Screening).filter_by(public_id=corrected).values(
+            patient_id=patient.id))
+        db.session.commit()
+    response = staff("clinic").client.get("/staff/exports/screenings.csv")
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(response.get_data(as_text=True)))}
+    assert (rows[typed]["patient_ref"], rows[typed]["patient_confirmed"]) == ("ZZ-1", "no")
+    assert (rows[corrected]["patient_ref"], rows[corrected]["patient_confirmed"]) == (
+        "YY-2", "yes")

@@ -13,6 +13,7 @@ from screener.api.fhir import LEVEL_SYSTEM, PATIENT_REF_SYSTEM, UCUM, screening_
 from screener.clinical.rules import default_ruleset
 from screener.db import db
 from screener.journey.answer_words import words_shown
+from screener.models import Patient
 from screener.screenings import add_screening, run_assessment
 
 EMERGENCY = {
@@ -134,11 +135,30 @@ def test_vitals_carry_ucum_units(app):
         assert quantity["value"] == EMERGENCY["vitals"][vital_id]
 
 
-def test_patient_reference_is_an_identifier_reference(app):
-    bundle, response, assessment, _ = _export(app, URGENT)
+def test_a_linked_patients_reference_is_the_subject(app):
+    with app.app_context():
+        patient = Patient(reference="CD-456", route="intrathecal")
+        db.session.add(patient)
+        db.session.flush()
+        screening = _save(URGENT)
+        screening.patient_id = patient.id
+        db.session.commit()
+        bundle = screening_bundle(screening, default_ruleset())
+    response, assessment = (entry["resource"] for entry in bundle["entry"])
     expected = {"identifier": {"system": PATIENT_REF_SYSTEM, "value": "CD-456"}}
     assert response["subject"] == expected
     assert assessment["subject"] == expected
+
+
+def test_a_reference_no_one_has_checked_is_not_the_subject(app):
+    """Red team 2, M5: anyone can type any reference; the export filed an anonymous,
+    unchecked emergency against that patient. Until staff link it, the reference travels
+    only as a note saying it is unchecked."""
+    _, response, assessment, _ = _export(app, URGENT)
+    assert "subject" not in response
+    assert assessment["subject"] == {"display": "Unidentified patient"}
+    notes = [note["text"] for note in assessment["note"]]
+    assert "Patient reference given by the person who answered, not checked: CD-456" in notes
 
 
 def test_screening_without_patient_ref_still_validates(app):
