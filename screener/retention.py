@@ -26,7 +26,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import Text, and_, cast, func, or_, text
 from sqlalchemy.exc import DBAPIError
 
-from . import audit
+from . import audit, sqlite
 from .db import db
 from .models import (
     AuditEvent,
@@ -122,6 +122,7 @@ def erase_patient(reference: str) -> dict[str, int] | None:
     # The trail keeps that an erasure happened, and of which record id: never who it was.
     audit.record("erase_patient", "patient", patient_id, username="(command line)", **counts)
     db.session.commit()
+    sqlite.empty_the_log(db.engine)
     return counts
 
 

@@ -135,3 +135,25 @@ def test_erasure_takes_exactly_that_patients_data(db_app, db_client):
             corrected]
         drafts = list(db.session.execute(db.select(Draft)).scalars())
         assert [d.pages for d in drafts] == [{"about": {"patient_ref": "ERASE-10"}}]
+
+
+def test_an_erased_reference_leaves_no_trace_in_the_sqlite_files(tmp_path):
+    """Red team 2 (INFO): on SQLite, secure_delete wiped the erased values from the main
+    file, but they stayed in the write-ahead log until a checkpoint reset it. Erasure now
+    ends with a checkpoint that empties the log."""
+    from screener import create_app
+
+    path = tmp_path / "erase.sqlite"
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+                      "RATELIMIT_ENABLED": False})
+    with app.app_context():
+        db.create_all()
+        db.session.add(Patient(reference="WIPE-7731", name="Quentin Wipeable", route="oral"))
+        db.session.commit()
+    client = app.test_client()
+    client.post("/api/v1/screenings", json={**URGENT, "patient_ref": "WIPE-7731"})
+    result = app.test_cli_runner().invoke(args=["erase-patient", "WIPE-7731", "--yes"])
+    assert result.exit_code == 0, result.output
+    for file in tmp_path.glob("erase.sqlite*"):
+        data = file.read_bytes()
+        assert b"WIPE-7731" not in data and b"Wipeable" not in data, file.name
