@@ -68,6 +68,11 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+# The largest id a URL may name: ids are INTEGER columns, and PostgreSQL's INTEGER ends here
+# (SQLite's at 2**63 - 1). A larger number is no record, not a query the database refuses
+# with an error (red team 2, L13).
+MAX_ID = 2**31 - 1
+
 class User(UserMixin, db.Model):
     """A member of staff. Passwords are stored only as salted hashes (werkzeug's scrypt)."""
 

@@ -89,6 +89,19 @@ class Journey:
         return started.location
 
 
+# About 32 hostile values for the fuzzers of every form and URL (tests/web/test_fuzz_forms.py,
+# tests/staff/test_fuzz_staff.py): empty, spaces, long, numbers past every range, NaN, dates
+# that are not or are past the calendar's, markup, SQL, unicode. Control characters are
+# tests/web/test_control_characters.py's.
+HOSTILE_VALUES = [
+    "", " ", "   ", "x" * 5000, "0", "-1", "1", "0.1", "-0", "1,000",
+    "2147483647", "2147483648", "-2147483649", "9223372036854775808",
+    "99999999999999999999", "1e999", "-1e999", "NaN", "sNaN", "Infinity", "-Infinity",
+    "00/00/0000", "31/12/9999", "29/02/2023", "01/01/0001", "9999-12-31", "31/12/9998",
+    "<script>alert(1)</script>", "' OR '1'='1' --", "1; DROP TABLE patients;--",
+    "\u00fcn\u00efc\u00f8d\u00e9 \u2603 \U0001d518 \u202e", "=HYPERLINK(\"http://x\")",
+]
+
 PASSWORD = "correct horse battery staple"
 
 

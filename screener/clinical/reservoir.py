@@ -29,11 +29,20 @@ def reservoir_dates(refilled_on: date | None, volume_ml: float | None,
     if not (refilled_on and volume_ml and concentration_mcg_per_ml and daily_dose_mcg):
         return None
     ml_a_day = daily_dose_mcg / concentration_mcg_per_ml
-    empty = refilled_on + timedelta(days=math.floor(volume_ml / ml_a_day))
+    empty = _days_after(refilled_on, volume_ml / ml_a_day)
     alarm = None
     if alarm_ml is not None and 0 < alarm_ml < volume_ml:
-        alarm = refilled_on + timedelta(days=math.floor((volume_ml - alarm_ml) / ml_a_day))
+        alarm = _days_after(refilled_on, (volume_ml - alarm_ml) / ml_a_day)
     return ReservoirDates(alarm, empty)
+
+
+def _days_after(day: date, days: float) -> date:
+    """`day` plus whole `days` (rounded down), or the last day there is when that is past
+    the year 9999 (red team 2, L13: a refill in 9998 with a small dose answered 500)."""
+    try:
+        return day + timedelta(days=math.floor(days))
+    except (OverflowError, ValueError):
+        return date.max
 
 
 def due_by(next_refill: date | None, dates: ReservoirDates | None) -> date | None:

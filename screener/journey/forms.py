@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, RadioField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, Optional, StopValidation, ValidationError
 
 from ..clinical.answers import PATIENT_REF_MAX, UNKNOWN
 from ..clinical.rules import Feature, RuleSet
@@ -57,6 +57,19 @@ def _between(low: float, high: float, message: str):
             raise ValidationError(message)
 
     return check
+
+
+NOT_A_CHOICE = _l("Select one of the answers shown")
+
+
+def only_choices(form, field: Field) -> None:
+    """A radio's answer is one of its choices, even where the question is optional: first in
+    the chain, as `Optional()` would clear WTForms' own choice check (red team 2, L12: a space
+    as the pump's make was kept, then refused by the scoring on every later page)."""
+    value = (field.raw_data or [""])[0]
+    if value != "" and value not in {str(choice.value) for choice in field.iter_choices()}:
+        field.errors[:] = []
+        raise StopValidation(NOT_A_CHOICE)
 
 
 def _one_or_none(what):
@@ -147,7 +160,7 @@ def _history_fields(page: Page, ruleset: RuleSet, route: str | None,
                 _l("Select Yes, No or I don\u2019t know: %(question)s",
                    question=feature.question)))
             fields[feature.id] = RadioField(feature.question, choices=choices(answers),
-                                            validators=[presence])
+                                            validators=[only_choices, presence])
         elif feature.kind == "number":
             low, high = feature.min, feature.max
             fields[feature.id] = StringField(feature.question, validators=[
@@ -266,7 +279,9 @@ def to_request(pages: dict[str, dict[str, Any]], ruleset: RuleSet) -> dict[str, 
             if feature is not None and feature.kind == "history" and value:
                 history[name] = FORM_ANSWERS.get(value, UNKNOWN)
             elif feature is not None and feature.kind == "choice" and value:
-                history[name] = value
+                # Only an option's id (a draft kept before L12's fix may hold anything).
+                if value == UNKNOWN or feature.option(value) is not None:
+                    history[name] = value
             elif feature is not None and feature.kind == "number":
                 number = parse_number(value)
                 history[name] = UNKNOWN if number is None else number

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from flask import (
@@ -18,6 +19,7 @@ from werkzeug.datastructures import MultiDict
 
 from .. import audit, workflow
 from ..clinical import Assessment
+from ..clinical.answers import InvalidAnswers
 from ..clinical.catalog import build_catalog
 from ..clinical.wording import COULD_NOT_COMPLETE
 from ..db import db
@@ -41,6 +43,7 @@ from .forms import ANSWER_WORDS, YES_NO_UNKNOWN, age_from, form_class, form_valu
 from .pages import MEASURED_MINUTES, PAGE_IDS, Page, page, pages_for
 
 bp = Blueprint("journey", __name__)
+log = logging.getLogger(__name__)
 
 
 @bp.app_template_filter("form_answer")
@@ -131,8 +134,12 @@ def question(page_id: str):
         signs = [f.id for f in this.features(rules) if f.id in request.form.getlist("symptoms")]
         if signs:
             draft.record(page_id, {"symptoms": signs})
+            try:
+                assessment = _assessment_so_far(draft)
+            except InvalidAnswers as refused:
+                return _refused(draft, this, refused, changing)
             db.session.commit()
-            return _finish(draft, _assessment_so_far(draft))
+            return _finish(draft, assessment)
     age = age_from(draft.answered("age") or {})
     form_type = form_class(this, rules, draft.route,
                            callback=_service().reads_checks and draft.patient_id is None,
@@ -148,8 +155,11 @@ def question(page_id: str):
             return redirect(url_for("journey.question", page_id=page_id,
                                     change="1" if changing else None), code=303)
         draft.record(page_id, form_values(form))
+        try:
+            assessment = _assessment_so_far(draft)
+        except InvalidAnswers as refused:
+            return _refused(draft, this, refused, changing)
         db.session.commit()
-        assessment = _assessment_so_far(draft)
         if assessment is not None and assessment.level == "emergency":
             return _finish(draft, assessment)  # the answers so far mean: call for help now
         if _first_unanswered(draft) is None and (changing or this.kind == "about"):
@@ -209,6 +219,8 @@ def _assessment_so_far(draft: Draft) -> Assessment | None:
     """The answers given so far, scored; None if scoring failed. Unanswered questions count
     as "I don't know"; the history pages come before the symptoms, and the pages after them
     (measurements, who is answering) can only add findings, so an emergency cannot fall.
+    `InvalidAnswers` (answers the forms let through but the scoring refuses) passes through:
+    the caller shows it as a page's own mistake (`_refused`).
 
     Hazards: H9 a person in danger kept answering questions."""
     try:
@@ -217,6 +229,29 @@ def _assessment_so_far(draft: Draft) -> Assessment | None:
                               language.words())
     except ScoringFailed:
         return None  # the outcome page will say the check could not be completed
+
+
+def _refused(draft: Draft, this: Page, refused: InvalidAnswers, changing: bool):
+    """The scoring refused the draft's answers (red team 2, L12: never a 500). An answer on
+    this page is shown as its mistake; a page before it holding one is forgotten, so the
+    journey asks it again. Nothing refused is kept."""
+    names = {path.rsplit(".", 1)[-1] for path in refused.errors}
+    log.warning("answers refused by the scoring on page %s: %s", this.id, sorted(names))
+    own = {name for name in names if name in (draft.answered(this.id) or {})} or (
+        names if not names & {n for v in (draft.pages or {}).values() for n in v or {}}
+        else set())
+    draft.pages = {page_id: values for page_id, values in (draft.pages or {}).items()
+                   if not names & set(values or {}) and not (own and page_id == this.id)}
+    if own:
+        typed = {k: v for k, v in request.form.lists() if k != "csrf_token"}
+        draft.keep_mistakes(this.id, {k: v for k, v in typed.items() if k not in own},
+                            {name: [_("Check this answer: choose one of those shown")]
+                             for name in own})
+    db.session.commit()
+    if own:
+        return redirect(url_for("journey.question", page_id=this.id,
+                                change="1" if changing else None), code=303)
+    return redirect(_next_url(draft))
 
 
 def _finish(draft: Draft, assessment: Assessment | None):

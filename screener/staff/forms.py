@@ -3,6 +3,8 @@ patient search is the exception (POST), as names must stay out of URLs."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -21,21 +23,60 @@ from wtforms.validators import (
     NumberRange,
     Optional,
     Regexp,
+    StopValidation,
     ValidationError,
 )
 
 from ..clinical.answers import PATIENT_REF_MAX
-from ..journey.forms import a_reference, choices
+from ..journey.forms import a_reference, choices, only_choices
 from ..models import ACTION_KINDS
 from ..web.formatting import LEVEL_NAMES
 
 
-class UKDateField(DateField):
+class _RefusedStops:
+    """A value that could not be read is refused with its own message only: the validators
+    after it (Optional, NumberRange) never see it."""
+
+    def pre_validate(self, form) -> None:
+        if self.process_errors:
+            raise StopValidation()
+        super().pre_validate(form)
+
+
+LAST_YEAR = 9998  # a day after it may be a day past the last date there is (9999-12-31)
+
+
+class UKDateField(_RefusedStops, DateField):
     """A date typed as people in the UK write it (22/11/2026); ISO dates (2026-11-22) work
-    too, so links and scripts that send them keep working."""
+    too, so links and scripts that send them keep working. A year after 9998 is refused: a
+    filter's "to" day ends at midnight the day after, and dates are counted on from a refill
+    (red team 2, L13: 31/12/9999 answered 500)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, format=["%d/%m/%Y", "%Y-%m-%d"], **kwargs)
+
+    def process_formdata(self, valuelist) -> None:
+        super().process_formdata(valuelist)
+        if self.data is not None and self.data.year > LAST_YEAR:
+            self.data = None
+            raise ValueError(_l("Enter a date before the year 9999"))
+
+
+class FiniteDecimalField(_RefusedStops, DecimalField):
+    """A number, never NaN, sNaN or Infinity, which Python's Decimal reads but no range can
+    compare (red team 2, L13: sNaN answered 500)."""
+
+    def process_formdata(self, valuelist) -> None:
+        super().process_formdata(valuelist)
+        if self.data is not None and not self.data.is_finite():
+            self.data = None
+            raise ValueError(_l("Enter a number, like 12.5"))
+
+
+def _between(low: str, high: str, message) -> list:
+    """Optional, and from `low` to `high` inclusive, compared as Decimals: the float 0.1 is
+    a little more than Decimal("0.1"), so the stated minimum was refused (red team 2, L13)."""
+    return [Optional(), NumberRange(Decimal(low), Decimal(high), message)]
 
 
 STATUS_FILTERS = (("active", _l("Open or claimed")), ("open", _l("Open, not claimed")),
@@ -56,7 +97,8 @@ class FilterForm(FlaskForm):
 
 class QueueFilterForm(FilterForm):
     level = SelectField(_l("Level"), choices=choices([("", _l("Any level"))] + [
-        (level, _l(name)) for level, name in LEVEL_NAMES.items()]), validators=[Optional()])
+        (level, _l(name)) for level, name in LEVEL_NAMES.items()]),
+        validators=[only_choices, Optional()])  # Optional() alone would let " " through
     status = SelectField(_l("Status"), choices=choices(STATUS_FILTERS), default="active")
     date_from = UKDateField(_l("From (UTC date)"), validators=[Optional()])
     date_to = UKDateField(_l("To (UTC date)"), validators=[Optional()])
@@ -73,7 +115,7 @@ class AuditFilterForm(DateRangeForm):
     record_type = SelectField(_l("Record type"), choices=choices([
         ("", _l("Any")), ("screening", _l("Screening")), ("patient", _l("Patient")),
         ("user", _l("User")), ("export", _l("Export")), ("page", _l("Page"))]),
-        validators=[Optional()])
+        validators=[only_choices, Optional()])
 
 
 class ActionForm(FlaskForm):
@@ -112,17 +154,18 @@ class PatientForm(FlaskForm):
     route = RadioField(_l("How they take baclofen"), default="unknown",
                        validators=[InputRequired(_l("Select how they take baclofen"))])
     pump_model = StringField(_l("Pump model (optional)"), validators=[Optional(), Length(max=80)])
-    reservoir_ml = DecimalField(_l("Reservoir volume (optional)"), places=1, validators=[
-        Optional(), NumberRange(0, 100, _l("Enter a reservoir volume from 0 to 100 mL"))])
-    concentration_mcg_per_ml = DecimalField(_l("Concentration (optional)"), places=1, validators=[
-        Optional(),
-        NumberRange(0, 4000, _l("Enter a concentration from 0 to 4,000 micrograms/mL"))])
-    daily_dose_mcg = DecimalField(_l("Daily dose (optional)"), places=1, validators=[
-        Optional(), NumberRange(0.1, 2000, _l("Enter a daily dose from 0.1 to 2,000 micrograms"))])
-    low_reservoir_alarm_ml = DecimalField(_l("Low-reservoir alarm volume (optional)"), places=1,
-                                          validators=[Optional(), NumberRange(
-                                              0.1, 40,
-                                              _l("Enter an alarm volume from 0.1 to 40 mL"))])
+    reservoir_ml = FiniteDecimalField(_l("Reservoir volume (optional)"), places=1, validators=
+                                      _between("0", "100", _l(
+                                          "Enter a reservoir volume from 0 to 100 mL")))
+    concentration_mcg_per_ml = FiniteDecimalField(
+        _l("Concentration (optional)"), places=1, validators=_between("0", "4000", _l(
+            "Enter a concentration from 0 to 4,000 micrograms/mL")))
+    daily_dose_mcg = FiniteDecimalField(_l("Daily dose (optional)"), places=1, validators=
+                                        _between("0.1", "2000", _l(
+                                            "Enter a daily dose from 0.1 to 2,000 micrograms")))
+    low_reservoir_alarm_ml = FiniteDecimalField(
+        _l("Low-reservoir alarm volume (optional)"), places=1,
+        validators=_between("0.1", "40", _l("Enter an alarm volume from 0.1 to 40 mL")))
     next_refill_date = UKDateField(_l("Next refill date (optional)"), validators=[Optional()])
     contact_name = StringField(_l("Who to call (optional)"),
                                validators=[Optional(), Length(max=120)])
@@ -142,8 +185,8 @@ class RefillForm(FlaskForm):
         InputRequired(_l("Enter the date of the refill"))])
     next_refill_date = UKDateField(_l("Next refill due"), validators=[
         InputRequired(_l("Enter when the next refill is due"))])
-    volume_ml = DecimalField(_l("Volume put in (optional)"), places=1, validators=[
-        Optional(), NumberRange(0.1, 100, _l("Enter a volume from 0.1 to 100 mL"))])
+    volume_ml = FiniteDecimalField(_l("Volume put in (optional)"), places=1, validators=
+                                   _between("0.1", "100", _l("Enter a volume from 0.1 to 100 mL")))
     note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=2000)])
     # The patient's open screenings the refill deals with (choices set by the view).
     close = SelectMultipleField(_l("Close these screenings"), validate_choice=True)

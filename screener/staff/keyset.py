@@ -26,9 +26,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, select, tuple_
 
 from ..db import db
+from ..models import MAX_ID  # larger "ids" are bad input, never a query to refuse
 
 COUNT_CAP = 10_000
-MAX_ID = 2**63 - 1  # larger "ids" are bad input, not a query for the database to refuse
 
 
 @dataclass

@@ -13,7 +13,7 @@ from ..db import db
 from ..journey import start_draft
 from ..journey.forms import choices
 from ..journey.pages import PAGE_IDS
-from ..models import Patient, Refill, Screening, utc_now
+from ..models import MAX_ID, Patient, Refill, Screening, utc_now
 from ..web import language
 from ..web.language import gettext as _
 from . import bp, needs, timeline
@@ -95,7 +95,7 @@ def new_patient():
                            error=bool(form.errors)), 400 if form.errors else 200
 
 
-@bp.route("/patients/<int:patient_id>/edit", methods=["GET", "POST"])
+@bp.route(f"/patients/<int(max={MAX_ID}):patient_id>/edit", methods=["GET", "POST"])
 @needs("manage_patients")
 def edit_patient(patient_id: int):
     patient = patient_or_404(patient_id)
@@ -135,7 +135,7 @@ def _fill(patient: Patient, form: PatientForm) -> list[str]:
     return changed
 
 
-@bp.get("/patients/<int:patient_id>")
+@bp.get(f"/patients/<int(max={MAX_ID}):patient_id>")
 @needs("manage_patients")
 def patient(patient_id: int):
     found = patient_or_404(patient_id)
@@ -177,7 +177,7 @@ def patient(patient_id: int):
         route_label={r["id"]: r["label"] for r in language.rules().routes})
 
 
-@bp.post("/patients/<int:patient_id>/call")
+@bp.post(f"/patients/<int(max={MAX_ID}):patient_id>/call")
 @needs("run_calls")
 def start_call(patient_id: int):
     """A follow-up call: a screening run by staff for this patient, pre-filled from the record.

@@ -13,7 +13,7 @@ from flask_login import current_user
 
 from .. import audit, workflow
 from ..db import db
-from ..models import Patient, Screening, utc_now
+from ..models import MAX_ID, Patient, Screening, utc_now
 from ..web.formatting import uk_date
 from ..web.language import gettext as _
 from ..web.language import ngettext
@@ -50,7 +50,8 @@ def refills():
                            window=REFILL_WINDOW_DAYS)
 
 
-@bp.route("/patients/<int:patient_id>/refill", methods=["GET", "POST"])
+@bp.route(f"/patients/<int(max={MAX_ID}):patient_id>/refill",
+          methods=["GET", "POST"])
 @needs("record_refill")
 def record_refill(patient_id: int):
     """Record a refill; it sets the patient's next refill date and may close the patient's

@@ -47,7 +47,7 @@ def test_bad_filters_are_named_and_the_default_queue_is_shown(client, staff):
     shown = submit(client, SOON)
     response, tree = staff().get("/staff/?date_from=yesterday&level=purple", error=True)
     messages = [text_of(a) for a in tree.findall(".//ul[@class='error-summary-list']//a")]
-    assert messages == ["Not a valid choice.", "Not a valid date value."]
+    assert messages == ["Select one of the answers shown", "Not a valid date value."]
     assert queue_ids(tree) == [shown]
 
 

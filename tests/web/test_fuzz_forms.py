@@ -11,9 +11,18 @@ from hypothesis import strategies as st
 
 from screener.db import db
 from screener.journey.pages import PAGE_IDS
-from screener.models import Patient, Screening, ScreeningAction
+from screener.models import Draft, Patient, Screening, ScreeningAction
 from screener.web.control_characters import BAD_IN_LINE
-from tests.pages import Journey, add_user, csrf_token, parse, sign_in
+from tests.journeys import page_data, walk_to
+from tests.pages import (
+    HOSTILE_VALUES,
+    Journey,
+    add_user,
+    csrf_token,
+    parse,
+    sign_in,
+    text_of,
+)
 from tests.sizes import examples
 
 FIELD_NAMES = st.sampled_from([
@@ -110,3 +119,120 @@ def test_any_staff_form_data_is_handled(app, client):
         assert response.status_code == expected
 
     post()
+
+
+# Values a radio's choices do not hold, each answered to an optional question (red team 2,
+# L12: a space as the pump's make was kept in the draft and every later page answered 500).
+NOT_A_CHOICE = [" ", "\u00a0", "x", "yes ", "synchromed\u200b", "<script>", "1e999", "0"]
+
+
+@pytest.mark.parametrize("value", NOT_A_CHOICE)
+def test_an_optional_radio_refuses_an_answer_that_is_not_a_choice(db_app, value):
+    client = db_app.test_client()
+    journey = Journey(client)
+    answers = {"route": "intrathecal"}
+    walk_to(journey, "pump", answers)
+    response, tree = journey.submit("/check/pump", {**page_data("pump", answers),
+                                                    "pump_make": value}, error=True)
+    assert response.status_code == 303  # the page again, with the mistake shown
+    assert "Select one of the answers shown" in text_of(tree.find(".//main"))
+    # Answered properly, the journey goes on to its end (nothing left in the draft).
+    response, _ = journey.submit("/check/pump", page_data("pump", answers))
+    assert response.status_code == 302
+    while response.location.startswith("/check/"):
+        here = response.location.rsplit("/", 1)[1]
+        response, _ = journey.submit(response.location, page_data(here, answers))
+        assert response.status_code == 302, here
+    assert response.location.startswith("/result/")
+
+
+@pytest.mark.parametrize(("poisoned", "name", "value", "asked_again"), [
+    ("pump", "pump_make", " ", None),  # dropped: not an option's id
+    ("background", "hours_since_problem", "1e999", "background"),  # refused by the scoring
+])
+def test_a_draft_holding_an_answer_the_scoring_refuses_never_answers_500(
+        app, client, poisoned, name, value, asked_again):
+    """A draft saved before the forms refused such answers: the pages after it never answer
+    500; a page whose answer the scoring refuses is asked again."""
+    journey = Journey(client)
+    answers = {"route": "intrathecal"}
+    walk_to(journey, "symptoms", answers)
+    with app.app_context():
+        draft = db.session.execute(db.select(Draft)).scalar_one()
+        draft.pages = {**draft.pages, poisoned: {**draft.pages[poisoned], name: value}}
+        db.session.commit()
+    response, _ = journey.submit("/check/symptoms", page_data("symptoms", answers))
+    assert response.status_code == 302
+    if asked_again:
+        assert response.location == f"/check/{asked_again}"
+        response, _ = journey.submit(response.location, page_data(asked_again, answers))
+    while response.location.startswith("/check/"):
+        here = response.location.rsplit("/", 1)[1]
+        response, _ = journey.submit(response.location, page_data(here, answers))
+        assert response.status_code == 302, here
+    assert response.location.startswith("/result/")
+
+
+# Every page of a pump-and-tablets check, in order: each of their fields gets each hostile
+# value, the page's other answers valid, and the pages after it are then answered too.
+FLOW = ("emergency-signs", "age", "route", "pump", "tablets", "background", "symptoms",
+        "vitals", "about")
+BOTH = {"route": "both"}
+
+
+def _valid(page_id: str) -> dict:
+    if page_id == "emergency-signs":
+        return {"symptoms": ["none"]}
+    return {"route": "both"} if page_id == "route" else page_data(page_id, BOTH)
+
+
+def _field_names(client, page_id: str) -> list[str]:
+    """The names of the fields the page's form shows (the CSRF token aside)."""
+    form = parse(client.get(f"/check/{page_id}").data).find(".//main//form")
+    names = [e.get("name") for e in form.iter() if e.get("name") and e.tag in
+             ("input", "select", "textarea")]
+    return [name for name in dict.fromkeys(names) if name != "csrf_token"]
+
+
+def _to_last_page(client) -> str:
+    """A new check with every page answered but the last; its CSRF token."""
+    walk_to(Journey(client), "about", BOTH)
+    return csrf_token(parse(client.get("/check/about").data))
+
+
+def test_hostile_values_in_every_field_of_every_question_page(db_app):
+    """Never a 5xx, on the page or after it (red team 2, L12: a space kept as the pump's
+    make gave 500 on that page and every later one)."""
+    client = db_app.test_client()
+    token = _to_last_page(client)
+    failures: list[str] = []
+    for page_id in FLOW:
+        for name in _field_names(client, page_id):
+            for payload in HOSTILE_VALUES:
+                response = client.post(f"/check/{page_id}", data={
+                    **_valid(page_id), name: payload, "csrf_token": token})
+                said = f"{page_id} {name}={payload[:30]!r}"
+                if response.status_code >= 500:
+                    failures.append(f"POST {said}: {response.status_code}")
+                    continue
+                after = response.location or ""
+                if after.startswith("/check/"):  # refused (303) or on to the next page
+                    shown = client.get(after)
+                    if shown.status_code >= 500:
+                        failures.append(f"GET {after} after {said}: {shown.status_code}")
+                    following = after.split("?")[0].rsplit("/", 1)[1]
+                    if response.status_code == 302 and following != "about":
+                        answered = client.post(after, data={**_valid(following),
+                                                            "csrf_token": token})
+                        if answered.status_code >= 500:
+                            failures.append(f"POST {after} after {said}: "
+                                            f"{answered.status_code}")
+                        after = answered.location or ""
+                if after.startswith("/result/"):  # the check ended: a new one
+                    assert client.get(after).status_code == 200, said
+                    token = _to_last_page(client)
+                elif client.get("/check/about").status_code >= 500:
+                    failures.append(f"GET /check/about after {said}")
+            _no_half_records(db_app)
+        client.post(f"/check/{page_id}", data={**_valid(page_id), "csrf_token": token})
+    assert not failures, "\n".join(failures)
