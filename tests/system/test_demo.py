@@ -106,6 +106,15 @@ def test_the_demo_refuses_outside_development_writing_nothing(db_app, monkeypatc
     assert set(counts(db_app).values()) == {0}
 
 
+def test_flask_debug_does_not_let_the_demo_in(db_app, monkeypatch):
+    """Red team 2, M15: `FLASK_DEBUG=1 flask demo` ran on an empty production database and
+    printed an admin's password: Flask's debug flag made the app think it was development."""
+    monkeypatch.setitem(db_app.config, "TESTING", False)
+    monkeypatch.setattr(db_app, "debug", True)
+    assert "outside development" in refused(run_demo(db_app))
+    assert set(counts(db_app).values()) == {0}
+
+
 def test_the_demo_runs_once_and_refuses_a_database_holding_data(db_app):
     assert run_demo(db_app).exit_code == 0
     before = counts(db_app)
