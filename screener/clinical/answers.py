@@ -9,6 +9,7 @@ Hazards: H6 an implausible or mistyped value (e.g. °F sent as °C) is scored as
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -138,18 +139,32 @@ def _fast_check(ruleset: RuleSet):
 
 def validate(raw: Any, ruleset: RuleSet) -> dict[str, list[str]]:
     """Every problem with `raw`, as {"field.path": ["message", ...]}; empty when valid."""
+    not_finite = _not_finite(raw)
     try:
         _fast_check(ruleset)(raw)
-        return {}
+        if not not_finite:
+            return {}
     except fastjsonschema.JsonSchemaException:
         pass  # invalid: jsonschema finds every problem, for field-level messages
-    errors: dict[str, list[str]] = {}
+    errors: dict[str, list[str]] = dict(not_finite)
     for error in _validator(ruleset).iter_errors(raw):
         for path, message in _describe(error, ruleset):
             messages = errors.setdefault(path, [])
             if message not in messages:
                 messages.append(message)
     return dict(sorted(errors.items()))
+
+
+def _not_finite(raw: Any) -> dict[str, list[str]]:
+    """NaN and infinity: a schema's minimum and maximum let them through (every comparison
+    with NaN is false), and a NaN temperature would then set off no rule at all. JSON cannot
+    carry them; a caller of the library can."""
+    if not isinstance(raw, dict):
+        return {}
+    return {f"{section}.{key}": ["Must be a number; NaN and infinity are not measurements."]
+            for section in ("history", "vitals") if isinstance(raw.get(section), dict)
+            for key, value in raw[section].items()
+            if isinstance(value, float) and not math.isfinite(value)}
 
 
 def normalise(raw: Any, ruleset: RuleSet) -> Answers:

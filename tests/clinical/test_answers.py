@@ -76,3 +76,28 @@ def test_a_follow_up_ruled_out_by_the_earlier_answer_takes_the_implied_answer():
                          rules)
     assert no_extra.history["deliberate_overdose"] is False
     assert no_extra.numbers["amount_taken_mg"] is None  # "otherwise: unknown"
+
+
+def _not_finite_cases():
+    for feature in RULES.ids("number"):
+        yield "history", feature
+    for vital in RULES.vitals:
+        yield "vitals", vital
+
+
+def test_nan_and_infinity_are_refused_for_every_number_and_vital_sign():
+    """A schema's minimum and maximum let NaN through (every comparison with NaN is false):
+    a NaN hours-since-the-problem was scored as routine, and a NaN temperature broke the
+    scoring. JSON cannot carry them, but a caller of the library can (found by the staff
+    fuzzer's review, issue 22)."""
+    import math
+
+    import pytest
+
+    from screener.clinical import InvalidAnswers
+
+    for section, key in _not_finite_cases():
+        for value in (math.nan, math.inf, -math.inf):
+            with pytest.raises(InvalidAnswers) as refused:
+                normalise({"route": "intrathecal", section: {key: value}}, RULES)
+            assert f"{section}.{key}" in refused.value.errors, (section, key, value)
