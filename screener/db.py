@@ -11,7 +11,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 from flask_migrate import Migrate, upgrade
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import MetaData, event
+from sqlalchemy import MetaData, event, text
 from sqlalchemy.orm import DeclarativeBase
 
 from . import sqlite
@@ -99,6 +99,19 @@ def grant_app_role_command(role: str) -> None:
 @click.command("init-db")
 @with_appcontext
 def init_db_command() -> None:
-    """Apply every migration not yet applied (existing data is kept)."""
+    """Apply every migration not yet applied (existing data is kept). In development, mark
+    the database as a development one: the only kind `flask demo` fills (red team 2, M15)."""
+    from flask import current_app
+
+    from .settings import is_development
+
     upgrade(directory=str(MIGRATIONS))
     click.echo("The database is up to date.")
+    if is_development(current_app):
+        marked = db.session.execute(text(
+            "SELECT 1 FROM database_marks WHERE name = 'development'")).first()
+        if marked is None:
+            db.session.execute(text("INSERT INTO database_marks (name, made_at) "
+                                    "VALUES ('development', CURRENT_TIMESTAMP)"))
+            db.session.commit()
+            click.echo("Marked as a development database (flask demo may fill it).")

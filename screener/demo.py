@@ -31,10 +31,10 @@ from .clinical.rules import LEVELS
 from .db import db
 from .journey.answer_words import words_shown
 from .journey.forms import to_request
-from .models import Patient, Refill, Screening, User, utc_now
+from .models import DatabaseMark, Patient, Refill, Screening, User, utc_now
 from .screenings import add_screening, run_assessment
+from .settings import is_development
 from .staff.patients import call_prefill
-from .web.security import is_development
 
 DEMO_NOTE = "Demo data: fictional, made by flask --app screener demo."
 STAFF = {"triage": "Demo Triage Nurse", "clinic": "Demo Clinic Nurse",
@@ -176,6 +176,9 @@ def why_not() -> str | None:
     if not is_development(current_app):
         return ("Refusing to add the demo clinic outside development (it is for your own "
                 "machine: make demo, or SCREENER_DEVELOPMENT=true).")
+    if db.session.get(DatabaseMark, "development") is None:
+        return ("Refusing to add the demo clinic: this database was not set up for "
+                "development (make demo, or flask init-db in development, marks a new one).")
     held = {table: db.session.execute(db.select(db.func.count()).select_from(model))
             .scalar_one() for table, model in (("patients", Patient),
                                                ("screenings", Screening), ("users", User))}

@@ -340,6 +340,16 @@ class AuditEvent(db.Model):
                       Index("ix_audit_events_action_order", "action", "at", "id"))
 
 
+class DatabaseMark(db.Model):
+    """A fact about this database itself: "development" when `flask init-db` set it up in
+    development. `flask demo` fills only a database so marked (red team 2, M15)."""
+
+    __tablename__ = "database_marks"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    made_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+
+
 class Readiness(db.Model):
     """One row the readiness check rewrites: proof the database can still be written."""
 

@@ -55,3 +55,10 @@ def write_development_config(folder: Path | None = None) -> Path | None:
     with os.fdopen(descriptor, "w", encoding="utf-8") as config:
         config.write(DEVELOPMENT_CONFIG.format(secret_key=secrets.token_hex(32)))
     return path
+
+
+def is_development(app) -> bool:
+    """Development comes from the project's own DEVELOPMENT setting (or a test), never from
+    Flask's debug flag: FLASK_DEBUG=1, often left in a container, turned the production
+    guards off and let a session signed with the public key in (red team 2, M15)."""
+    return bool(app.testing or app.config.get("DEVELOPMENT") is True)

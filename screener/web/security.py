@@ -17,7 +17,7 @@ from flask_limiter.util import get_remote_address
 from flask_talisman import Talisman
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from ..settings import ConfigurationError
+from ..settings import ConfigurationError, is_development
 
 # No inline script or style anywhere: every script and stylesheet is a file under /static/.
 CONTENT_SECURITY_POLICY = {
@@ -40,13 +40,6 @@ limiter = Limiter(key_func=get_remote_address)
 
 class InsecureConfiguration(ConfigurationError):
     """The app was asked to run outside development with a setting unsafe for health data."""
-
-
-def is_development(app: Flask) -> bool:
-    """Development comes from the project's own DEVELOPMENT setting (or a test), never from
-    Flask's debug flag: FLASK_DEBUG=1, often left in a container, turned the production
-    guards off and let a session signed with the public key in (red team 2, M15)."""
-    return bool(app.testing or app.config.get("DEVELOPMENT") is True)
 
 
 def under_gunicorn() -> bool:

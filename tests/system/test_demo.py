@@ -5,16 +5,34 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from screener import demo
 from screener.clinical.rules import LEVELS
 from screener.db import db
-from screener.models import AuditEvent, Patient, Refill, Screening, ScreeningAction, User
+from screener.models import (
+    AuditEvent,
+    DatabaseMark,
+    Patient,
+    Refill,
+    Screening,
+    ScreeningAction,
+    User,
+)
 from screener.screenings import run_assessment
 from screener.staff.refills import due_query
 from tests.demo import accounts
 from tests.pages import Journey, sign_in, text_of
 
 TABLES = (User, Patient, Screening, ScreeningAction, Refill, AuditEvent)
+
+
+@pytest.fixture(autouse=True)
+def development_database(db_app):
+    """Each database here marked as `flask init-db` marks one in development."""
+    with db_app.app_context():
+        db.session.add(DatabaseMark(name="development"))
+        db.session.commit()
 
 
 def run_demo(app):
@@ -113,6 +131,30 @@ def test_flask_debug_does_not_let_the_demo_in(db_app, monkeypatch):
     monkeypatch.setattr(db_app, "debug", True)
     assert "outside development" in refused(run_demo(db_app))
     assert set(counts(db_app).values()) == {0}
+
+
+def test_the_demo_refuses_a_database_not_set_up_for_development(db_app):
+    """Red team 2, M15: the demo ran on an empty production database. It now fills only a
+    database that `flask init-db` marked in development, whatever the settings say now."""
+    with db_app.app_context():
+        db.session.execute(db.delete(DatabaseMark))
+        db.session.commit()
+    assert "not set up for development" in refused(run_demo(db_app))
+    assert set(counts(db_app).values()) == {0}
+
+
+def test_init_db_marks_a_development_database_only(tmp_path, monkeypatch):
+    from screener import create_app
+
+    for development, marked in ((False, []), (True, ["development"])):
+        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/{development}.db",
+                          "SECRET_KEY": "x" * 64, "DEVELOPMENT": development})
+        result = app.test_cli_runner().invoke(args=["init-db"])
+        assert result.exit_code == 0, result.output
+        with app.app_context():
+            assert [m.name for m in db.session.execute(db.select(DatabaseMark)).scalars()
+                    ] == marked
+            db.engine.dispose()
 
 
 def test_the_demo_runs_once_and_refuses_a_database_holding_data(db_app):
