@@ -38,7 +38,10 @@ class _RefusedStops:
     after it (Optional, NumberRange) never see it."""
 
     def pre_validate(self, form) -> None:
-        if self.process_errors:
+        # A blank field is left to Optional() or InputRequired(), which clear the reading
+        # error and say what they say.
+        blank = not self.raw_data or not str(self.raw_data[0]).strip()
+        if self.process_errors and not blank:
             raise StopValidation()
         super().pre_validate(form)
 

@@ -122,3 +122,15 @@ def test_a_follow_up_call_fills_the_age_from_the_date_of_birth():
         assert call_prefill(Patient(reference="P", route="oral", date_of_birth=born),
                             today)["age"] == shown
     assert "age" not in call_prefill(Patient(reference="P", route="oral"), today)
+
+
+def test_a_patient_with_only_the_required_fields_is_saved(staff):
+    """Every optional number and date left blank, as a browser sends them: blank means not
+    given (a refusal of unreadable numbers once refused blanks too)."""
+    journey = staff("clinic")
+    _, tree = journey.get("/staff/patients/new")
+    blanks = {i.get("name"): "" for i in tree.findall(".//input")
+              if i.get("name") not in (None, "csrf_token")}
+    response, _ = journey.submit("/staff/patients/new", {
+        **blanks, "reference": "BLANK-1", "route": "intrathecal"})
+    assert response.status_code == 302 and response.location.startswith("/staff/patients/")
