@@ -200,3 +200,27 @@ def test_back_and_reload_after_an_error_on_a_phone(server, page):
     walker.fill({"heart_rate": "88"})
     walker.continue_()
     assert walker.path() == "/check/about"
+
+
+# A small phone, a common one, and a 1280x800 screen at 200 % zoom (issue 23; UX walk 2,
+# finding 3: at these sizes "Call 999" was below a reference panel, off the first screen).
+SMALL_SCREENS = [{"width": 320, "height": 568}, {"width": 375, "height": 667},
+                 {"width": 640, "height": 400}]
+
+
+@pytest.mark.parametrize("viewport", SMALL_SCREENS, ids=lambda v: f"{v['width']}x{v['height']}")
+def test_the_emergency_call_button_is_on_the_first_screen(server, open_page, viewport):
+    walker = Walker(open_page(viewport=viewport), server)
+    walker.goto("/")
+    walker.press("Start now")
+    walker.fill({"symptoms": ["seizure"]})
+    walker.continue_()
+    assert walker.level() == "emergency"
+    button = walker.page.locator("a.button-call").first
+    box = button.bounding_box()
+    assert box is not None and box["y"] >= 0
+    assert box["y"] + box["height"] <= viewport["height"], (box, viewport)
+    assert button.get_attribute("href").startswith("tel:")
+    heading = walker.page.locator("h1").bounding_box()
+    reference = walker.page.locator(".panel-reference").bounding_box()
+    assert reference["y"] > heading["y"]  # the reference comes after the advice

@@ -41,12 +41,17 @@ def test_without_a_profile_the_outcome_says_nobody_will_call_and_offers_every_nu
     assert tree.find(".//input[@name='callback_phone']") is None
 
 
-def test_the_reference_comes_first_and_why_is_one_line(client):
+def test_the_advice_comes_first_then_the_reference_and_why_is_one_line(client):
+    """Issue 23 (UX walk 2, finding 3): the reference panel came first and pushed the call
+    button off a small phone's first screen; a screen reader read it before the heading.
+    The care card comes first; the reference after the advice."""
     path, tree = _result(client, OUTCOMES["soon"])
     main = tree.find(".//main")
-    first = next(iter(main.iter("div")))
-    assert first.get("class") == "panel-reference"
-    assert path.rsplit("/", 1)[1] in text_of(first)
+    divs = [div.get("class") for div in main.iter("div")]
+    assert divs[0] == "care-card care-card-soon"
+    assert divs.index("panel-reference") > divs.index("care-card-content")
+    reference = main.find(".//div[@class='panel-reference']")
+    assert path.rsplit("/", 1)[1] in text_of(reference)
     why = text_of(main.find(".//*[@class='care-card-why']"))
     assert why.startswith("Why:") and why.count(".") <= 2
 
