@@ -83,3 +83,23 @@ def db_app(request, tmp_path):
 @pytest.fixture
 def db_client(db_app):
     return db_app.test_client()
+
+
+def no_half_records(app) -> None:
+    """After fuzzing: no screening, action, refill or patient written in part."""
+    from screener.models import Patient, Refill, Screening, ScreeningAction
+
+    with app.app_context():
+        for screening in db.session.execute(db.select(Screening)).scalars():
+            assert screening.assessment and screening.answers and screening.level
+        assert db.session.execute(db.select(ScreeningAction).where(
+            ScreeningAction.kind.is_(None))).first() is None
+        for refill in db.session.execute(db.select(Refill)).scalars():
+            assert refill.refilled_on < refill.next_refill_date
+            patient = db.session.get(Patient, refill.patient_id)
+            assert patient.last_refill_on and patient.next_refill_date
+        for patient in db.session.execute(db.select(Patient)).scalars():
+            assert patient.reference and patient.reference.strip() == patient.reference
+            numbers = (patient.reservoir_ml, patient.concentration_mcg_per_ml,
+                       patient.daily_dose_mcg, patient.low_reservoir_alarm_ml)
+            assert all(n is None or 0 <= n <= 4000 for n in numbers), numbers

@@ -15,7 +15,8 @@ import pytest
 
 from screener.clinical.reservoir import reservoir_dates
 from screener.db import db
-from screener.models import Patient, Refill, Screening, ScreeningAction
+from screener.models import Patient, Refill
+from tests.apps import no_half_records
 from tests.pages import HOSTILE_VALUES as PAYLOADS
 from tests.pages import Journey, add_user, csrf_token, parse, sign_in
 from tests.staff.factories import CAREGIVER_URGENT, confirm_reference, make_patient, submit
@@ -73,23 +74,6 @@ def _urls(patient_id: int, public_id: str) -> list[tuple[str, tuple[str, ...]]]:
         (f"/result/{public_id}", ()),
         (f"/api/v1/screenings/{public_id}", ()),
     ]
-
-
-def _no_half_records(app) -> None:
-    with app.app_context():
-        for screening in db.session.execute(db.select(Screening)).scalars():
-            assert screening.assessment and screening.answers and screening.level
-        assert db.session.execute(db.select(ScreeningAction).where(
-            ScreeningAction.kind.is_(None))).first() is None
-        for refill in db.session.execute(db.select(Refill)).scalars():
-            assert refill.refilled_on < refill.next_refill_date
-            patient = db.session.get(Patient, refill.patient_id)
-            assert patient.last_refill_on and patient.next_refill_date
-        for patient in db.session.execute(db.select(Patient)).scalars():
-            assert patient.reference and patient.reference.strip() == patient.reference
-            numbers = (patient.reservoir_ml, patient.concentration_mcg_per_ml,
-                       patient.daily_dose_mcg, patient.low_reservoir_alarm_ml)
-            assert all(n is None or 0 <= n <= 4000 for n in numbers), numbers
 
 
 def _setup(app, client, role: str) -> tuple[int, str]:
@@ -158,7 +142,7 @@ def test_hostile_values_in_every_staff_form_and_url(db_app, role):
         if response.status_code >= 500:
             failures.append(f"POST call with id {bad}: {response.status_code}")
     assert not failures, "\n".join(failures)
-    _no_half_records(app)
+    no_half_records(app)
     assert client.get("/staff/patients").status_code == 200  # still signed in, still working
 
 
@@ -234,14 +218,20 @@ def test_a_number_that_is_not_finite_is_refused_with_a_message(db_app, field, va
         assert db.session.execute(db.select(Patient)).first() is None
 
 
-@pytest.mark.parametrize("value", ["NaN", "sNaN", "Infinity"])
-def test_a_refill_volume_that_is_not_finite_is_refused(db_app, value):
+def _refill_form(db_app) -> tuple:
+    """An admin signed in on a patient's refill form: the client, its path and a token."""
     client = db_app.test_client()
     add_user(db_app, "ann", "admin")
     patient_id = make_patient(db_app)
     sign_in(Journey(client), "ann")
     page = f"/staff/patients/{patient_id}/refill"
     token = csrf_token(parse(client.get(page).data))
+    return client, page, token
+
+
+@pytest.mark.parametrize("value", ["NaN", "sNaN", "Infinity"])
+def test_a_refill_volume_that_is_not_finite_is_refused(db_app, value):
+    client, page, token = _refill_form(db_app)
     response = client.post(page, data={"refilled_on": "01/01/2027", "volume_ml": value,
                                        "next_refill_date": "01/03/2027", "csrf_token": token})
     assert response.status_code == 400
@@ -267,12 +257,7 @@ def test_the_documented_minimums_are_accepted(db_app):
 
 
 def test_a_date_after_9998_in_a_form_is_refused_with_a_message(db_app):
-    client = db_app.test_client()
-    add_user(db_app, "ann", "admin")
-    patient_id = make_patient(db_app)
-    sign_in(Journey(client), "ann")
-    page = f"/staff/patients/{patient_id}/refill"
-    token = csrf_token(parse(client.get(page).data))
+    client, page, token = _refill_form(db_app)
     response = client.post(page, data={"refilled_on": "30/12/9999", "csrf_token": token,
                                        "next_refill_date": "31/12/9999"})
     assert response.status_code == 400

@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 
 from screener.db import db
 from screener.journey.pages import PAGE_IDS
-from screener.models import Draft, Patient, Screening, ScreeningAction
+from screener.models import Draft, Patient, Screening
 from screener.web.control_characters import BAD_IN_LINE
+from tests.apps import no_half_records
 from tests.journeys import page_data, walk_to
 from tests.pages import (
     HOSTILE_VALUES,
@@ -58,14 +59,6 @@ def _summary_links_land(response) -> None:
         assert link.get("href")[1:] in ids, (link.get("href"), link.text)
 
 
-def _no_half_records(app) -> None:
-    with app.app_context():
-        for screening in db.session.execute(db.select(Screening)).scalars():
-            assert screening.assessment and screening.answers and screening.level
-        assert db.session.execute(db.select(ScreeningAction).where(
-            ScreeningAction.kind.is_(None))).first() is None
-
-
 @pytest.mark.parametrize("page_id", PAGE_IDS)
 def test_any_answer_on_any_question_page_is_handled(app, client, page_id):
     journey = Journey(client)
@@ -78,7 +71,7 @@ def test_any_answer_on_any_question_page_is_handled(app, client, page_id):
     def post(data):
         response = _post(client, "/", f"/check/{page_id}", data)
         assert response.status_code in (200, 302, 303, 400), response.status_code
-        _no_half_records(app)
+        no_half_records(app)
 
     post()
 
@@ -109,7 +102,7 @@ def test_any_staff_form_data_is_handled(app, client):
         page, action = target
         response = _post(client, page, action, data)
         assert response.status_code in (200, 302, 303, 400), (action, response.status_code)
-        _no_half_records(app)
+        no_half_records(app)
         for query in ("?level=x&status=y&date_from=z", "?page=-1"):
             assert client.get(f"/staff/{query}").status_code == 200
         assert client.get("/staff/?q=%00%ff").status_code == 400  # a NUL: refused, no 500
@@ -233,6 +226,6 @@ def test_hostile_values_in_every_field_of_every_question_page(db_app):
                     token = _to_last_page(client)
                 elif client.get("/check/about").status_code >= 500:
                     failures.append(f"GET /check/about after {said}")
-            _no_half_records(db_app)
+            no_half_records(db_app)
         client.post(f"/check/{page_id}", data={**_valid(page_id), "csrf_token": token})
     assert not failures, "\n".join(failures)
