@@ -40,6 +40,18 @@ def server_env(database: str, **extra: str) -> dict[str, str]:
             "SCREENER_RATELIMIT_PER_WORKER": "true", "SCREENER_TRUSTED_PROXIES": "0", **extra}
 
 
+def answering(base: str, tries: int) -> bool:
+    """Whether `base`/healthz answers 200 within `tries` tenths of a second or so."""
+    for _ in range(tries):
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=1) as response:
+                if response.status == 200:
+                    return True
+        except OSError:
+            time.sleep(0.1)
+    return False
+
+
 @contextmanager
 def gunicorn(env: dict[str, str], log_path: Path) -> Iterator[str]:
     """Run gunicorn with `env` until the block ends; yields the base URL."""
@@ -51,14 +63,7 @@ def gunicorn(env: dict[str, str], log_path: Path) -> Iterator[str]:
             env=env, stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(150):
-                try:
-                    with urllib.request.urlopen(f"{base}/healthz", timeout=1) as response:
-                        if response.status == 200:
-                            break
-                except OSError:
-                    time.sleep(0.1)
-            else:
+            if not answering(base, tries=150):
                 raise RuntimeError(f"gunicorn did not start: {log_path.read_text()}")
             yield base
         finally:

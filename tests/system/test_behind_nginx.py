@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.live import free_port, gunicorn, migrate, server_env
+from tests.live import answering, free_port, gunicorn, migrate, server_env
 from tests.services import NGINX, REDIS_URL, require
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -60,13 +60,7 @@ http {{
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                with urllib.request.urlopen(f"{base}/healthz", timeout=1):
-                    break
-            except OSError:
-                time.sleep(0.1)
-        else:
+        if not answering(base, tries=100):
             raise RuntimeError(f"nginx did not start: {(folder / 'error.log').read_text()}")
         yield base
     finally:
