@@ -2,6 +2,7 @@
 whom to call, chosen from the level, the service profile and the time the page is shown,
 with a tap-to-call button for it, then what to do if nobody answers.
 
+Numbers are named only on the buttons, so every number shown can be tapped.
 The rule set's advice still follows on the page; this words the choice the rule set cannot
 make, because it depends on the deployment and the clock.
 """
@@ -74,8 +75,8 @@ def action_for(level: str, profile: ServiceProfile, now: datetime) -> Action:
 
 
 def _fallback(profile: ServiceProfile) -> Step:
-    return Step(_("If you cannot speak to anyone within an hour, call %(numbers)s.",
-                  numbers=profile.emergency_phrase), emergency_calls(profile))
+    return Step(_("If you cannot speak to anyone within an hour, call the emergency number:"),
+                emergency_calls(profile))
 
 
 def _clinic(profile: ServiceProfile) -> Call:
@@ -102,11 +103,11 @@ def _urgent(profile: ServiceProfile, now: datetime) -> Action:
     if profile.clinic_phone:  # closed, and no out-of-hours service named
         return Action(Step(
             _("The clinic is closed now. If you cannot speak to their doctor within an hour, "
-              "call %(numbers)s.", numbers=profile.emergency_phrase),
+              "call the emergency number:"),
             emergency_calls(profile), _when_open(profile, now)))
     return Action(Step(
         _("Call the pump clinic or the doctor who prescribes baclofen now. If you cannot "
-          "reach them within an hour, call %(numbers)s.", numbers=profile.emergency_phrase),
+          "reach them within an hour, call the emergency number:"),
         emergency_calls(profile)))
 
 
