@@ -69,7 +69,7 @@ def local_time(moment: datetime | None) -> str:
 
 def short_date(moment: datetime) -> str:
     """A date where space is short (a chart's axis): 02 Jan 2027."""
-    return in_utc(moment).strftime("%d %b %Y")
+    return on_service_clock(moment).strftime("%d %b %Y")
 
 
 def age(moment: datetime, now: datetime) -> str:
