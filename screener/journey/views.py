@@ -24,7 +24,7 @@ from ..clinical.answers import InvalidAnswers
 from ..clinical.catalog import build_catalog
 from ..clinical.wording import COULD_NOT_COMPLETE
 from ..db import db
-from ..models import Patient, Screening, as_utc, utc_now
+from ..models import Patient, Screening, utc_now
 from ..screenings import (
     ScoringFailed,
     add_screening,
@@ -34,7 +34,7 @@ from ..screenings import (
 )
 from ..staff.accounts import login_manager
 from ..web import language
-from ..web.formatting import uk_date
+from ..web.formatting import on_service_clock, uk_date
 from ..web.language import gettext as _
 from ..web.security import PUBLIC_SUBMISSIONS, limiter
 from ..web.service_profile import INTERNATIONAL_PHRASE
@@ -338,6 +338,6 @@ def _previous_answers(draft: Draft) -> dict[str, str]:
     words.update(dict.fromkeys(before.answers.get("symptoms") or (), _("Ticked")))
     if "temperature_c" in words:
         words["temperature"] = words.pop("temperature_c")
-    day = uk_date(as_utc(before.created_at))
+    day = uk_date(on_service_clock(before.created_at))
     return {key: _("Last time (%(day)s): %(answer)s", day=day, answer=text)
             for key, text in words.items()}

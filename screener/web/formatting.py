@@ -6,13 +6,13 @@ clock (the service profile's time_zone, GMT or BST in the UK: issue 23, UX walk 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
+from datetime import UTC, date, datetime, time
 
 from flask import current_app
 from flask_babel import format_date
 
 from ..clinical.wording import N_
-from ..models import as_utc, utc_iso
+from ..models import as_utc, utc_iso, utc_now
 from .language import gettext, ngettext
 
 # The words for stored ids, through the catalogue (the ids stay English in the database).
@@ -46,6 +46,11 @@ def uk_date(day) -> str:
 def on_service_clock(moment: datetime) -> datetime:
     """`moment` on the wall clock of the service's time zone."""
     return as_utc(moment).astimezone(current_app.extensions["service"].zone)
+
+
+def service_today() -> date:
+    """Today's date on the service's clock (a server's own clock may be on UTC)."""
+    return on_service_clock(utc_now()).date()
 
 
 def clock_time(moment: datetime | time) -> str:

@@ -4,10 +4,11 @@ keeps ISO 8601 UTC and the page says so."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from screener.db import db
 from screener.models import Screening
+from screener.web import formatting
 from screener.web.service_profile import load_profile
 from tests.pages import text_of
 from tests.staff.factories import SOON, queue_ids, submit
@@ -61,3 +62,10 @@ def test_a_date_filter_means_a_day_on_the_service_clock(app, client, staff):
 def test_the_exports_page_says_the_file_keeps_utc(staff):
     _, tree = staff().get("/staff/exports")
     assert "Times in the file are in UTC" in text_of(tree.find(".//main"))
+
+
+def test_today_is_the_service_clock_s_day(app, monkeypatch):
+    """Overdue refills and a call's pre-filled answers count days as the clinic does."""
+    monkeypatch.setattr(formatting, "utc_now", lambda: datetime(2026, 7, 6, 23, 30, tzinfo=UTC))
+    with app.app_context():
+        assert formatting.service_today() == date(2026, 7, 7)  # 00:30 BST
