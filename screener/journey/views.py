@@ -15,6 +15,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
 from .. import audit, workflow
@@ -23,7 +24,7 @@ from ..clinical.answers import InvalidAnswers
 from ..clinical.catalog import build_catalog
 from ..clinical.wording import COULD_NOT_COMPLETE
 from ..db import db
-from ..models import Patient, Screening, as_utc
+from ..models import Patient, Screening, utc_now
 from ..screenings import (
     ScoringFailed,
     add_screening,
@@ -33,13 +34,14 @@ from ..screenings import (
 )
 from ..staff.accounts import login_manager
 from ..web import language
-from ..web.formatting import uk_date
+from ..web.formatting import on_service_clock, uk_date
 from ..web.language import gettext as _
 from ..web.security import PUBLIC_SUBMISSIONS, limiter
 from ..web.service_profile import INTERNATIONAL_PHRASE
 from .answer_words import in_words, words_shown, words_shown_for
 from .drafts import Draft, current_draft, finish_draft, start_draft
 from .forms import ANSWER_WORDS, YES_NO_UNKNOWN, age_from, form_class, form_values, to_request
+from .outcome_action import action_for, clinic_hours
 from .pages import MEASURED_MINUTES, PAGE_IDS, Page, page, pages_for
 
 bp = Blueprint("journey", __name__)
@@ -59,11 +61,25 @@ def answer_label(value: str, feature) -> str:
     return chosen.label if chosen else dict(YES_NO_UNKNOWN).get(value, value)
 
 
+# Numbers the rule set's wording names, made tap-to-call links on the page (issue 23).
+LINKED_IN_WORDING = {"NHS 111": "tel:111"}
+
+
 @bp.app_template_filter("for_service")
-def for_service(text: str) -> str:
-    """The rule set's wording with this service's emergency number(s) in it."""
+def for_service(text: str) -> Markup:
+    """The rule set's wording with this service's emergency number(s) in it, every number a
+    tap-to-call link."""
     profile = current_app.extensions["service"]
-    return text.replace(f"({INTERNATIONAL_PHRASE})", f"({profile.emergency_phrase})")
+    linked = Markup(", ").join(
+        Markup('<a href="{}">{}</a>').format(n.tel, n.number)
+        + (Markup(" {}").format(_("in %(place)s", place=n.where))
+           if n.where and len(profile.numbers) > 1 else "")
+        for n in profile.numbers)
+    words = escape(text).replace(escape(f"({INTERNATIONAL_PHRASE})"),
+                                 Markup("({})").format(linked))
+    for name, tel in LINKED_IN_WORDING.items():
+        words = words.replace(name, Markup('<a href="{}">{}</a>').format(tel, name))
+    return words
 
 
 
@@ -298,8 +314,12 @@ def result(public_id: str):
         db.session.commit()
     assessment = screening.result
     audience = "staff" if screening.respondent == "staff" else "caregiver"
+    # Whom to call is chosen when the page is shown: the clinic may have closed since.
+    action = (action_for(assessment.level, _service(), utc_now())
+              if audience == "caregiver" or assessment.level == "emergency" else None)
     return render_template("result.html", screening=screening, assessment=assessment,
                            advice=assessment.advice[audience], audience=audience,
+                           action=action, clinic_hours=clinic_hours(_service()),
                            shown=words_shown_for(screening, language.rules()))
 
 
@@ -318,6 +338,6 @@ def _previous_answers(draft: Draft) -> dict[str, str]:
     words.update(dict.fromkeys(before.answers.get("symptoms") or (), _("Ticked")))
     if "temperature_c" in words:
         words["temperature"] = words.pop("temperature_c")
-    day = uk_date(as_utc(before.created_at))
+    day = uk_date(on_service_clock(before.created_at))
     return {key: _("Last time (%(day)s): %(answer)s", day=day, answer=text)
             for key, text in words.items()}

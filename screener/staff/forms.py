@@ -103,13 +103,13 @@ class QueueFilterForm(FilterForm):
         (level, _l(name)) for level, name in LEVEL_NAMES.items()]),
         validators=[only_choices, Optional()])  # Optional() alone would let " " through
     status = SelectField(_l("Status"), choices=choices(STATUS_FILTERS), default="active")
-    date_from = UKDateField(_l("From (UTC date)"), validators=[Optional()])
-    date_to = UKDateField(_l("To (UTC date)"), validators=[Optional()])
+    date_from = UKDateField(_l("From (date)"), validators=[Optional()])
+    date_to = UKDateField(_l("To (date)"), validators=[Optional()])
 
 
 class DateRangeForm(FilterForm):
-    date_from = UKDateField(_l("From (UTC date)"), validators=[Optional()])
-    date_to = UKDateField(_l("To (UTC date)"), validators=[Optional()])
+    date_from = UKDateField(_l("From (date)"), validators=[Optional()])
+    date_to = UKDateField(_l("To (date)"), validators=[Optional()])
 
 
 class AuditFilterForm(DateRangeForm):

@@ -15,6 +15,7 @@ from ..journey.forms import choices
 from ..journey.pages import PAGE_IDS
 from ..models import MAX_ID, Patient, Refill, Screening, utc_now
 from ..web import language
+from ..web.formatting import service_today
 from ..web.language import gettext as _
 from . import bp, needs, timeline
 from .forms import PatientForm, SearchForm
@@ -173,7 +174,7 @@ def patient(patient_id: int):
     return render_template(
         "staff/patient.html", patient=found, rows=list(reversed(rows)), page=page,
         refills=refills, unconfirmed=unconfirmed, now=utc_now(),
-        chart=timeline.chart(recent, thresholds), today=date.today(),
+        chart=timeline.chart(recent, thresholds), today=service_today(),
         route_label={r["id"]: r["label"] for r in language.rules().routes})
 
 
@@ -189,7 +190,7 @@ def start_call(patient_id: int):
         db.select(Screening).filter_by(patient_id=found.id)
         .order_by(Screening.created_at.desc()).limit(1)).scalar_one_or_none()
     start_draft(patient_id=found.id, previous_id=previous.id if previous else None,
-                prefill=call_prefill(found, date.today()))
+                prefill=call_prefill(found, service_today()))
     audit.record("start_call", "patient", found.id)
     db.session.commit()
     return redirect(url_for("journey.question", page_id=PAGE_IDS[0]))

@@ -14,7 +14,7 @@ from flask_login import current_user
 from .. import audit, workflow
 from ..db import db
 from ..models import MAX_ID, Patient, Screening, utc_now
-from ..web.formatting import uk_date
+from ..web.formatting import service_today, uk_date
 from ..web.language import gettext as _
 from ..web.language import ngettext
 from . import bp, needs
@@ -41,7 +41,7 @@ DUE_ORDER = (Patient.due_date, Patient.reference)
 @bp.get("/refills")
 @needs("see_refills")
 def refills():
-    today = date.today()
+    today = service_today()
     page = paginate(due_query(today), DUE_ORDER, id_column=Patient.id, per_page=PER_PAGE,
                     args=request.args)
     audit.record("view_refills", "patient", None, shown=len(page.items), **page.position())
@@ -61,7 +61,7 @@ def record_refill(patient_id: int):
         db.select(Screening).filter(Screening.patient_id == patient.id,
                                     Screening.status != "closed")
         .order_by(Screening.created_at)).scalars())
-    form = RefillForm(refilled_on=date.today(),
+    form = RefillForm(refilled_on=service_today(),
                       close=[s.public_id for s in open_screenings])
     form.close.choices = [(s.public_id, s.public_id) for s in open_screenings]
     if form.validate_on_submit():

@@ -1,15 +1,18 @@
 """Dates, times and numbers as the pages, exports and FHIR write them, and the names of the
 ids pages show (levels, statuses, directions): one module, and the Jinja filters made from
-it (registered in app.py). Times are stored and shown in UTC."""
+it (registered in app.py). Times are stored in UTC and shown to people on the service's
+clock (the service profile's time_zone, GMT or BST in the UK: issue 23, UX walk 2 finding
+15); exports and the API keep ISO 8601 UTC."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 
+from flask import current_app
 from flask_babel import format_date
 
 from ..clinical.wording import N_
-from ..models import as_utc, utc_iso
+from ..models import as_utc, utc_iso, utc_now
 from .language import gettext, ngettext
 
 # The words for stored ids, through the catalogue (the ids stay English in the database).
@@ -40,9 +43,38 @@ def uk_date(day) -> str:
     return format_date(day, "d MMMM y")
 
 
+def on_service_clock(moment: datetime) -> datetime:
+    """`moment` on the wall clock of the service's time zone."""
+    return as_utc(moment).astimezone(current_app.extensions["service"].zone)
+
+
+def service_today() -> date:
+    """Today's date on the service's clock (a server's own clock may be on UTC)."""
+    return on_service_clock(utc_now()).date()
+
+
+def clock_time(moment: datetime | time) -> str:
+    """A time of day as people say it: 8am, 2:05pm, midnight."""
+    if moment.hour == 0 and moment.minute == 0:
+        return gettext("midnight")
+    hour = moment.hour % 12 or 12
+    said = str(hour) if moment.minute == 0 else f"{hour}:{moment.minute:02d}"
+    return (gettext("%(time)sam", time=said) if moment.hour < 12
+            else gettext("%(time)spm", time=said))
+
+
+def local_time(moment: datetime | None) -> str:
+    """A stored time as people read it, on the service's clock: 3 December 2026, 2:05pm GMT."""
+    if moment is None:
+        return ""
+    here = on_service_clock(moment)
+    return gettext("%(date)s, %(time)s %(zone)s", date=uk_date(here), time=clock_time(here),
+                   zone=here.tzname())
+
+
 def short_date(moment: datetime) -> str:
     """A date where space is short (a chart's axis): 02 Jan 2027."""
-    return in_utc(moment).strftime("%d %b %Y")
+    return on_service_clock(moment).strftime("%d %b %Y")
 
 
 def age(moment: datetime, now: datetime) -> str:
@@ -80,6 +112,7 @@ def phone_ending(phone: str) -> str:
 
 
 FILTERS = {"phone_ending": phone_ending, "utc_iso": utc_iso, "in_utc": in_utc,
+           "local_time": local_time, "on_service_clock": on_service_clock,
            "uk_date": uk_date, "age": age,
            "level_name": level_name, "status_name": status_name,
            "direction_name": direction_name, "age_band_name": age_band_name}

@@ -8,10 +8,18 @@ Every outcome says what happens next from it, so nobody waits for a call that ca
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..settings import ConfigurationError
+from .opening_hours import OpeningHours, OpeningHoursError, parse_opening_hours
+
+# The check is written in British English for NHS-style services, and its times were read
+# as UTC before there was a setting: a UK clock (GMT, BST in summer) is what its readers
+# expect when a deployment does not say. Elsewhere, set time_zone.
+DEFAULT_TIME_ZONE = "Europe/London"
 
 
 class ServiceProfileError(ConfigurationError, ValueError):
@@ -43,12 +51,30 @@ class ServiceProfile:
     service_name: str = "Baclofen withdrawal check"
     clinic_name: str | None = None  # "the Royal Example pump clinic"
     clinic_phone: str | None = None
-    clinic_hours: str | None = None  # "Monday to Friday, 8am to 6pm"
+    clinic_hours: str | None = None  # "Monday to Friday, 8am to 6pm", shown as written
+    # {"monday": "08:00-18:00", ...}: when the clinic answers, read in time_zone.
+    opening_hours: OpeningHours | None = None
+    time_zone: str = DEFAULT_TIME_ZONE
+    # The service to call when the clinic is closed ("NHS 111", "111" in the UK).
+    out_of_hours_name: str | None = None
+    out_of_hours_phone: str | None = None
     emergency_numbers: tuple[EmergencyNumber, ...] = ()
     # Whether a clinician reads the checks sent here, and when ("within 2 working hours,
     # Monday to Friday, 8am to 6pm"). Only then may a caregiver leave a number to be called.
     reads_checks: bool = False
     reads_when: str | None = None
+    zone: ZoneInfo = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "zone", ZoneInfo(self.time_zone))
+
+    def clinic_open_at(self, moment: datetime) -> bool | None:
+        """Whether the clinic is open at `moment`; None when its hours are not given."""
+        return None if self.opening_hours is None else self.opening_hours.open_at(moment)
+
+    @property
+    def out_of_hours_tel(self) -> str | None:
+        return tel_href(self.out_of_hours_phone) if self.out_of_hours_phone else None
 
     @property
     def numbers(self) -> tuple[EmergencyNumber, ...]:
@@ -75,7 +101,9 @@ class ServiceProfile:
 # replace it on every page (journey.for_service).
 INTERNATIONAL_PHRASE = ServiceProfile().emergency_phrase
 
-TEXT_FIELDS = ("service_name", "clinic_name", "clinic_phone", "clinic_hours", "reads_when")
+TEXT_FIELDS = ("service_name", "clinic_name", "clinic_phone", "clinic_hours", "reads_when",
+               "time_zone", "out_of_hours_name", "out_of_hours_phone")
+PHONE_FIELDS = ("clinic_phone", "out_of_hours_phone")
 
 
 def load_profile(raw: Mapping[str, Any] | None) -> ServiceProfile:
@@ -84,7 +112,7 @@ def load_profile(raw: Mapping[str, Any] | None) -> ServiceProfile:
         return ServiceProfile()
     if not isinstance(raw, Mapping):
         raise ServiceProfileError("SERVICE must be a mapping (a dict, or a JSON object)")
-    known = {f.name for f in fields(ServiceProfile)}
+    known = {f.name for f in fields(ServiceProfile) if f.init}
     unknown = sorted(set(raw) - known)
     if unknown:
         raise ServiceProfileError(f"SERVICE has unknown keys: {', '.join(unknown)} "
@@ -92,6 +120,20 @@ def load_profile(raw: Mapping[str, Any] | None) -> ServiceProfile:
     for key in TEXT_FIELDS:
         if raw.get(key) is not None and not (isinstance(raw[key], str) and raw[key].strip()):
             raise ServiceProfileError(f"SERVICE {key} must be text")
+    for key in PHONE_FIELDS:
+        if raw.get(key) is not None and not any(c.isdigit() for c in raw[key]):
+            raise ServiceProfileError(f"SERVICE {key} must be a phone number, like "
+                                      f"\"0161 496 0000\" or \"111\"")
+    if bool(raw.get("out_of_hours_name")) != bool(raw.get("out_of_hours_phone")):
+        raise ServiceProfileError("SERVICE out_of_hours_name and out_of_hours_phone go "
+                                  "together (for example \"NHS 111\" and \"111\")")
+    zone = _zone(raw.get("time_zone", DEFAULT_TIME_ZONE).strip())
+    hours = None
+    if raw.get("opening_hours") is not None:
+        try:
+            hours = parse_opening_hours(raw["opening_hours"], zone)
+        except OpeningHoursError as error:
+            raise ServiceProfileError(str(error)) from None
     if not isinstance(raw.get("reads_checks", False), bool):
         raise ServiceProfileError("SERVICE reads_checks must be true or false")
     if raw.get("reads_checks") and not raw.get("reads_when"):
@@ -106,4 +148,13 @@ def load_profile(raw: Mapping[str, Any] | None) -> ServiceProfile:
                                       "or {\"number\": \"999\", \"where\": \"the UK\"}")
         numbers.append(EmergencyNumber(item["number"].strip(), str(item.get("where", ""))))
     values = {k: (v.strip() if isinstance(v, str) else v) for k, v in raw.items()}
-    return ServiceProfile(**{**values, "emergency_numbers": tuple(numbers)})
+    return ServiceProfile(**{**values, "emergency_numbers": tuple(numbers),
+                             "opening_hours": hours})
+
+
+def _zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ServiceProfileError(f"SERVICE time_zone {name!r} is not a time zone: use an IANA "
+                                  f"name such as \"Europe/London\"") from None

@@ -11,6 +11,9 @@ WCAG_21_AA = {"runOnly": {"type": "tag",
               "resultTypes": ["violations"]}
 AXE = Axe()
 DESKTOP = {"width": 1280, "height": 900}  # the viewport of the wide-screen tests
+# Small phones, and a 1280x800 desk at 200 % zoom (UX walk 2, finding 3).
+SMALL_SCREENS = [{"width": 320, "height": 568}, {"width": 375, "height": 667},
+                 {"width": 640, "height": 400}]
 
 
 class Walker:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.helpers import DESKTOP, Walker
+from tests.browser.helpers import DESKTOP, SMALL_SCREENS, Walker
 from tests.journeys import OUTCOMES, page_data
 
 pytestmark = pytest.mark.browser
@@ -204,10 +204,6 @@ def test_back_and_reload_after_an_error_on_a_phone(server, page):
 
 # A small phone, a common one, and a 1280x800 screen at 200 % zoom (issue 23; UX walk 2,
 # finding 3: at these sizes "Call 999" was below a reference panel, off the first screen).
-SMALL_SCREENS = [{"width": 320, "height": 568}, {"width": 375, "height": 667},
-                 {"width": 640, "height": 400}]
-
-
 @pytest.mark.parametrize("viewport", SMALL_SCREENS, ids=lambda v: f"{v['width']}x{v['height']}")
 def test_the_emergency_call_button_is_on_the_first_screen(server, open_page, viewport):
     walker = Walker(open_page(viewport=viewport), server)

@@ -37,7 +37,8 @@ def test_without_a_profile_the_outcome_says_nobody_will_call_and_offers_every_nu
     assert "You must make the call yourself" in main
     calls = {a.get("href") for a in tree.findall(".//main//a") if a.get("href", "").startswith(
         "tel:")}
-    assert calls == {"tel:999", "tel:911", "tel:112"}
+    # Every emergency number, and NHS 111 where the advice names it.
+    assert calls == {"tel:999", "tel:911", "tel:112", "tel:111"}
     assert tree.find(".//input[@name='callback_phone']") is None
 
 
