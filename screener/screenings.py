@@ -65,7 +65,8 @@ def save_screening(assessment: Assessment, words_shown: dict[str, Any],
     A reference another screening already has is drawn again (one in 26,000 at a million
     screenings): no query before the INSERT, only after a refusal, to see which it was.
     """
-    row = {**screening_row(assessment, words_shown), "idempotency_key": idempotency_key}
+    row = {**screening_row(assessment, words_shown), "reference_code": new_reference_code(),
+           "idempotency_key": idempotency_key}
     for attempt in range(1, CODE_ATTEMPTS + 1):
         try:
             _insert(row)
@@ -116,9 +117,8 @@ def free_reference_code() -> str:
 def add_screening(assessment: Assessment, words_shown: dict[str, Any],
                   patient_id: int | None = None, callback_phone: str | None = None) -> Screening:
     """Add a screening to the session (not yet committed); its public id and time are set."""
-    screening = Screening(**{**screening_row(assessment, words_shown, patient_id),
-                             "reference_code": free_reference_code()},
-                          callback_phone=callback_phone)
+    screening = Screening(**screening_row(assessment, words_shown, patient_id),
+                          reference_code=free_reference_code(), callback_phone=callback_phone)
     db.session.add(screening)
     return screening
 
@@ -131,12 +131,12 @@ def screening_row(assessment: Assessment, words_shown: dict[str, Any],
 
     It is linked to `patient_id` only when staff made it (a follow-up call). A reference a
     caregiver typed is kept as given, unchecked: staff confirm it before the screening joins
-    that patient's timeline (anyone can type anyone's reference).
+    that patient's timeline (anyone can type anyone's reference). The caller draws the
+    screening's own short reference, each in the way its save can check it is free.
     """
     answers = assessment.answers
     return {
         "public_id": new_public_id(),
-        "reference_code": new_reference_code(),
         "created_at": utc_now(),
         "ruleset_version": assessment.ruleset_version,
         "ruleset_hash": assessment.ruleset_hash,

@@ -14,6 +14,7 @@ from screener.reference_codes import (
     NotAReference,
     grouped,
     new_reference_code,
+    numbered_reference_code,
     read_reference_code,
 )
 
@@ -83,3 +84,15 @@ def test_anything_typed_is_read_as_a_reference_or_refused_never_an_error(typed):
     except NotAReference:
         return
     assert len(code) == LENGTH and set(code) <= set(ALPHABET)
+
+
+@given(st.integers(0, len(ALPHABET) ** LENGTH - 1), st.integers(0, len(ALPHABET) ** LENGTH - 1))
+def test_numbered_references_for_bulk_loads_are_distinct_references(one, other):
+    assert read_reference_code(numbered_reference_code(one)) == numbered_reference_code(one)
+    assert (numbered_reference_code(one) == numbered_reference_code(other)) == (one == other)
+
+
+def test_there_are_only_so_many_numbered_references():
+    assert numbered_reference_code(0) == ALPHABET[0] * LENGTH
+    with pytest.raises(ValueError):
+        numbered_reference_code(len(ALPHABET) ** LENGTH)
