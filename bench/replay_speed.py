@@ -36,6 +36,7 @@ from screener.cli.replay import replay, rules_text, stored_answers  # noqa: E402
 from screener.clinical import decide  # noqa: E402
 from screener.clinical.answers import normalise  # noqa: E402
 from screener.clinical.rules import default_ruleset  # noqa: E402
+from screener.reference_codes import numbered_reference_code  # noqa: E402
 
 ROUTES = {"intrathecal": 0.45, "oral": 0.4, "both": 0.1, "unknown": 0.05}
 HOW_MANY_SIGNS = {0: 0.3, 1: 0.3, 2: 0.2, 3: 0.12, 4: 0.08}
@@ -77,7 +78,8 @@ def _rows(args: tuple[int, int, int]) -> list[dict]:
     for n in range(start, start + count):
         answers = normalise(a_check(rng, rules), rules)
         decision = decide(answers, rules)
-        rows.append({"public_id": f"bench{n:012d}", "created_at": now,
+        rows.append({"public_id": f"bench{n:012d}", "reference_code": numbered_reference_code(n),
+                     "created_at": now,
                      "ruleset_version": rules.version, "ruleset_hash": rules.short_hash,
                      "level": decision.level, "priority": 0, "score": decision.score,
                      "answers": answers.to_dict(), "assessment": {}, "status": "closed"})

@@ -60,6 +60,7 @@ from screener import create_app
 from screener.clinical.rules import LEVELS, RuleSet, default_ruleset
 from screener.db import db
 from screener.journey.answer_words import words_shown
+from screener.reference_codes import numbered_reference_code
 from screener.screenings import run_assessment, screening_row
 
 BATCH = 5_000
@@ -77,10 +78,10 @@ CLOSED_SHARE, OPEN_SHARE = 0.9, 0.06  # the rest (4%) are claimed
 PATIENT_SKEW = 1.5  # >1: a few patients have many screenings (the busiest ~130 of 60,000)
 AUDIT_ACTIONS = ("view", "view_queue", "claim", "close", "view_patients", "export")
 COLUMN_LIST = re.compile(r"SELECT (?:(?!SELECT|FROM).)+? FROM")  # shortened in --explain
-SCREENING_COLUMNS = ("public_id", "created_at", "ruleset_version", "ruleset_hash", "level",
-                     "priority", "score", "direction", "respondent", "patient_ref", "answers",
-                     "assessment", "shown", "status", "patient_id", "claimed_by_id",
-                     "claimed_at", "closed_by_id", "closed_at")
+SCREENING_COLUMNS = ("public_id", "reference_code", "created_at", "ruleset_version",
+                     "ruleset_hash", "level", "priority", "score", "direction", "respondent",
+                     "patient_ref", "answers", "assessment", "shown", "status", "patient_id",
+                     "claimed_by_id", "claimed_at", "closed_by_id", "closed_at")
 AUDIT_COLUMNS = ("at", "user_id", "username", "action", "record_type", "record_id", "details")
 
 
@@ -189,7 +190,7 @@ def screening_rows(rng: random.Random, count: int, sets: dict[str, list[dict[str
     levels = list(sets)
     weights = [LEVEL_WEIGHTS[level] for level in levels]
     year = 365 * 86_400
-    for _ in range(count):
+    for number in range(count):
         template = rng.choice(sets[rng.choices(levels, weights)[0]])
         created = now - timedelta(seconds=rng.uniform(0, year))
         status_draw = rng.random()
@@ -201,6 +202,7 @@ def screening_rows(rng: random.Random, count: int, sets: dict[str, list[dict[str
             patient_id, patient_ref = patients[int(len(patients) * rng.random() ** PATIENT_SKEW)]
         row = template | {
             "public_id": f"{rng.getrandbits(128):032x}",
+            "reference_code": numbered_reference_code(number),
             "created_at": created,
             "status": status,
             "patient_id": patient_id,

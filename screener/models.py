@@ -21,6 +21,7 @@ from .clinical import Assessment
 from .clinical.reservoir import ReservoirDates, due_by, reservoir_dates
 from .clinical.rules.vocabulary import LEVELS
 from .db import db
+from .reference_codes import grouped, new_reference_code
 
 JSONDocument = JSON().with_variant(JSONB(), "postgresql")
 ROLES = ("triage", "clinic", "admin")
@@ -200,6 +201,10 @@ class Screening(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     public_id: Mapped[str] = mapped_column(String(32), unique=True, default=new_public_id)
+    # The short reference the caregiver reads out and staff find it by (reference_codes.py).
+    # It opens nothing (public_id does), and it is not the patient's reference (patient_ref).
+    reference_code: Mapped[str] = mapped_column(String(8), unique=True,
+                                                default=new_reference_code)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     ruleset_version: Mapped[str] = mapped_column(String(20))
     # The rule file's sha256 (first 16 hex digits): which exact logic gave this result.
@@ -259,6 +264,11 @@ class Screening(db.Model):
         return [flag.get("label", "") for flag in (self.assessment or {}).get("red_flags") or ()]
 
     @property
+    def reference_shown(self) -> str:
+        """The short reference as people read it aloud: "KD7P 3XHM"."""
+        return grouped(self.reference_code)
+
+    @property
     def result(self) -> Assessment:
         """The stored assessment, typed again (what templates, exports and FHIR read)."""
         return Assessment.from_dict(self.assessment, self.answers)
@@ -270,6 +280,7 @@ class Screening(db.Model):
             k: v for k, v in self.answers.items() if k != "patient_ref"}
         return {
             "id": self.public_id,
+            "reference": self.reference_code,
             "created_at": utc_iso(self.created_at),
             "ruleset_version": self.ruleset_version,
             "ruleset_hash": self.ruleset_hash,

@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
 
 from .clinical import Assessment, assess
 from .clinical.answers import normalise
@@ -26,6 +27,7 @@ from .models import (
     set_by_rule,
     utc_now,
 )
+from .reference_codes import new_reference_code
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +61,25 @@ def save_screening(assessment: Assessment, words_shown: dict[str, Any],
     under load, bench/load.py). The returned screening is not attached to any session.
     With `idempotency_key` (already hashed), a second INSERT with the same key fails on its
     unique constraint; the caller then returns the first.
+
+    A reference another screening already has is drawn again (one in 26,000 at a million
+    screenings): no query before the INSERT, only after a refusal, to see which it was.
     """
-    row = {**screening_row(assessment, words_shown), "idempotency_key": idempotency_key}
+    row = {**screening_row(assessment, words_shown), "reference_code": new_reference_code(),
+           "idempotency_key": idempotency_key}
+    for attempt in range(1, CODE_ATTEMPTS + 1):
+        try:
+            _insert(row)
+        except IntegrityError:
+            if attempt == CODE_ATTEMPTS or not reference_code_taken(row["reference_code"]):
+                raise
+            row["reference_code"] = new_reference_code()
+        else:
+            break
+    return Screening(**row)
+
+
+def _insert(row: dict[str, Any]) -> None:
     if db.engine.dialect.name == "sqlite":
         # The INSERT opens SQLite's transaction itself. Autocommit here would cost a PRAGMA
         # on every checkout that makes SQLite re-prepare each cached statement.
@@ -71,17 +90,35 @@ def save_screening(assessment: Assessment, words_shown: dict[str, Any],
         with db.engine.connect() as connection:
             connection.execution_options(isolation_level="AUTOCOMMIT").execute(
                 _INSERT_SCREENING, row)
-    return Screening(**row)
 
 
 _INSERT_SCREENING = insert(Screening.__table__)
+# Draws of a new reference before giving up: each clashes with a stored one about once in
+# 26,000 at a million screenings, so five in a row never do unless something is broken.
+CODE_ATTEMPTS = 5
+
+
+def reference_code_taken(code: str) -> bool:
+    return db.session.execute(
+        db.select(Screening.id).filter_by(reference_code=code).limit(1)).first() is not None
+
+
+def free_reference_code() -> str:
+    """A reference no stored screening has, for a screening added through the session,
+    whose INSERT comes with the caller's commit (too late to draw again). Two requests
+    drawing the same one in the same instant is left to the unique index."""
+    for _ in range(CODE_ATTEMPTS):
+        code = new_reference_code()
+        if not reference_code_taken(code):
+            return code
+    raise RuntimeError(f"no free screening reference in {CODE_ATTEMPTS} draws")
 
 
 def add_screening(assessment: Assessment, words_shown: dict[str, Any],
                   patient_id: int | None = None, callback_phone: str | None = None) -> Screening:
     """Add a screening to the session (not yet committed); its public id and time are set."""
     screening = Screening(**screening_row(assessment, words_shown, patient_id),
-                          callback_phone=callback_phone)
+                          reference_code=free_reference_code(), callback_phone=callback_phone)
     db.session.add(screening)
     return screening
 
@@ -94,7 +131,8 @@ def screening_row(assessment: Assessment, words_shown: dict[str, Any],
 
     It is linked to `patient_id` only when staff made it (a follow-up call). A reference a
     caregiver typed is kept as given, unchecked: staff confirm it before the screening joins
-    that patient's timeline (anyone can type anyone's reference).
+    that patient's timeline (anyone can type anyone's reference). The caller draws the
+    screening's own short reference, each in the way its save can check it is free.
     """
     answers = assessment.answers
     return {
@@ -128,6 +166,12 @@ def find_screening(public_id: str) -> Screening | None:
     return db.session.execute(
         db.select(Screening).filter_by(public_id=public_id)
     ).scalar_one_or_none()
+
+
+def find_by_reference_code(code: str) -> Screening | None:
+    """The screening with this short reference, as stored (reference_codes.read_reference_code)."""
+    return db.session.execute(
+        db.select(Screening).filter_by(reference_code=code)).scalar_one_or_none()
 
 
 def readable_without_sign_in(screening: Screening, hours: float) -> bool:

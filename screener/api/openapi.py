@@ -11,6 +11,7 @@ from typing import Any
 
 from ..clinical.answers import request_schema
 from ..clinical.rules import DIRECTIONS, LEVELS, RuleSet
+from ..reference_codes import ALPHABET, LENGTH
 
 
 def _obj(properties: dict[str, Any], required: list[str] | None = None) -> dict[str, Any]:
@@ -91,6 +92,7 @@ def _schemas(ruleset: RuleSet) -> dict[str, Any]:
         "Assessment": assessment,
         "Screening": _obj({
             "id": {"type": "string", "minLength": 16},
+            "reference": {"type": "string", "pattern": f"^[{ALPHABET}]{{{LENGTH}}}$"},
             "created_at": {"type": "string", "format": "date-time"},
             "ruleset_version": _STR,
             "ruleset_hash": _NULLABLE_STR,

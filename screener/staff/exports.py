@@ -12,10 +12,11 @@ from .csv_export import csv_response
 from .dates import in_date_range
 from .forms import DateRangeForm
 
-SCREENING_COLUMNS = ["id", "created_at_utc", "ruleset_version", "ruleset_hash", "level", "score",
-                     "direction", "respondent", "patient_ref", "patient_confirmed", "status",
-                     "claimed_by",
-                     "closed_by", "closed_at_utc", "red_flags", "discriminators", "findings"]
+# "reference" is the screening's short one (reference_codes.py); "patient_ref" the patient's.
+SCREENING_COLUMNS = ["id", "reference", "created_at_utc", "ruleset_version", "ruleset_hash",
+                     "level", "score", "direction", "respondent", "patient_ref",
+                     "patient_confirmed", "status", "claimed_by", "closed_by", "closed_at_utc",
+                     "red_flags", "discriminators", "findings"]
 
 
 @bp.get("/exports")
@@ -38,8 +39,9 @@ def export_screenings():
 
     def rows():
         for s in db.session.execute(query).scalars():
-            yield [s.public_id, utc_iso(s.created_at), s.ruleset_version, s.ruleset_hash or "",
-                   s.level, s.score, s.direction, s.respondent, *_reference(s), s.status,
+            yield [s.public_id, s.reference_code, utc_iso(s.created_at), s.ruleset_version,
+                   s.ruleset_hash or "", s.level, s.score, s.direction, s.respondent,
+                   *_reference(s), s.status,
                    s.claimed_by.username if s.claimed_by else "",
                    s.closed_by.username if s.closed_by else "", utc_iso(s.closed_at),
                    *(" ".join(item) for item in _ids(s.result))]

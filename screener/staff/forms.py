@@ -30,6 +30,7 @@ from wtforms.validators import (
 from ..clinical.answers import PATIENT_REF_MAX
 from ..journey.forms import a_reference, choices, only_choices
 from ..models import ACTION_KINDS
+from ..reference_codes import EXAMPLE, LENGTH, NotAReference, read_reference_code
 from ..web.formatting import LEVEL_NAMES
 
 
@@ -143,6 +144,35 @@ class SearchForm(FlaskForm):
     q = StringField(_l("Reference or name"), filters=[lambda typed: (typed or "").strip()],
                     validators=[DataRequired(_l("Enter a reference or a name to search for")),
         Length(max=64, message=_l("Enter 64 characters or fewer"))])
+
+
+class FindByReferenceForm(FilterForm):
+    """A screening's short reference, as the caregiver read it out. A GET, like the queue's
+    filters: the reference is a random name for one screening (as the public id in every
+    staff screening URL is), never a patient's reference or a name, which stay out of URLs.
+    `code` is the reference as stored once the form validates."""
+
+    reference = StringField(_l("Find a screening by reference"))
+    code: str | None = None
+
+    def validate_reference(self, field) -> None:
+        try:
+            self.code = read_reference_code(field.data or "")
+        except NotAReference as refused:
+            raise ValidationError(_reference_refusal(refused)) from None
+
+
+def _reference_refusal(refused: NotAReference) -> str:
+    if refused.kind == "empty":
+        return _l("Enter the reference, like %(example)s", example=EXAMPLE)
+    if refused.kind == "characters":
+        return _l("Enter only the letters and numbers of the reference, like %(example)s",
+                  example=EXAMPLE)
+    if refused.kind == "unused":
+        return _l("A reference never has %(characters)s in it. Check each letter and number "
+                  "again", characters=", ".join(f"\u201c{c}\u201d" for c in refused.characters))
+    return _l("A reference has %(length)d letters and numbers, like %(example)s. You typed "
+              "%(count)d", length=LENGTH, example=EXAMPLE, count=refused.count)
 
 
 class LinkPatientForm(FlaskForm):

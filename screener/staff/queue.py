@@ -12,11 +12,13 @@ from .. import audit, workflow
 from ..db import db
 from ..journey.answer_words import words_shown_for
 from ..models import Patient, Screening, queue_priority, utc_now
+from ..reference_codes import EXAMPLE, grouped
+from ..screenings import find_by_reference_code
 from ..web import language
 from ..web.language import gettext as _
 from . import bp, needs
 from .dates import in_date_range
-from .forms import ActionForm, LinkPatientForm, QueueFilterForm
+from .forms import ActionForm, FindByReferenceForm, LinkPatientForm, QueueFilterForm
 from .keyset import paginate
 
 PER_PAGE = 25
@@ -104,7 +106,30 @@ def queue():
     db.session.commit()
     waiting, newest = waiting_urgent()
     return render_template("staff/queue.html", form=form, page=page, now=utc_now(),
-                           waiting=waiting, newest=newest, error=bool(form.errors))
+                           waiting=waiting, newest=newest, error=bool(form.errors),
+                           find_form=FindByReferenceForm(formdata=None), example=EXAMPLE)
+
+
+@bp.get("/find")
+@needs("work_queue")
+def find_by_reference():
+    """A screening by the short reference the caregiver was given: found, its page; not
+    found or not a reference, this page again with what was typed and why. Each search is
+    audited, found or not; the screening's page audits the view itself."""
+    form = FindByReferenceForm(request.args)
+    if "reference" not in request.args:
+        return render_template("staff/find.html", form=form, example=EXAMPLE)
+    if not form.validate():
+        return render_template("staff/find.html", form=form, example=EXAMPLE, error=True), 400
+    found = find_by_reference_code(form.code)
+    audit.record("find_screening", "screening", found.public_id if found else None,
+                 found=found is not None)
+    db.session.commit()
+    if found is not None:
+        return redirect(url_for("staff.screening", public_id=found.public_id))
+    form.reference.errors.append(_("No screening has the reference %(reference)s. Check it "
+                                   "with the person who gave it", reference=grouped(form.code)))
+    return render_template("staff/find.html", form=form, example=EXAMPLE, error=True)
 
 
 def _screening_or_404(public_id: str) -> Screening:

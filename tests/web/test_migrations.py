@@ -14,6 +14,7 @@ from sqlalchemy.exc import DBAPIError
 
 from screener import create_app
 from screener.db import MIGRATIONS, db
+from screener.reference_codes import ALPHABET, LENGTH
 from tests.apps import BACKENDS, POSTGRES_URL, database_url, wipe_database
 
 
@@ -86,6 +87,29 @@ def test_the_owner_applies_the_audit_trails_retention_and_it_stays_append_only(e
         with pytest.raises(DBAPIError, match="append-only"):
             db.session.execute(text("DELETE FROM audit_events"))
         db.session.rollback()
+
+
+def test_existing_screenings_are_given_different_short_references(empty_app):
+    """Issue 23, item 2: the migration adding the short reference fills it in for every
+    screening already stored, each different, then makes it required and unique."""
+    with empty_app.app_context():
+        upgrade(directory=str(MIGRATIONS), revision="e5b1c9d3a7f2")
+        for number in range(30):
+            db.session.execute(text(
+                "INSERT INTO screenings (public_id, created_at, ruleset_version, level, "
+                "priority, score, answers, assessment, status) VALUES (:public_id, "
+                "CURRENT_TIMESTAMP, '2026.5', 'soon', 4, 1, '{}', '{}', 'open')"),
+                {"public_id": f"old-{number}"})
+        db.session.commit()
+        upgrade(directory=str(MIGRATIONS))
+        codes = db.session.execute(text("SELECT reference_code FROM screenings")).scalars().all()
+        assert len(codes) == len(set(codes)) == 30
+        assert all(len(code) == LENGTH and set(code) <= set(ALPHABET) for code in codes)
+        for statement in ("UPDATE screenings SET reference_code = NULL",
+                          f"UPDATE screenings SET reference_code = '{codes[0]}'"):
+            with pytest.raises(DBAPIError):
+                db.session.execute(text(statement))
+            db.session.rollback()
 
 
 def test_the_migrations_go_down_as_well_as_up(empty_app):

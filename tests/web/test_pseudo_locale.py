@@ -140,7 +140,8 @@ def _allowed(app) -> set[str]:
     allowed.update(_strings(asdict(service)), (number.where for number in service.numbers))
     with app.app_context():
         for screening in db.session.execute(db.select(Screening)).scalars():
-            allowed.update(_strings(screening.answers), [screening.public_id, screening.status])
+            allowed.update(_strings(screening.answers), [screening.public_id, screening.status,
+                                                         screening.reference_shown])
         for event in db.session.execute(db.select(AuditEvent)).scalars():
             allowed.update([event.action, event.record_type or "", str(event.record_id),
                             *_strings(event.details)])
