@@ -149,8 +149,9 @@ def test_a_service_that_reads_checks_takes_a_number_and_its_staff_see_it(app, cl
     assert "They may call you on the number you gave, ending 982" in main
     assert "900982" not in main
     assert "911" not in text_of(result) and "112 in Europe" not in text_of(result)
+    # The profile's numbers, and NHS 111 where the urgent advice names it (issue 23).
     assert {a.get("href") for a in result.findall(".//a") if a.get("href", "").startswith(
-        "tel:")} == {"tel:999", "tel:01614960000"}
+        "tel:")} == {"tel:999", "tel:01614960000", "tel:111"}
     with app.app_context():
         saved = db.session.execute(db.select(Screening)).scalar_one()
         assert saved.callback_phone == "07700 900982"
