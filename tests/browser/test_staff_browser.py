@@ -14,7 +14,8 @@ pytestmark = pytest.mark.browser
 def test_staff_take_a_screening_from_the_queue_and_close_it(server, open_page):
     caregiver = Walker(open_page(), server)
     caregiver.answer({**OUTCOMES["urgent"], "respondent": "caregiver"})
-    reference = caregiver.page.locator("code").first.inner_text()  # then the rule-set hash
+    public_id = caregiver.path().rsplit("/", 1)[1]
+    reference = caregiver.page.locator(".reference-code").inner_text()  # "KD7P 3XHM"
 
     staff = Walker(open_page(viewport=DESKTOP), server)
     staff.goto("/staff/")
@@ -22,10 +23,15 @@ def test_staff_take_a_screening_from_the_queue_and_close_it(server, open_page):
     staff.fill({"username": "triage", "password": PASSWORD})
     staff.press("Sign in")
     assert staff.path() == "/staff/"
-    staff.page.get_by_role("link", name="Open").and_(
-        staff.page.locator(f"[href$='{reference}']")).click()
-    staff.page.wait_for_url(f"**/staff/screenings/{reference}")
-    staff.check()
+    # The caregiver reads the reference out and staff type it as they hear it (issue 23):
+    # a mistake first, which the search page says plainly.
+    staff.fill({"reference": "twyx 9ac4"})
+    staff.press("Find")
+    assert staff.page.title().startswith("Error: ")
+    assert "No screening has the reference TWYX 9AC4" in staff.page.locator("main").inner_text()
+    staff.fill({"reference": reference.lower().replace(" ", "-")})
+    staff.press("Find")
+    assert staff.path() == f"/staff/screenings/{public_id}"
     staff.press("Claim this screening")
     assert "You have claimed this screening." in staff.page.locator("main").inner_text()
     staff.press("Save and close")  # nothing chosen: the error summary names the field
@@ -36,7 +42,7 @@ def test_staff_take_a_screening_from_the_queue_and_close_it(server, open_page):
     assert "Closed: the screening has left the queue." in main
     assert "Advice given: Triage Triage" in main
     staff.goto("/staff/")
-    assert staff.page.locator(f"[href$='{reference}']").count() == 0
+    assert staff.page.locator(f"[href$='{public_id}']").count() == 0
     staff.press("Sign out")
     assert staff.path() == "/staff/sign-in"
 
