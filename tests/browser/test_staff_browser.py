@@ -138,10 +138,10 @@ def test_a_callback_number_left_by_a_caregiver_is_seen_by_staff(server, open_pag
     # Red team 2, L16: only the last digits on the result page, which its link opens.
     assert "They may call you on the number you gave, ending 982" in main
     assert "900982" not in main
-    reference = caregiver.page.locator(".panel-reference code").inner_text()
+    public_id = caregiver.path().rsplit("/", 1)[1]  # the id in the result page's address
 
     staff = _signed_in(open_page, server, "triage")
-    staff.goto(f"/staff/screenings/{reference}")
+    staff.goto(f"/staff/screenings/{public_id}")
     call = staff.page.locator("a[href='tel:07700900982']")
     assert call.is_visible() and call.inner_text() == "07700 900982"
     assert "Consented to a call back" in staff.page.locator("main").inner_text()
@@ -156,8 +156,8 @@ def test_the_live_queue_shows_a_new_urgent_screening_on_a_phone(server, open_pag
     before = staff.page.title()
     caregiver = Walker(open_page(), server, axe=False)
     caregiver.answer({**OUTCOMES["urgent"], "respondent": "caregiver"})
-    reference = caregiver.page.locator(".panel-reference code").inner_text()
-    row = staff.page.locator(f"#queue-results [href$='{reference}']")
+    public_id = caregiver.path().rsplit("/", 1)[1]  # the id in the result page's address
+    row = staff.page.locator(f"#queue-results [href$='{public_id}']")
     row.wait_for(timeout=30_000)
     announcer = staff.page.locator("#queue-announcer")
     assert "A new emergency or urgent screening has arrived" in announcer.inner_text()
@@ -173,7 +173,7 @@ def test_a_follow_up_call_leaves_no_open_item_and_a_refill_closes_the_open_ones(
                                                                                   open_page):
     caregiver = Walker(open_page(), server, axe=False)
     caregiver.answer({**OUTCOMES["urgent"], "respondent": "caregiver", "patient_ref": "LOOP-1"})
-    waiting = caregiver.page.locator(".panel-reference code").inner_text()
+    waiting = caregiver.path().rsplit("/", 1)[1]  # the id in the result page's address
 
     staff = _signed_in(open_page, server, "admin", viewport=DESKTOP)
     staff.goto("/staff/patients/new")
