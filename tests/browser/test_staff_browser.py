@@ -14,7 +14,8 @@ pytestmark = pytest.mark.browser
 def test_staff_take_a_screening_from_the_queue_and_close_it(server, open_page):
     caregiver = Walker(open_page(), server)
     caregiver.answer({**OUTCOMES["urgent"], "respondent": "caregiver"})
-    reference = caregiver.page.locator("code").first.inner_text()  # then the rule-set hash
+    public_id = caregiver.path().rsplit("/", 1)[1]
+    reference = caregiver.page.locator(".reference-code").inner_text()  # "KD7P 3XHM"
 
     staff = Walker(open_page(viewport=DESKTOP), server)
     staff.goto("/staff/")
@@ -22,10 +23,15 @@ def test_staff_take_a_screening_from_the_queue_and_close_it(server, open_page):
     staff.fill({"username": "triage", "password": PASSWORD})
     staff.press("Sign in")
     assert staff.path() == "/staff/"
-    staff.page.get_by_role("link", name="Open").and_(
-        staff.page.locator(f"[href$='{reference}']")).click()
-    staff.page.wait_for_url(f"**/staff/screenings/{reference}")
-    staff.check()
+    # The caregiver reads the reference out and staff type it as they hear it (issue 23):
+    # a mistake first, which the search page says plainly.
+    staff.fill({"reference": "twyx 9ac4"})
+    staff.press("Find")
+    assert staff.page.title().startswith("Error: ")
+    assert "No screening has the reference TWYX 9AC4" in staff.page.locator("main").inner_text()
+    staff.fill({"reference": reference.lower().replace(" ", "-")})
+    staff.press("Find")
+    assert staff.path() == f"/staff/screenings/{public_id}"
     staff.press("Claim this screening")
     assert "You have claimed this screening." in staff.page.locator("main").inner_text()
     staff.press("Save and close")  # nothing chosen: the error summary names the field
@@ -36,7 +42,7 @@ def test_staff_take_a_screening_from_the_queue_and_close_it(server, open_page):
     assert "Closed: the screening has left the queue." in main
     assert "Advice given: Triage Triage" in main
     staff.goto("/staff/")
-    assert staff.page.locator(f"[href$='{reference}']").count() == 0
+    assert staff.page.locator(f"[href$='{public_id}']").count() == 0
     staff.press("Sign out")
     assert staff.path() == "/staff/sign-in"
 
@@ -132,10 +138,10 @@ def test_a_callback_number_left_by_a_caregiver_is_seen_by_staff(server, open_pag
     # Red team 2, L16: only the last digits on the result page, which its link opens.
     assert "They may call you on the number you gave, ending 982" in main
     assert "900982" not in main
-    reference = caregiver.page.locator(".panel-reference code").inner_text()
+    public_id = caregiver.path().rsplit("/", 1)[1]  # the id in the result page's address
 
     staff = _signed_in(open_page, server, "triage")
-    staff.goto(f"/staff/screenings/{reference}")
+    staff.goto(f"/staff/screenings/{public_id}")
     call = staff.page.locator("a[href='tel:07700900982']")
     assert call.is_visible() and call.inner_text() == "07700 900982"
     assert "Consented to a call back" in staff.page.locator("main").inner_text()
@@ -150,8 +156,8 @@ def test_the_live_queue_shows_a_new_urgent_screening_on_a_phone(server, open_pag
     before = staff.page.title()
     caregiver = Walker(open_page(), server, axe=False)
     caregiver.answer({**OUTCOMES["urgent"], "respondent": "caregiver"})
-    reference = caregiver.page.locator(".panel-reference code").inner_text()
-    row = staff.page.locator(f"#queue-results [href$='{reference}']")
+    public_id = caregiver.path().rsplit("/", 1)[1]  # the id in the result page's address
+    row = staff.page.locator(f"#queue-results [href$='{public_id}']")
     row.wait_for(timeout=30_000)
     announcer = staff.page.locator("#queue-announcer")
     assert "A new emergency or urgent screening has arrived" in announcer.inner_text()
@@ -167,7 +173,7 @@ def test_a_follow_up_call_leaves_no_open_item_and_a_refill_closes_the_open_ones(
                                                                                   open_page):
     caregiver = Walker(open_page(), server, axe=False)
     caregiver.answer({**OUTCOMES["urgent"], "respondent": "caregiver", "patient_ref": "LOOP-1"})
-    waiting = caregiver.page.locator(".panel-reference code").inner_text()
+    waiting = caregiver.path().rsplit("/", 1)[1]  # the id in the result page's address
 
     staff = _signed_in(open_page, server, "admin", viewport=DESKTOP)
     staff.goto("/staff/patients/new")

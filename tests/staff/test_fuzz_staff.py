@@ -60,6 +60,7 @@ def _urls(patient_id: int, public_id: str) -> list[tuple[str, tuple[str, ...]]]:
     return [
         ("/staff/", ("level", "status", *dates, *pages)),
         ("/staff/queue/live", ("newest",)),
+        ("/staff/find", ("reference",)),
         ("/staff/patients", pages),
         (record, pages),
         (f"{record}/edit", ()),
