@@ -25,6 +25,7 @@ from .pages import Page, pages_for
 YES_NO_UNKNOWN = [("yes", _l("Yes")), ("no", _l("No")), (UNKNOWN, _l("I don\u2019t know"))]
 FORM_ANSWERS = {"yes": True, "no": False}  # the form's words in the API's terms
 ANSWER_WORDS = {answer: word for word, answer in FORM_ANSWERS.items()}  # and back
+CALL_BACK = [("yes", _l("Yes")), ("no", _l("No"))]
 NONE = "none"
 FAHRENHEIT = "f"
 
@@ -215,12 +216,12 @@ def form_class(page: Page, ruleset: RuleSet, route: str | None,
             Optional(), Length(max=PATIENT_REF_MAX, message=_l(
                 "Enter a reference of %(most)d characters or fewer", most=PATIENT_REF_MAX)),
             a_reference])
-        if callback:
-            fields["callback_phone"] = StringField(_l("Phone number (optional)"), validators=[
-                Optional(), _phone])
-            fields["callback_consent"] = BooleanField(
-                _l("The clinic may call me on this number about this check"),
-                validators=[_consent_with_phone])
+        if callback:  # Yes is the consent, and reveals the number (UX walk 2, finding 12)
+            fields["callback_consent"] = RadioField(
+                _l("Can the clinic call you back about this check?"),
+                choices=choices(CALL_BACK), validators=[only_choices, Optional()])
+            fields["callback_phone"] = StringField(_l("Phone number"),
+                                                   validators=[_phone_if_called_back])
     return type(f"{page.id.title().replace('-', '')}Form", (FlaskForm,), fields)
 
 
@@ -241,10 +242,21 @@ def _phone(form, field: Field) -> None:
                                  "+44 7700 900 982"))
 
 
-def _consent_with_phone(form, field: Field) -> None:
-    if (form.callback_phone.data or "").strip() and not field.data:
-        raise ValidationError(_l("Tick the box to say the clinic may call you on this "
-                                 "number, or leave the number out"))
+def _phone_if_called_back(form, field: Field) -> None:
+    """The number only with Yes to a call back; with No (or no answer) a number typed (the
+    field shows without JavaScript) is dropped, never kept or refused."""
+    if not called_back(form.callback_consent.data):
+        field.data = ""
+        raise StopValidation()
+    if not (field.data or "").strip():
+        raise StopValidation(_l("Enter the phone number the clinic can call you on, or "
+                                "choose No"))
+    _phone(form, field)
+
+
+def called_back(answer: Any) -> bool:
+    """Yes to "Can the clinic call you back?" (True: a draft saved when it was a tick box)."""
+    return answer in ("yes", True)
 
 
 def form_values(form: FlaskForm) -> dict[str, Any]:

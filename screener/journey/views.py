@@ -39,7 +39,15 @@ from ..web.security import PUBLIC_SUBMISSIONS, limiter
 from ..web.service_profile import INTERNATIONAL_PHRASE
 from .answer_words import in_words, words_shown, words_shown_for
 from .drafts import Draft, current_draft, finish_draft, start_draft
-from .forms import ANSWER_WORDS, YES_NO_UNKNOWN, age_from, form_class, form_values, to_request
+from .forms import (
+    ANSWER_WORDS,
+    YES_NO_UNKNOWN,
+    age_from,
+    called_back,
+    form_class,
+    form_values,
+    to_request,
+)
 from .pages import MEASURED_MINUTES, PAGE_IDS, Page, page, pages_for
 
 bp = Blueprint("journey", __name__)
@@ -260,7 +268,8 @@ def _finish(draft: Draft, assessment: Assessment | None):
     if assessment is None:
         return render_template("could_not_complete.html", message=_(COULD_NOT_COMPLETE)), 500
     about = draft.answered("about") or {}
-    consented = about.get("callback_consent") and (about.get("callback_phone") or "").strip()
+    consented = called_back(about.get("callback_consent")) and (
+        about.get("callback_phone") or "").strip()
     screening = add_screening(assessment, words_shown(assessment, language.rules()),
                               patient_id=draft.patient_id,
                               callback_phone=about["callback_phone"].strip() if consented
