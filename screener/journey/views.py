@@ -155,13 +155,8 @@ def question(page_id: str):
     if request.method == "POST":
         form = form_type()
         if not form.validate():
-            # Post/redirect/get: the mistakes are kept in the draft and shown by a GET, so
-            # Back and reload behave as on any other page, with every answer kept.
             typed = {k: v for k, v in request.form.lists() if k != "csrf_token"}
-            draft.keep_mistakes(page_id, typed, form.errors)
-            db.session.commit()
-            return redirect(url_for("journey.question", page_id=page_id,
-                                    change="1" if changing else None), code=303)
+            return _show_mistakes(draft, page_id, typed, form.errors, changing)
         draft.record(page_id, form_values(form))
         try:
             assessment = _assessment_so_far(draft)
@@ -198,15 +193,16 @@ def question(page_id: str):
 
 def _form_for_get(form_type, draft: Draft, page_id: str):
     """The page's form with the answers given (or suggested), or, after a refused send, what
-    was typed with its messages."""
+    was typed, with its messages at that send's own address only."""
     kept = draft.mistakes(page_id)
     if kept is None:
         return form_type(data=draft.values_for(page_id))
     form = form_type(formdata=MultiDict([(k, v) for k, values in kept["typed"].items()
                                          for v in values]))
-    for name, messages in kept["errors"].items():
-        if name in form:
-            form[name].errors = list(messages)
+    if request.args.get("problem") == str(kept.get("attempt", 1)):  # this send's address
+        for name, messages in kept["errors"].items():
+            if name in form:
+                form[name].errors = list(messages)
     return form
 
 
@@ -252,14 +248,23 @@ def _refused(draft: Draft, this: Page, refused: InvalidAnswers, changing: bool):
                    if not names & set(values or {}) and not (own and page_id == this.id)}
     if own:
         typed = {k: v for k, v in request.form.lists() if k != "csrf_token"}
-        draft.keep_mistakes(this.id, {k: v for k, v in typed.items() if k not in own},
-                            {name: [_("Check this answer: choose one of those shown")]
-                             for name in own})
+        return _show_mistakes(draft, this.id, {k: v for k, v in typed.items() if k not in own},
+                              {name: [_("Check this answer: choose one of those shown")]
+                               for name in own}, changing)
     db.session.commit()
-    if own:
-        return redirect(url_for("journey.question", page_id=this.id,
-                                change="1" if changing else None), code=303)
     return redirect(_next_url(draft))
+
+
+def _show_mistakes(draft: Draft, page_id: str, typed: dict[str, list[str]],
+                   errors: dict[str, Any], changing: bool):
+    """Post/redirect/get: what was typed and the messages are kept in the draft and shown by
+    a GET at this send's own address (`?problem=N`), so a reload shows them again, while
+    Back to the page's own address (the entry before the send) shows what was typed without
+    them: no second Back is needed to leave the page (UX walk 2, finding 13)."""
+    attempt = draft.keep_mistakes(page_id, typed, errors)
+    db.session.commit()
+    return redirect(url_for("journey.question", page_id=page_id,
+                            change="1" if changing else None, problem=attempt), code=303)
 
 
 def _finish(draft: Draft, assessment: Assessment | None):

@@ -166,7 +166,8 @@ def test_the_check_ends_on_the_page_whose_answers_reach_emergency(server, page, 
 
 def test_back_and_reload_after_an_error_on_a_phone(server, page):
     """Post/redirect/get: after a refused page, reload shows the same answers and messages
-    (no resubmission prompt), and Back goes to the page before."""
+    (no resubmission prompt); Back shows the answers without the error summary (UX walk 2,
+    finding 13), and Back again goes to the page before."""
     walker = Walker(page, server)
     _to_symptoms(walker)
     walker.fill({"symptoms": ["none"]})
@@ -184,11 +185,14 @@ def test_back_and_reload_after_an_error_on_a_phone(server, page):
     assert page.locator("input[name='heart_rate']").input_value() == "fast"
     assert page.locator("input[name='spo2']").input_value() == "96"
     # Back: first the same page as it was before the error was sent (now showing what was
-    # typed), then the page before it; never a resubmission prompt or a broken page.
+    # typed, without the messages), then the page before it; never a resubmission prompt
+    # or a broken page.
     page.go_back()
     walker.check()
     assert walker.path() == "/check/vitals"
     assert page.locator("input[name='heart_rate']").input_value() == "fast"
+    assert not page.title().startswith("Error: ")
+    assert page.locator(".error-summary, .error-message").count() == 0
     page.go_back()
     walker.check()
     assert walker.path() == "/check/symptoms"
