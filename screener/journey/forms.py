@@ -312,3 +312,45 @@ def to_request(pages: dict[str, dict[str, Any]], ruleset: RuleSet) -> dict[str, 
             if (values.get("patient_ref") or "").strip():
                 request["patient_ref"] = values["patient_ref"].strip()
     return {**request, "symptoms": symptoms, "history": history, "vitals": vitals}
+
+
+def pages_from(answers: dict[str, Any], ruleset: RuleSet) -> dict[str, dict[str, Any]]:
+    """A saved screening's answers (the API's shape) as the journey's pages, each as its
+    form would keep it: `to_request` the other way, so "Change your answers" starts a check
+    already answered (UX walk 2, finding 13). The call back is asked again."""
+    route = answers.get("route") or "unknown"
+    history, vitals = answers.get("history") or {}, answers.get("vitals") or {}
+    symptoms = set(answers.get("symptoms") or ())
+    age = history.get("age_years")
+    known_age = age if isinstance(age, int | float) else None
+    pages: dict[str, dict[str, Any]] = {}
+    for page in pages_for(ruleset, route):
+        if page.kind in ("signs", "symptoms"):
+            ticked = [f.id for f in page.features(ruleset) if f.id in symptoms]
+            pages[page.id] = {"symptoms": ticked or [NONE]}
+        elif page.kind == "age":
+            pages[page.id] = ({"age_unknown": True} if known_age is None else
+                              {"age_months": f"{round(known_age * 12)}"} if known_age < 2 else
+                              {"age_years": f"{known_age:g}"})
+        elif page.kind == "route":
+            pages[page.id] = {"route": route}
+        elif page.kind == "history":
+            pages[page.id] = {f.id: _form_answer(f, history.get(f.id))
+                              for f in page.features(ruleset, route, known_age)}
+        elif page.kind == "vitals":
+            values = {v: f"{vitals[v]:g}" if v in vitals else "" for v in ruleset.vitals}
+            pages[page.id] = {**values, "temperature": values.pop("temperature_c", ""),
+                              "temperature_unit": "c" if "temperature_c" in vitals else None}
+        elif page.kind == "about":
+            pages[page.id] = {"respondent": answers.get("respondent"),
+                              "patient_ref": answers.get("patient_ref") or ""}
+    return pages
+
+
+def _form_answer(feature: Feature, value: Any) -> Any:
+    """One history answer as its form field holds it (None: not answered)."""
+    if feature.kind == "number":
+        return "" if value in (None, UNKNOWN) else f"{value:g}"
+    if feature.kind == "choice":
+        return value
+    return ANSWER_WORDS.get(value, value)

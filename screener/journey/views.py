@@ -46,6 +46,7 @@ from .forms import (
     called_back,
     form_class,
     form_values,
+    pages_from,
     to_request,
 )
 from .pages import MEASURED_MINUTES, PAGE_IDS, Page, page, pages_for
@@ -315,6 +316,23 @@ def result(public_id: str):
     return render_template("result.html", screening=screening, assessment=assessment,
                            advice=assessment.advice[audience], audience=audience,
                            shown=words_shown_for(screening, language.rules()))
+
+
+@bp.post("/result/<public_id>/change")
+@limiter.limit(PUBLIC_SUBMISSIONS, methods=["POST"])
+def change_answers(public_id: str):
+    """"Change your answers" from a result, for as long as it can be read (UX walk 2,
+    finding 13): a new check already answered with this screening's answers, opened at the
+    last page, which lists them with a Change link each. Sending it saves a new screening;
+    this one stays as saved. Never one linked to a patient's record (staff only)."""
+    screening = find_screening(public_id)
+    if screening is None or screening.patient_id is not None or (
+            not current_user.is_authenticated and not readable_without_sign_in(
+                screening, current_app.config["RESULT_LINK_HOURS"])):
+        abort(404)
+    start_draft(pages=pages_from(screening.answers, language.rules()))
+    db.session.commit()
+    return redirect(_last_page_url())
 
 
 @bp.get("/how-it-works")
