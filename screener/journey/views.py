@@ -332,7 +332,7 @@ def change_answers(public_id: str):
         abort(404)
     start_draft(pages=pages_from(screening.answers, language.rules()))
     db.session.commit()
-    return redirect(_last_page_url())
+    return redirect(url_for("journey.question", page_id=PAGE_IDS[-1], review="1"))
 
 
 @bp.get("/how-it-works")

@@ -39,9 +39,12 @@ def test_changing_the_answers_makes_a_new_screening_and_keeps_the_old(app, clien
     result_path = walk(journey, answers)
     [before] = _screenings(app)
     response = _change(journey, result_path)
-    assert response.status_code == 302 and response.location == "/check/about"
-    _, about = journey.get("/check/about")  # every answer, each with a Change link
-    assert about.find(".//details[@class='details']//a[@href]") is not None
+    assert response.status_code == 302 and response.location == "/check/about?review=1"
+    _, about = journey.get(response.location)  # every answer, each with a Change link
+    answers_list = about.find(".//details[@class='details']")
+    assert answers_list.get("open") is not None and answers_list.find(".//a[@href]") is not None
+    _, plain = journey.get("/check/about")
+    assert plain.find(".//details[@class='details']").get("open") is None
     response, _ = journey.submit("/check/about", {"respondent": "caregiver"})
     assert response.location.startswith("/result/") and response.location != result_path
     old, new = _screenings(app)
