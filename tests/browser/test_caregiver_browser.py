@@ -228,3 +228,26 @@ def test_the_emergency_call_button_is_on_the_first_screen(server, open_page, vie
     heading = walker.page.locator("h1").bounding_box()
     reference = walker.page.locator(".panel-reference").bounding_box()
     assert reference["y"] > heading["y"]  # the reference comes after the advice
+
+
+def test_change_your_answers_from_the_result_makes_a_new_check(server, page):
+    """UX walk 2, finding 13: from the result, the answers come back on the last page (axe
+    checked), one changes, and a new result is given; the first result is still there."""
+    walker = Walker(page, server)
+    walker.answer(OUTCOMES["routine"])
+    first = walker.path()
+    assert walker.level() == "routine"
+    walker.press("Change your answers")
+    assert walker.path() == "/check/about"
+    assert page.locator("details.details").get_attribute("open") is not None
+    page.get_by_role("link", name="Change have you noticed any of these changes?").click()
+    page.wait_for_url("**/check/symptoms?change=1")
+    walker.check()
+    walker.fill({"symptoms": ["muscle_rigidity"]})
+    page.uncheck("input[value='none']")
+    walker.continue_()
+    walker.press("Get the result")
+    assert walker.path().startswith("/result/") and walker.path() != first
+    assert walker.level() != "routine"
+    walker.goto(first)
+    assert walker.level() == "routine"
