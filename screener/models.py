@@ -418,12 +418,16 @@ class Draft(db.Model):
             self.pending = {k: v for k, v in self.pending.items() if k != page_id}
 
     def keep_mistakes(self, page_id: str, typed: dict[str, list[str]],
-                      errors: dict[str, list[str]]) -> None:
+                      errors: dict[str, list[str]]) -> int:
         """Keep a refused page's typed answers and messages (as the words shown, in this
-        request's language) until it is sent again."""
+        request's language) until it is sent again; returns this send's number on the page
+        (the messages are shown only at its address: screener/journey/views.py)."""
         words = {name: [str(message) for message in messages]
                  for name, messages in errors.items()}
-        self.pending = {**(self.pending or {}), page_id: {"typed": typed, "errors": words}}
+        attempt = ((self.pending or {}).get(page_id) or {}).get("attempt", 0) + 1
+        self.pending = {**(self.pending or {}),
+                        page_id: {"typed": typed, "errors": words, "attempt": attempt}}
+        return attempt
 
     def forget_answers(self) -> None:
         """Once the screening is saved, the draft keeps only which screening it became."""

@@ -30,7 +30,7 @@ def assess(answers: Answers | Mapping[str, Any], ruleset: RuleSet,
     if not isinstance(answers, Answers):
         answers = normalise(answers, ruleset)
     decision = decide(answers, ruleset)
-    facts, fired = decision.facts, decision.discriminators
+    facts, fired = decision.facts, wording.fired_in_words(decision, ruleset)
     contributions = wording.worded_contributions(decision.contributions, ruleset)
     return Assessment(
         level=decision.level,

@@ -51,7 +51,8 @@ def reworded(ruleset: RuleSet, say: Say) -> RuleSet:
     def rule(kind: str, r):
         at = f"{kind}.{r.id}"
         return replace(r, label=say(f"{at}.label", r.label), says=maybe(f"{at}.says", r.says),
-                       rationale=maybe(f"{at}.rationale", r.rationale))
+                       rationale=maybe(f"{at}.rationale", r.rationale),
+                       says_unmeasured=maybe(f"{at}.says_unmeasured", r.says_unmeasured))
 
     features = {}
     for f in ruleset.features.values():
@@ -82,7 +83,8 @@ def reworded(ruleset: RuleSet, say: Say) -> RuleSet:
         groups=tuple(mapping("groups", g, ("title", "question")) for g in ruleset.groups),
         features=features,
         vitals={v.id: replace(v, label=say(f"vitals.{v.id}.label", v.label),
-                              unit=say(f"vitals.{v.id}.unit", v.unit))
+                              unit=say(f"vitals.{v.id}.unit", v.unit),
+                              statement=say(f"vitals.{v.id}.statement", v.statement))
                 for v in ruleset.vitals.values()},
         concepts={c.id: replace(c, label=say(f"concepts.{c.id}.label", c.label))
                   for c in ruleset.concepts.values()},

@@ -17,7 +17,7 @@ from functools import lru_cache
 from gettext import NullTranslations
 from typing import TYPE_CHECKING, Any
 
-from .results import Advice, Assessment, Contribution, Decision
+from .results import Advice, Assessment, Contribution, Decision, FiredRule
 from .rules import AGE, RuleSet, Vital
 
 if TYPE_CHECKING:
@@ -47,7 +47,8 @@ ROUTE_WORDS = {
     "intrathecal": N_("They have baclofen through an intrathecal pump."),
     "oral": N_("They take baclofen by mouth (tablets or liquid)."),
     "both": N_("They have an intrathecal baclofen pump and also take baclofen tablets."),
-    "unknown": N_("They take baclofen: tell the crew how (a pump, tablets or both)."),
+    "unknown": N_("They take baclofen. Tell them whether it is through a pump, tablets or "
+                  "both."),
 }
 # A cause other than baclofen that the crew must hear first (Hazards: H16 misdirected
 # advice: autonomic dysreflexia called withdrawal, so a crew lays the person flat).
@@ -123,7 +124,11 @@ def summary(audience: str, decision: Decision, answers: Answers, ruleset: RuleSe
     if contributions is None:
         contributions = worded_contributions(decision.contributions, ruleset)
     for c in contributions:
-        text = c.term if staff else c.label
+        if c.kind == "vital" and not staff and ruleset.vitals[c.feature].statement:
+            # a sentence to read out, not "Label: value" (rule sets before 2026.6: the label)
+            text = ruleset.vitals[c.feature].statement % {"value": number(c.value)}
+        else:
+            text = c.term if staff else c.label
         (symptoms if c.kind == "symptom" else history if c.kind == "history" else vitals).append(
             text)
     listed = _("; ").join
@@ -149,18 +154,45 @@ def summary(audience: str, decision: Decision, answers: Answers, ruleset: RuleSe
         elif direction:
             lines.append(direction_sentence(direction, words))
         if symptoms:
-            lines.append(_("Signs now: %(list)s.") % {"list": listed(symptoms)})
+            lines.append(_("The new signs they have now are: %(list)s.") % {
+                "list": listed(symptoms)})
         lines.extend(history)
-        if vitals:
-            lines.append(_("Measured: %(list)s.") % {"list": listed(vitals)})
+        lines.extend(vitals)
     for number_id, value in answers.numbers.items():
         if value is not None and number_id != AGE:
             feature = ruleset.features[number_id]
-            lines.append(f"{feature.term}: {number(value)} {feature.unit}.")
+            lines.append(feature.statement % {"value": number(value)}
+                         if feature.statement and not staff
+                         else f"{feature.term}: {number(value)} {feature.unit}.")
     for choice_id, value in answers.choices.items():
         if value is not None:
             lines.append(ruleset.features[choice_id].option(value).statement)
     return lines
+
+
+def fired_in_words(decision: Decision, ruleset: RuleSet) -> tuple[FiredRule, ...]:
+    """The rules that fired, each saying what the caregiver told us where an early warning
+    score came from their answers alone: with no measurement scoring a point, "one of their
+    measurements" would contradict them (UX walk 2, finding 10)."""
+    fired = decision.discriminators
+    if any(v.points for v in decision.vital_scores):
+        return fired
+    unmeasured = {r.id: r.says_unmeasured for r in ruleset.discriminators if r.says_unmeasured}
+    if unmeasured.keys().isdisjoint(r.id for r in fired):
+        return fired
+    told = "; ".join(_told_the_score(decision, ruleset))
+    return tuple([replace(r, says=unmeasured[r.id] % {"told": told}) if r.id in unmeasured
+                  else r for r in fired])
+
+
+def _told_the_score(decision: Decision, ruleset: RuleSet) -> list[str]:
+    """The answers the early warning score read, in the caregiver's words."""
+    facts, news2 = decision.facts, ruleset.news2
+    said = [ruleset.features[s].question for s in ruleset.features
+            if s in news2.consciousness_symptoms and s in facts.symptoms]
+    if facts.history.get(news2.oxygen_fact) is True:
+        said.append(ruleset.features[news2.oxygen_fact].statement.rstrip("."))
+    return [text[:1].lower() + text[1:] for text in said]
 
 
 def number(value: float) -> str:

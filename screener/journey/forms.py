@@ -25,6 +25,7 @@ from .pages import Page, pages_for
 YES_NO_UNKNOWN = [("yes", _l("Yes")), ("no", _l("No")), (UNKNOWN, _l("I don\u2019t know"))]
 FORM_ANSWERS = {"yes": True, "no": False}  # the form's words in the API's terms
 ANSWER_WORDS = {answer: word for word, answer in FORM_ANSWERS.items()}  # and back
+CALL_BACK = [("yes", _l("Yes")), ("no", _l("No"))]
 NONE = "none"
 FAHRENHEIT = "f"
 
@@ -215,12 +216,12 @@ def form_class(page: Page, ruleset: RuleSet, route: str | None,
             Optional(), Length(max=PATIENT_REF_MAX, message=_l(
                 "Enter a reference of %(most)d characters or fewer", most=PATIENT_REF_MAX)),
             a_reference])
-        if callback:
-            fields["callback_phone"] = StringField(_l("Phone number (optional)"), validators=[
-                Optional(), _phone])
-            fields["callback_consent"] = BooleanField(
-                _l("The clinic may call me on this number about this check"),
-                validators=[_consent_with_phone])
+        if callback:  # Yes is the consent, and reveals the number (UX walk 2, finding 12)
+            fields["callback_consent"] = RadioField(
+                _l("Can the clinic call you back about this check?"),
+                choices=choices(CALL_BACK), validators=[only_choices, Optional()])
+            fields["callback_phone"] = StringField(_l("Phone number"),
+                                                   validators=[_phone_if_called_back])
     return type(f"{page.id.title().replace('-', '')}Form", (FlaskForm,), fields)
 
 
@@ -241,10 +242,21 @@ def _phone(form, field: Field) -> None:
                                  "+44 7700 900 982"))
 
 
-def _consent_with_phone(form, field: Field) -> None:
-    if (form.callback_phone.data or "").strip() and not field.data:
-        raise ValidationError(_l("Tick the box to say the clinic may call you on this "
-                                 "number, or leave the number out"))
+def _phone_if_called_back(form, field: Field) -> None:
+    """The number only with Yes to a call back; with No (or no answer) a number typed (the
+    field shows without JavaScript) is dropped, never kept or refused."""
+    if not called_back(form.callback_consent.data):
+        field.data = ""
+        raise StopValidation()
+    if not (field.data or "").strip():
+        raise StopValidation(_l("Enter the phone number the clinic can call you on, or "
+                                "choose No"))
+    _phone(form, field)
+
+
+def called_back(answer: Any) -> bool:
+    """Yes to "Can the clinic call you back?" (True: a draft saved when it was a tick box)."""
+    return answer in ("yes", True)
 
 
 def form_values(form: FlaskForm) -> dict[str, Any]:
@@ -300,3 +312,45 @@ def to_request(pages: dict[str, dict[str, Any]], ruleset: RuleSet) -> dict[str, 
             if (values.get("patient_ref") or "").strip():
                 request["patient_ref"] = values["patient_ref"].strip()
     return {**request, "symptoms": symptoms, "history": history, "vitals": vitals}
+
+
+def pages_from(answers: dict[str, Any], ruleset: RuleSet) -> dict[str, dict[str, Any]]:
+    """A saved screening's answers (the API's shape) as the journey's pages, each as its
+    form would keep it: `to_request` the other way, so "Change your answers" starts a check
+    already answered (UX walk 2, finding 13). The call back is asked again."""
+    route = answers.get("route") or "unknown"
+    history, vitals = answers.get("history") or {}, answers.get("vitals") or {}
+    symptoms = set(answers.get("symptoms") or ())
+    age = history.get("age_years")
+    known_age = age if isinstance(age, int | float) else None
+    pages: dict[str, dict[str, Any]] = {}
+    for page in pages_for(ruleset, route):
+        if page.kind in ("signs", "symptoms"):
+            ticked = [f.id for f in page.features(ruleset) if f.id in symptoms]
+            pages[page.id] = {"symptoms": ticked or [NONE]}
+        elif page.kind == "age":
+            pages[page.id] = ({"age_unknown": True} if known_age is None else
+                              {"age_months": f"{round(known_age * 12)}"} if known_age < 2 else
+                              {"age_years": f"{known_age:g}"})
+        elif page.kind == "route":
+            pages[page.id] = {"route": route}
+        elif page.kind == "history":
+            pages[page.id] = {f.id: _form_answer(f, history.get(f.id))
+                              for f in page.features(ruleset, route, known_age)}
+        elif page.kind == "vitals":
+            values = {v: f"{vitals[v]:g}" if v in vitals else "" for v in ruleset.vitals}
+            pages[page.id] = {**values, "temperature": values.pop("temperature_c", ""),
+                              "temperature_unit": "c" if "temperature_c" in vitals else None}
+        elif page.kind == "about":
+            pages[page.id] = {"respondent": answers.get("respondent"),
+                              "patient_ref": answers.get("patient_ref") or ""}
+    return pages
+
+
+def _form_answer(feature: Feature, value: Any) -> Any:
+    """One history answer as its form field holds it (None: not answered)."""
+    if feature.kind == "number":
+        return "" if value in (None, UNKNOWN) else f"{value:g}"
+    if feature.kind == "choice":
+        return value
+    return ANSWER_WORDS.get(value, value)

@@ -40,7 +40,16 @@ from ..web.security import PUBLIC_SUBMISSIONS, limiter
 from ..web.service_profile import INTERNATIONAL_PHRASE
 from .answer_words import in_words, words_shown, words_shown_for
 from .drafts import Draft, current_draft, finish_draft, start_draft
-from .forms import ANSWER_WORDS, YES_NO_UNKNOWN, age_from, form_class, form_values, to_request
+from .forms import (
+    ANSWER_WORDS,
+    YES_NO_UNKNOWN,
+    age_from,
+    called_back,
+    form_class,
+    form_values,
+    pages_from,
+    to_request,
+)
 from .outcome_action import action_for, clinic_hours
 from .pages import MEASURED_MINUTES, PAGE_IDS, Page, page, pages_for
 
@@ -163,13 +172,8 @@ def question(page_id: str):
     if request.method == "POST":
         form = form_type()
         if not form.validate():
-            # Post/redirect/get: the mistakes are kept in the draft and shown by a GET, so
-            # Back and reload behave as on any other page, with every answer kept.
             typed = {k: v for k, v in request.form.lists() if k != "csrf_token"}
-            draft.keep_mistakes(page_id, typed, form.errors)
-            db.session.commit()
-            return redirect(url_for("journey.question", page_id=page_id,
-                                    change="1" if changing else None), code=303)
+            return _show_mistakes(draft, page_id, typed, form.errors, changing)
         draft.record(page_id, form_values(form))
         try:
             assessment = _assessment_so_far(draft)
@@ -206,15 +210,16 @@ def question(page_id: str):
 
 def _form_for_get(form_type, draft: Draft, page_id: str):
     """The page's form with the answers given (or suggested), or, after a refused send, what
-    was typed with its messages."""
+    was typed, with its messages at that send's own address only."""
     kept = draft.mistakes(page_id)
     if kept is None:
         return form_type(data=draft.values_for(page_id))
     form = form_type(formdata=MultiDict([(k, v) for k, values in kept["typed"].items()
                                          for v in values]))
-    for name, messages in kept["errors"].items():
-        if name in form:
-            form[name].errors = list(messages)
+    if request.args.get("problem") == str(kept.get("attempt", 1)):  # this send's address
+        for name, messages in kept["errors"].items():
+            if name in form:
+                form[name].errors = list(messages)
     return form
 
 
@@ -260,14 +265,23 @@ def _refused(draft: Draft, this: Page, refused: InvalidAnswers, changing: bool):
                    if not names & set(values or {}) and not (own and page_id == this.id)}
     if own:
         typed = {k: v for k, v in request.form.lists() if k != "csrf_token"}
-        draft.keep_mistakes(this.id, {k: v for k, v in typed.items() if k not in own},
-                            {name: [_("Check this answer: choose one of those shown")]
-                             for name in own})
+        return _show_mistakes(draft, this.id, {k: v for k, v in typed.items() if k not in own},
+                              {name: [_("Check this answer: choose one of those shown")]
+                               for name in own}, changing)
     db.session.commit()
-    if own:
-        return redirect(url_for("journey.question", page_id=this.id,
-                                change="1" if changing else None), code=303)
     return redirect(_next_url(draft))
+
+
+def _show_mistakes(draft: Draft, page_id: str, typed: dict[str, list[str]],
+                   errors: dict[str, Any], changing: bool):
+    """Post/redirect/get: what was typed and the messages are kept in the draft and shown by
+    a GET at this send's own address (`?problem=N`), so a reload shows them again, while
+    Back to the page's own address (the entry before the send) shows what was typed without
+    them: no second Back is needed to leave the page (UX walk 2, finding 13)."""
+    attempt = draft.keep_mistakes(page_id, typed, errors)
+    db.session.commit()
+    return redirect(url_for("journey.question", page_id=page_id,
+                            change="1" if changing else None, problem=attempt), code=303)
 
 
 def _finish(draft: Draft, assessment: Assessment | None):
@@ -276,7 +290,8 @@ def _finish(draft: Draft, assessment: Assessment | None):
     if assessment is None:
         return render_template("could_not_complete.html", message=_(COULD_NOT_COMPLETE)), 500
     about = draft.answered("about") or {}
-    consented = about.get("callback_consent") and (about.get("callback_phone") or "").strip()
+    consented = called_back(about.get("callback_consent")) and (
+        about.get("callback_phone") or "").strip()
     screening = add_screening(assessment, words_shown(assessment, language.rules()),
                               patient_id=draft.patient_id,
                               callback_phone=about["callback_phone"].strip() if consented
@@ -321,6 +336,23 @@ def result(public_id: str):
                            advice=assessment.advice[audience], audience=audience,
                            action=action, clinic_hours=clinic_hours(_service()),
                            shown=words_shown_for(screening, language.rules()))
+
+
+@bp.post("/result/<public_id>/change")
+@limiter.limit(PUBLIC_SUBMISSIONS, methods=["POST"])
+def change_answers(public_id: str):
+    """"Change your answers" from a result, for as long as it can be read (UX walk 2,
+    finding 13): a new check already answered with this screening's answers, opened at the
+    last page, which lists them with a Change link each. Sending it saves a new screening;
+    this one stays as saved. Never one linked to a patient's record (staff only)."""
+    screening = find_screening(public_id)
+    if screening is None or screening.patient_id is not None or (
+            not current_user.is_authenticated and not readable_without_sign_in(
+                screening, current_app.config["RESULT_LINK_HOURS"])):
+        abort(404)
+    start_draft(pages=pages_from(screening.answers, language.rules()))
+    db.session.commit()
+    return redirect(url_for("journey.question", page_id=PAGE_IDS[-1], review="1"))
 
 
 @bp.get("/how-it-works")

@@ -111,7 +111,14 @@ def phone_ending(phone: str) -> str:
     return "".join(c for c in phone if c.isdigit())[-3:]
 
 
-FILTERS = {"phone_ending": phone_ending, "utc_iso": utc_iso, "in_utc": in_utc,
+def sentence_start(text: str) -> str:
+    """Words that begin a sentence, with a capital: "the Demo pump clinic reads..." reads
+    as a mistake (UX walk 2, finding 12). Only the first letter changes."""
+    return text[:1].upper() + text[1:]
+
+
+FILTERS = {"phone_ending": phone_ending, "sentence_start": sentence_start,
+           "utc_iso": utc_iso, "in_utc": in_utc,
            "local_time": local_time, "on_service_clock": on_service_clock,
            "uk_date": uk_date, "age": age,
            "level_name": level_name, "status_name": status_name,

@@ -166,7 +166,8 @@ def test_the_check_ends_on_the_page_whose_answers_reach_emergency(server, page, 
 
 def test_back_and_reload_after_an_error_on_a_phone(server, page):
     """Post/redirect/get: after a refused page, reload shows the same answers and messages
-    (no resubmission prompt), and Back goes to the page before."""
+    (no resubmission prompt); Back shows the answers without the error summary (UX walk 2,
+    finding 13), and Back again goes to the page before."""
     walker = Walker(page, server)
     _to_symptoms(walker)
     walker.fill({"symptoms": ["none"]})
@@ -184,11 +185,14 @@ def test_back_and_reload_after_an_error_on_a_phone(server, page):
     assert page.locator("input[name='heart_rate']").input_value() == "fast"
     assert page.locator("input[name='spo2']").input_value() == "96"
     # Back: first the same page as it was before the error was sent (now showing what was
-    # typed), then the page before it; never a resubmission prompt or a broken page.
+    # typed, without the messages), then the page before it; never a resubmission prompt
+    # or a broken page.
     page.go_back()
     walker.check()
     assert walker.path() == "/check/vitals"
     assert page.locator("input[name='heart_rate']").input_value() == "fast"
+    assert not page.title().startswith("Error: ")
+    assert page.locator(".error-summary, .error-message").count() == 0
     page.go_back()
     walker.check()
     assert walker.path() == "/check/symptoms"
@@ -220,3 +224,26 @@ def test_the_emergency_call_button_is_on_the_first_screen(server, open_page, vie
     heading = walker.page.locator("h1").bounding_box()
     reference = walker.page.locator(".panel-reference").bounding_box()
     assert reference["y"] > heading["y"]  # the reference comes after the advice
+
+
+def test_change_your_answers_from_the_result_makes_a_new_check(server, page):
+    """UX walk 2, finding 13: from the result, the answers come back on the last page (axe
+    checked), one changes, and a new result is given; the first result is still there."""
+    walker = Walker(page, server)
+    walker.answer(OUTCOMES["routine"])
+    first = walker.path()
+    assert walker.level() == "routine"
+    walker.press("Change your answers")
+    assert walker.path() == "/check/about"
+    assert page.locator("details.details").get_attribute("open") is not None
+    page.get_by_role("link", name="Change have you noticed any of these changes?").click()
+    page.wait_for_url("**/check/symptoms?change=1")
+    walker.check()
+    walker.fill({"symptoms": ["muscle_rigidity"]})
+    page.uncheck("input[value='none']")
+    walker.continue_()
+    walker.press("Get the result")
+    assert walker.path().startswith("/result/") and walker.path() != first
+    assert walker.level() != "routine"
+    walker.goto(first)
+    assert walker.level() == "routine"

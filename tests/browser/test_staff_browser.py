@@ -131,8 +131,12 @@ def test_a_callback_number_left_by_a_caregiver_is_seen_by_staff(server, open_pag
         caregiver.fill({"route": answers["route"]} if page_id == "route"
                        else page_data(page_id, answers))
         caregiver.continue_()
-    caregiver.fill({**page_data("about", answers), "callback_phone": "07700 900982"})
-    caregiver.page.get_by_label("The clinic may call me on this number").check()
+    caregiver.fill(page_data("about", answers))
+    number = caregiver.page.locator("input[name='callback_phone']")
+    assert not number.is_visible()  # revealed by Yes, the consent (UX walk 2, finding 12)
+    caregiver.fill({"callback_consent": "yes"})
+    assert number.is_visible()
+    number.fill("07700 900982")
     caregiver.press("Get the result")
     main = caregiver.page.locator("main").inner_text()
     # Red team 2, L16: only the last digits on the result page, which its link opens.

@@ -29,7 +29,7 @@ def test_the_result_carries_its_working():
         (d.level for d in result.discriminators), key=LEVELS.index)
     assert all(d.says for d in result.discriminators)
     assert result.direction == "withdrawal"
-    assert result.ruleset_version == "2026.5"
+    assert result.ruleset_version == "2026.6"
     assert result.ruleset_hash == default_ruleset().short_hash
     json.dumps(result.to_dict())  # serialisable as it stands
 
@@ -122,7 +122,7 @@ def test_caregiver_advice_says_what_to_tell_and_what_to_do_if_worse():
                      "history": {"refill_overdue": True, "hours_since_problem": 20}})
     tell = " ".join(result.advice["caregiver"].tell)
     assert "intrathecal pump" in tell and "pump card" in tell
-    assert "The pump refill is overdue." in tell and "Hours since interruption: 20 hours." in tell
+    assert "The pump refill is overdue." in tell and "It started about 20 hours ago." in tell
     assert any("emergency" in line for line in result.advice["caregiver"].watch_for)
     staff_tell = " ".join(result.advice["staff"].tell)
     assert "Pruritus without rash" in staff_tell
@@ -242,7 +242,7 @@ def test_autonomic_dysreflexia_is_named_with_first_aid_not_called_withdrawal():
     assert "autonomic dysreflexia" in text
     assert "sit them up" in text and "catheter" in text and "every 5 minutes" in text
     assert "baclofen withdrawal (too little baclofen)" not in text
-    assert "Usual (baseline) systolic blood pressure: 100 mmHg." in text
+    assert "Their usual blood pressure, top number, is about 100." in text
     assert "Suspected cause: autonomic dysreflexia" in " ".join(result.advice["staff"].tell)
 
 

@@ -90,7 +90,7 @@ def test_w6_the_crew_is_told_to_ask_how_baclofen_is_taken(client, staff):
     caregiver, _ = pages(client, staff, {"route": "unknown", "symptoms": ["seizure"],
                                          "respondent": "caregiver"})
     assert "it is not known whether by pump or by tablets" not in caregiver
-    assert "tell the crew how (a pump, tablets or both)" in caregiver
+    assert "Tell them whether it is through a pump, tablets or both." in caregiver
 
 
 def test_w10_the_call_script_reads_out_the_first_aid_that_applies(client, staff):

@@ -128,23 +128,36 @@ def test_screenings_sent_before_the_record_existed_are_offered_for_confirming(ap
 
 
 def test_a_service_that_reads_checks_takes_a_number_and_its_staff_see_it(app, client, staff):
+    """UX walk 2, finding 12: a Yes/No question whose Yes is the consent and reveals the
+    number, not a tick box that traps a number typed without it."""
     app.extensions["service"] = load_profile(CLINIC)
     journey = Journey(client)
     answers = {**OUTCOMES["urgent"], "respondent": "caregiver"}
     walk_to(journey, "about", answers)
     _, tree = journey.get("/check/about")
     assert tree.find(".//input[@name='callback_phone']").get("type") == "tel"
-    # A number without consent is refused, and kept for the next try.
+    question = tree.find(".//input[@name='callback_consent']/../../..")
+    assert "Can the clinic call you back about this check?" in text_of(question)
+    assert [i.get("value") for i in question.findall(".//input")] == ["yes", "no"]
+    assert not any(i.get("checked") is not None for i in question.findall(".//input"))
+    reveal = tree.find(".//div[@data-follows='callback_consent']")
+    assert reveal.get("data-answers") == "yes"
+    assert reveal.find(".//input[@name='callback_phone']") is not None
+    assert "If you answered Yes:" in text_of(reveal)  # without JavaScript it shows
+    hint = text_of(question.find(".//div[@class='hint']"))
+    assert hint.startswith("The Example pump clinic reads the checks sent here")
+    # Yes with no number: a clear message, and the Yes is kept.
     _, refused = journey.submit("/check/about", {**page_data("about", answers),
-                                                 "callback_phone": "07700 900982"}, error=True)
-    assert "Tick the box" in text_of(refused.find(".//*[@class='error-summary']"))
-    assert refused.find(".//input[@name='callback_phone']").get("value") == "07700 900982"
+                                                 "callback_consent": "yes"}, error=True)
+    assert "Enter the phone number the clinic can call you on, or choose No" in text_of(
+        refused.find(".//*[@class='error-summary']"))
+    assert refused.find(".//input[@name='callback_consent'][@value='yes']").get(
+        "checked") is not None
     response, _ = journey.submit("/check/about", {**page_data("about", answers),
                                                   "callback_phone": "07700 900982",
-                                                  "callback_consent": "y"})
+                                                  "callback_consent": "yes"})
     _, result = journey.get(response.location)
     main = text_of(result.find(".//main"))
-    assert "the Example pump clinic reads the checks sent here within 2 working hours" in main
     # Red team 2, L16: only the last digits on the result page, which its link opens.
     assert "They may call you on the number you gave, ending 982" in main
     assert "900982" not in main
@@ -159,6 +172,23 @@ def test_a_service_that_reads_checks_takes_a_number_and_its_staff_see_it(app, cl
     _, page = staff().get(f"/staff/screenings/{saved.public_id}")
     call = page.find(".//a[@href='tel:07700900982']")
     assert call is not None and "Consented to a call back" in text_of(page.find(".//main"))
+
+
+@pytest.mark.parametrize("consent", ["no", None])
+def test_no_to_a_call_back_stores_no_number_even_one_typed(app, client, consent):
+    """Without JavaScript the number field shows under "If you answered Yes:"; a number
+    typed there with No (or no answer) is neither refused nor kept."""
+    app.extensions["service"] = load_profile(CLINIC)
+    journey = Journey(client)
+    answers = {**OUTCOMES["urgent"], "respondent": "caregiver"}
+    walk_to(journey, "about", answers)
+    data = {**page_data("about", answers), "callback_phone": "not a number"}
+    response, _ = journey.submit("/check/about", {**data, "callback_consent": consent}
+                                 if consent else data)
+    _, result = journey.get(response.location)
+    assert "You did not leave a number, so they cannot call you back." in text_of(result)
+    with app.app_context():
+        assert db.session.execute(db.select(Screening)).scalar_one().callback_phone is None
 
 
 def test_the_screening_page_has_what_a_call_needs(app, client, staff):

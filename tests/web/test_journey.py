@@ -324,19 +324,31 @@ def _draft_pages(app) -> dict:
 
 
 def test_a_refused_page_comes_back_by_a_get_so_back_and_reload_work(client):
-    """Post/redirect/get: the mistakes and what was typed live in the draft, so reloading
-    the page shows them again (no "Confirm Form Resubmission") until it is sent correctly."""
+    """Post/redirect/get: the mistakes and what was typed live in the draft. The messages
+    belong to the address of the send that made them (`?problem=N`), so reloading it shows
+    them again (no "Confirm Form Resubmission"), while Back to the page's own address shows
+    what was typed without them (UX walk 2, finding 13), until it is sent correctly."""
     journey = Journey(client)
     walk_to(journey, "vitals", {"route": "oral"})
     _, tree = journey.get("/check/vitals")
     refused = client.post("/check/vitals", data={"heart_rate": "fast", "spo2": "97",
                                                  "csrf_token": csrf_token(tree)})
-    assert refused.status_code == 303 and refused.location == "/check/vitals"
+    assert refused.status_code == 303 and refused.location == "/check/vitals?problem=1"
     for _reload in range(2):
-        _, again = journey.get("/check/vitals", error=True)
+        _, again = journey.get(refused.location, error=True)
         assert again.find(".//input[@name='heart_rate']").get("value") == "fast"
         assert again.find(".//input[@name='spo2']").get("value") == "97"
         assert "Enter heart rate" in text_of(again.find(".//*[@class='error-summary']"))
+    _, back = journey.get("/check/vitals")  # Back: the answers, without the messages
+    assert back.find(".//*[@class='error-summary']") is None
+    assert back.find(".//*[@class='error-message']") is None
+    assert back.find(".//input[@name='heart_rate']").get("value") == "fast"
+    again = client.post("/check/vitals", data={"heart_rate": "faster", "spo2": "97",
+                                               "csrf_token": csrf_token(back)})
+    assert again.location == "/check/vitals?problem=2"  # its own address: Back leaves it
+    _, first = journey.get(refused.location)  # an earlier send's address: no messages
+    assert first.find(".//*[@class='error-summary']") is None
+    assert first.find(".//input[@name='heart_rate']").get("value") == "faster"
     response, _ = journey.submit("/check/vitals", {"heart_rate": "88", "spo2": "97"})
     assert response.location == "/check/about"
     _, fixed = journey.get("/check/vitals")  # sent correctly: the mistakes are gone

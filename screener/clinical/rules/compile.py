@@ -191,6 +191,8 @@ def _compile_features(check: Checker, nodes: list, group_kinds: Mapping,
                 check.problem(node, f"{where}: a number needs min < max")
         for text_key in ("question", "term") + (("statement",) if kind == "history" else ()):
             check.require(node, text_key, str, where)
+        if kind == "number" and "statement" in node:  # said aloud, with the answer (2026.6)
+            _placeholder(check, node, "statement", "%(value)s", where)
         options = []
         if kind == "choice":
             check.unique(listed(node, "options"), f"option of {where}")
@@ -311,10 +313,13 @@ def _compile_rules(check: Checker, compiler: ConditionCompiler, nodes: list, wha
             for key, text in (("says", says), ("rationale", rationale)):
                 if not isinstance(text, str) or not text.strip():
                     check.problem(node, f"{where} has no '{key}'")
+            if "says_unmeasured" in node:
+                _placeholder(check, node, "says_unmeasured", "%(told)s", where)
         rules.append(Rule(rule_id, str(label), level, check.sources(node, where),
                           compiler.compile(node["when"], where), audience, str(says or ""),
                           str(rationale or ""), compiler.needs(node["when"]),
-                          names_cause=node.get("names_cause") is True))
+                          names_cause=node.get("names_cause") is True,
+                          says_unmeasured=str(node.get("says_unmeasured") or "")))
     if not note:
         ranks = [LEVELS.index(r.level) for r in rules if r.level in LEVELS]
         if ranks != sorted(ranks):
@@ -376,3 +381,12 @@ def _compile_advice(check: Checker, node: Any, compiler: ConditionCompiler,
         ))
     return advice, tuple(additions)
 
+
+
+def _placeholder(check: Checker, node: Mapping, key: str, placeholder: str, where: str) -> None:
+    """A sentence the presenter fills in must hold its one placeholder, and no other `%`
+    (optional: rule sets before 2026.6 have none, and must still load for a replay)."""
+    text = node.get(key)
+    if not isinstance(text, str) or text.replace(placeholder, "", 1).count("%") or (
+            placeholder not in text):
+        check.problem(node, f"{where}: '{key}' must hold {placeholder} once, and no other %")

@@ -30,6 +30,11 @@ def compile_vitals(check: Checker, nodes: list, features: Mapping) -> dict[str, 
             check.problem(node, f"{where}: needs min < max")
             continue
         bands = _compile_bands(check, node, "bands", where)
+        statement = node.get("statement")  # since 2026.6
+        if statement is not None and (not isinstance(statement, str)
+                                      or statement.replace("%(value)s", "", 1).count("%")
+                                      or "%(value)s" not in statement):
+            check.problem(node, f"{where}: 'statement' must hold %(value)s once, and no other %")
         for key in ("low_direction", "high_direction"):
             if node.get(key) not in DIRECTIONS:
                 check.problem(node, f"{where}: {key} must be one of {', '.join(DIRECTIONS)}")
@@ -50,6 +55,7 @@ def compile_vitals(check: Checker, nodes: list, features: Mapping) -> dict[str, 
             min=low, max=high, low_direction=str(node.get("low_direction")),
             high_direction=str(node.get("high_direction")), bands=tuple(bands),
             sources=check.sources(node, where), implies=tuple(implies),
+            statement=str(statement or ""),
         )
     return vitals
 

@@ -62,7 +62,8 @@ class Feature:
     unit: str | None = None
     min: float | None = None
     max: float | None = None
-    statement: str | None = None  # history only: the fact in plain words, as a "yes"
+    # History: the fact in plain words, as a "yes"; a number: a sentence holding %(value)s.
+    statement: str | None = None
     modifier: bool = False  # counts only alongside a symptom or abnormal vital sign
     options: tuple[Option, ...] = ()  # choice only
     optional: bool = False  # the web form may leave it unanswered (= "I don't know")
@@ -107,6 +108,7 @@ class Vital:
     bands: tuple[Band, ...]
     sources: tuple[str, ...]
     implies: tuple[tuple[str, str, float], ...] = ()  # (symptom, at_least|at_most, value)
+    statement: str = ""  # the reading said aloud: "Their pulse is %(value)s beats a minute."
 
     def points(self, value: float) -> int:
         return self.band_points(self.bands, value)
@@ -164,6 +166,9 @@ class Rule:
     # The rule names the cause itself (autonomic dysreflexia): when it fires, no baclofen
     # direction is offered beside it (clinical review 2, W1).
     names_cause: bool = False
+    # A NEWS2 rule's words when no measurement scored a point: the score then reads what the
+    # caregiver told us (new confusion, extra oxygen), filled in as %(told)s (UX walk 2, 10).
+    says_unmeasured: str = ""
 
 
 @dataclass(frozen=True)
