@@ -19,7 +19,10 @@ def N_(text: str) -> str:  # noqa: N802 - gettext's name for "translate this lat
     return text
 
 
-EVERY_AGE = object()  # Page.features without an age: every question, whatever the age
+EVERY_AGE = object()
+# The history pages' hint: a blank is "I don't know" there (issue 23; UX walk 2, finding 6).
+ANSWER_WHAT_YOU_KNOW = N_("Answer what you know. A question left blank counts as "
+                          "\u201cI don\u2019t know\u201d.")  # Page.features without an age: every question, whatever the age
 
 
 @dataclass(frozen=True)
@@ -61,12 +64,11 @@ PAGES = (
          N_("Their age changes what a normal pulse, breathing rate and blood pressure are.")),
     Page("route", N_("How do they take baclofen?"), "route"),
     Page("pump", N_("About the pump"), "history", ("pump",),
-         N_("Answer each question. Choose \u201cI don\u2019t know\u201d if you are not sure.")),
+         ANSWER_WHAT_YOU_KNOW),
     Page("tablets", N_("About the tablets"), "history", ("tablets",),
-         N_("Answer each question. Choose \u201cI don\u2019t know\u201d if you are not sure.")),
+         ANSWER_WHAT_YOU_KNOW),
     Page("background", N_("About them and when it started"), "history", ("timing", "risks"),
-         N_("Answer what you can and leave out the rest: a question left out counts as "
-            "\u201cI don\u2019t know\u201d.")),
+         ANSWER_WHAT_YOU_KNOW),
     Page("symptoms", N_("Have you noticed any of these changes?"), "symptoms",
          ("muscles", "mind", "temperature_heart", "breathing_alertness", "body", "pump_site"),
          N_("Tick everything that is new or worse than usual.")),

@@ -41,7 +41,7 @@ CHOICES = ["alarm_type", "pump_make"]
 
 def test_packaged_rule_set_covers_the_whole_vocabulary():
     rules = default_ruleset()
-    assert rules.version == "2026.5"
+    assert rules.version == "2026.6"
     assert set(rules.ids("symptom")) == set(SYMPTOMS + NEW_SYMPTOMS)
     assert set(rules.ids("history")) == set(HISTORY + NEW_HISTORY)
     assert set(rules.ids("number")) == set(NUMBERS + NEW_NUMBERS)
@@ -79,7 +79,7 @@ def test_a_content_change_without_a_new_version_is_refused(tmp_path):
     path.write_text(changed)
     result = CliRunner().invoke(main, ["rules", "check", str(path)])
     assert result.exit_code == 1 and "Give it a new version" in result.output
-    renamed = parse_ruleset(changed.replace('version: "2026.5"', 'version: "2026.99"'))
+    renamed = parse_ruleset(changed.replace('version: "2026.6"', 'version: "2026.99"'))
     assert "not in ruleset.lock" in version_problem(renamed)
 
 
@@ -180,7 +180,7 @@ def test_a_bad_rule_file_is_refused_naming_the_line(old, new, words, anchor):
 
 
 def test_invalid_yaml_is_refused_with_its_line():
-    bad = TEXT.replace("version: \"2026.5\"", "version: [\"2026.5\"")
+    bad = TEXT.replace("version: \"2026.6\"", "version: [\"2026.5\"")
     with pytest.raises(RuleSetError, match=r"line \d+: not valid YAML"):
         parse_ruleset(bad)
 
@@ -198,4 +198,4 @@ def test_rules_check_command_names_the_bad_line(tmp_path):
     assert f"rules.yaml line {second}: duplicate feature id 'fever'" in result.output
 
     ok = CliRunner().invoke(main, ["rules", "check"])
-    assert ok.exit_code == 0 and "2026.5 (sha256" in ok.output and "is valid" in ok.output
+    assert ok.exit_code == 0 and "2026.6 (sha256" in ok.output and "is valid" in ok.output

@@ -128,10 +128,11 @@ def test_every_page_shows_specific_errors_and_keeps_the_answers(client):
     assert _error_links_resolve(tree) == ["route"]
     journey.submit("/check/route", {"route": "both"})
 
-    partial = {"pump_alarm": "yes", "recent_mri": "no"}
+    # A blank is "I don't know" there (issue 23); an answer that is not a choice is a mistake.
+    partial = {"pump_alarm": "yes", "recent_mri": "no", "alarm_type": "loud"}
     response, tree = journey.submit("/check/pump", partial, error=True)
     links = _error_links_resolve(tree)
-    assert "pump_alarm" not in links and "refill_overdue" in links
+    assert links == ["alarm_type"]
     checked = {(i.get("name"), i.get("value")) for i in tree.findall(".//input")
                if i.get("checked") is not None}
     assert {("pump_alarm", "yes"), ("recent_mri", "no")} <= checked  # nothing lost
@@ -404,3 +405,23 @@ def test_questions_are_asked_only_at_the_ages_they_apply_to(client, age, asked, 
     boxes = {i.get("value") for i in tree.findall(".//input[@name='symptoms']")}
     assert ("poor_feeding" in boxes) == (float(age) < 1)
     assert ("grunting_or_breathing_pauses" in boxes) == (float(age) < 5)
+
+
+@pytest.mark.parametrize(("route", "page_id", "known"), [
+    ("intrathecal", "pump", {"pump_alarm": "yes"}),
+    ("oral", "tablets", {"ran_out_of_medication": "yes"}),
+])
+def test_a_blank_on_the_pump_or_tablets_page_is_i_dont_know(app, client, route, page_id,
+                                                            known):
+    """Issue 23 (UX walk 2, finding 6): answering only what you know gives no error, and the
+    questions left blank count as "I don't know", as on the background page."""
+    journey = Journey(client)
+    walk_to(journey, page_id, {"route": route})
+    _, tree = journey.get(f"/check/{page_id}")
+    assert "A question left blank counts as" in text_of(tree)
+    response, _ = journey.submit(f"/check/{page_id}", known)
+    assert response.status_code == 302 and response.location != f"/check/{page_id}"
+    answers = to_request({"route": {"route": route}, page_id: known}, RULES)
+    asked = [f for f in RULES.features.values() if f.group == page_id and f.id not in known
+             and route in f.routes and f.follows is None]
+    assert asked and all(answers["history"].get(f.id, "unknown") == "unknown" for f in asked)
