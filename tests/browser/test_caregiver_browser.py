@@ -128,7 +128,8 @@ def test_the_journey_with_the_keyboard_alone(server, page):
     assert page.locator(".error-summary").count() == 0
 
 
-def _to_symptoms(walker: Walker, route: str = "oral") -> None:
+def _to_changes(walker: Walker, route: str = "oral") -> None:
+    """To the "What has changed?" page (issue 23), answering only what is asked before it."""
     walker.goto("/")
     walker.press("Start now")
     walker.fill({"symptoms": ["none"]})
@@ -137,14 +138,14 @@ def _to_symptoms(walker: Walker, route: str = "oral") -> None:
     walker.continue_()
     walker.fill({"route": route})
     walker.continue_()
-    while walker.path() != "/check/symptoms":
+    while walker.path() != "/check/changes":
         page_id = walker.path().rsplit("/", 1)[1]
         walker.fill(page_data(page_id, {"route": route, "history": {}}))
         walker.continue_()
 
 
 @pytest.mark.parametrize(("page_id", "answers"), [
-    ("symptoms", {"symptoms": ["hallucinations"]}),
+    ("mind", {"symptoms": ["hallucinations"]}),
     ("vitals", {"respiratory_rate": "7"}),
 ])
 def test_the_check_ends_on_the_page_whose_answers_reach_emergency(server, page, page_id,
@@ -152,10 +153,9 @@ def test_the_check_ends_on_the_page_whose_answers_reach_emergency(server, page, 
     """Hallucinations after an unknown interruption, or 7 breaths a minute: the outcome comes
     next, without the pages after it (the partial screening is saved)."""
     walker = Walker(page, server)
-    _to_symptoms(walker)
-    if page_id == "vitals":
-        walker.fill({"symptoms": ["none"]})
-        walker.continue_()
+    _to_changes(walker)
+    walker.fill({"changes": ["mind"] if page_id == "mind" else ["none"]})
+    walker.continue_()
     assert walker.path() == f"/check/{page_id}"
     walker.fill(answers)
     walker.continue_()
@@ -168,8 +168,8 @@ def test_back_and_reload_after_an_error_on_a_phone(server, page):
     """Post/redirect/get: after a refused page, reload shows the same answers and messages
     (no resubmission prompt), and Back goes to the page before."""
     walker = Walker(page, server)
-    _to_symptoms(walker)
-    walker.fill({"symptoms": ["none"]})
+    _to_changes(walker)
+    walker.fill({"changes": ["none"]})
     walker.continue_()
     assert walker.path() == "/check/vitals"
     walker.fill({"heart_rate": "fast", "spo2": "96"})
@@ -191,7 +191,7 @@ def test_back_and_reload_after_an_error_on_a_phone(server, page):
     assert page.locator("input[name='heart_rate']").input_value() == "fast"
     page.go_back()
     walker.check()
-    assert walker.path() == "/check/symptoms"
+    assert walker.path() == "/check/changes"
     assert page.locator("input[value='none']").is_checked()
     page.go_forward()
     assert walker.path() == "/check/vitals"

@@ -7,13 +7,16 @@ from pathlib import Path
 
 import pytest
 
+from screener.clinical import assess
 from screener.clinical.rules import default_ruleset
 from screener.db import db
 from screener.journey.forms import to_request
+from screener.journey.pages import PAGES, Page
 from screener.models import Screening
 from tests.journeys import OUTCOMES, RULES, page_data, walk, walk_to
 from tests.pages import Journey, check_page, csrf_token, text_of
 
+SYMPTOM_PAGES = [p for p in PAGES if p.kind == "symptoms"]
 VIGNETTES = json.loads((Path(__file__).parents[1] / "data" / "vignettes.json").read_text())
 
 
@@ -73,21 +76,41 @@ def test_a_sign_ticked_with_none_of_these_fails_safe_to_the_emergency_outcome(ap
     assert saved_assessment(client, response.location)["level"] == "emergency"
 
 
-def test_none_of_these_is_exclusive_on_the_symptoms_page(client):
-    answers = {"route": "oral", "history": {}}
+def _alone_an_emergency(page: Page) -> str | None:
+    """A box on `page` that means an emergency on its own (a pump, nothing else known)."""
+    return next((f.id for f in page.features(RULES) if assess(
+        {"route": "intrathecal", "symptoms": [f.id]}, RULES).level == "emergency"), None)
+
+
+@pytest.mark.parametrize("page", SYMPTOM_PAGES, ids=[p.id for p in SYMPTOM_PAGES])
+def test_a_red_flag_ticked_with_none_of_these_is_an_emergency_on_every_page(app, client, page):
+    """UX walk 2, finding 9, without JavaScript (the test client runs none): a box that
+    means an emergency wins over "None of these" on every page of symptoms; another box
+    with "None of these" stays a mistake to correct."""
+    flag = _alone_an_emergency(page)
+    box = flag or page.features(RULES)[0].id
     journey = Journey(client)
-    response, _ = journey.submit(journey.start(), {"symptoms": ["none"]})
-    response, _ = journey.submit("/check/route", {"route": "oral"})
-    while not response.location.endswith("/symptoms"):
-        page_id = response.location.rsplit("/", 1)[1]
-        response, _ = journey.submit(response.location, page_data(page_id, answers))
-    response, tree = journey.submit("/check/symptoms", {"symptoms": ["none", "tremor"]},
-                                    error=True)
-    assert "only if none of the others applies" in tree.findtext(".//ul/li/a")
+    walk_to(journey, page.id, {"route": "intrathecal", "symptoms": [box]})
+    response, tree = journey.submit(f"/check/{page.id}", {"symptoms": ["none", box]},
+                                    error=flag is None)
+    if flag is None:
+        assert "only if none of the others applies" in tree.findtext(".//ul/li/a")
+        return
+    assert response.location.startswith("/result/")
+    saved = saved_assessment(client, response.location)
+    assert saved["level"] == "emergency" and flag in saved["answers"]["symptoms"]
+
+
+def test_every_page_of_symptoms_but_one_has_a_box_that_alone_is_an_emergency():
+    """The test above checks both of its branches: the pages without such a box are the
+    muscles, temperature and pump-site pages (a sign there needs other answers to reach
+    emergency)."""
+    assert {p.id for p in SYMPTOM_PAGES if _alone_an_emergency(p) is None} == {
+        "muscles", "temperature-heart", "pump-site"}
 
 
 @pytest.mark.parametrize(("symptoms", "vitals", "ends_on"), [
-    (["hallucinations"], {}, "symptoms"),  # tablets run out: delirium after an interruption
+    (["hallucinations"], {}, "mind"),  # tablets run out: delirium after an interruption
     (["muscle_rigidity"], {"temperature_c": 39.5}, "vitals"),  # hyperthermia with rigidity
 ])
 def test_the_check_ends_on_the_page_whose_answers_reach_emergency(app, client, symptoms, vitals,
@@ -147,9 +170,15 @@ def test_every_page_shows_specific_errors_and_keeps_the_answers(client):
     assert tree.find(".//input[@id='hours_since_problem']").get("value") == "a day"
     journey.submit("/check/background", page_data("background", {"route": "both"}))
 
-    response, tree = journey.submit("/check/symptoms", {}, error=True)
+    response, tree = journey.submit("/check/changes", {}, error=True)
     _error_links_resolve(tree)
-    journey.submit("/check/symptoms", {"symptoms": ["tremor"]})
+    response, tree = journey.submit("/check/changes", {"changes": ["muscles", "none"]},
+                                    error=True)
+    assert "only if nothing has changed" in tree.findtext(".//ul/li/a")
+    journey.submit("/check/changes", {"changes": ["muscles"]})
+    response, tree = journey.submit("/check/muscles", {}, error=True)
+    _error_links_resolve(tree)
+    journey.submit("/check/muscles", {"symptoms": ["tremor"]})
 
     response, tree = journey.submit("/check/vitals", {
         "temperature": "101.3", "heart_rate": "fast", "spo2": "101"}, error=True)
@@ -169,7 +198,7 @@ def test_fahrenheit_is_converted_to_celsius(client):
     journey.start()
     journey.submit("/check/emergency-signs", {"symptoms": ["none"]})
     journey.submit("/check/route", {"route": "oral"})
-    for page_id in ("tablets", "background", "symptoms"):
+    for page_id in ("tablets", "background", "changes"):
         journey.submit(f"/check/{page_id}", page_data(page_id, answers))
     journey.submit("/check/vitals", {"temperature": "101.3", "temperature_unit": "f"})
     response, _ = journey.submit("/check/about", page_data("about", answers))
@@ -183,7 +212,7 @@ def test_a_page_out_of_order_is_refused(app, client):
     journey = Journey(client)
     journey.start()
     _, tree = journey.get("/check/emergency-signs")
-    skipped = client.post("/check/symptoms", data={"symptoms": ["tremor"],
+    skipped = client.post("/check/muscles", data={"symptoms": ["tremor"],
                                                    "csrf_token": csrf_token(tree)})
     assert skipped.status_code == 302 and skipped.location == "/check/emergency-signs"
     assert client.get("/check/about").location == "/check/emergency-signs"
@@ -224,15 +253,22 @@ def test_the_last_page_shows_every_answer_and_change_links_return_to_it(client):
     journey.start()
     journey.submit("/check/emergency-signs", {"symptoms": ["none"]})
     journey.submit("/check/route", {"route": "oral"})
-    for page_id in ("tablets", "background", "symptoms", "vitals"):
-        journey.submit(f"/check/{page_id}", page_data(page_id, answers))
+    response, _ = journey.submit("/check/tablets", page_data("tablets", answers))
+    while response.location != "/check/about":
+        page_id = response.location.rsplit("/", 1)[1]
+        response, _ = journey.submit(response.location, page_data(page_id, answers))
     _, tree = journey.get("/check/about")
     summary = tree.find(".//details")
     assert text_of(summary.find("summary")) == "Check your answers"
     changes = [a.get("href") for a in summary.findall(".//a") if text_of(a).startswith("Change")]
-    assert "/check/symptoms?change=1" in changes and "/check/vitals?change=1" in changes
-    response, _ = journey.submit("/check/symptoms?change=1", {"symptoms": ["tremor"]})
+    assert "/check/changes?change=1" in changes and "/check/vitals?change=1" in changes
+    # A new kind of change asks its page, then comes back; the page left out no longer counts.
+    response, _ = journey.submit("/check/changes?change=1", {"changes": ["muscles", "body"]})
+    assert response.location == "/check/body"
+    response, _ = journey.submit("/check/body", {"symptoms": ["headache"]})
     assert response.location == "/check/about"
+    assert to_request(_draft_pages(client.application), RULES)["symptoms"] == [
+        "muscle_spasms", "headache"]  # "mind" is no longer chosen: its anxiety is dropped
     # Changing the route to a pump asks the new pump questions before returning.
     response, _ = journey.submit("/check/route?change=1", {"route": "both"})
     assert response.location == "/check/pump"
@@ -311,7 +347,8 @@ def test_follow_up_questions_are_optional_and_ignored_when_ruled_out(app, client
     assert response.status_code == 302
     journey.submit("/check/background", {"spinal_cord_injury": "no",
                                          "injury_level_T6_or_above": "yes"})
-    response, _ = journey.submit("/check/symptoms", {"symptoms": ["headache"]})
+    journey.submit("/check/changes", {"changes": ["body"]})
+    response, _ = journey.submit("/check/body", {"symptoms": ["headache"]})
     request = to_request(_draft_pages(app), RULES)
     assert request["history"]["spinal_cord_injury"] is False
     assert "injury_level_T6_or_above" not in request["history"]  # ruled out: dropped
@@ -401,8 +438,12 @@ def test_questions_are_asked_only_at_the_ages_they_apply_to(client, age, asked, 
     names = {i.get("name") for i in tree.findall(".//input")}
     assert asked <= names and not (not_asked & names)
     journey.submit("/check/background", page_data("background", answers))
-    _, tree = journey.get("/check/symptoms")
-    boxes = {i.get("value") for i in tree.findall(".//input[@name='symptoms']")}
+    journey.submit("/check/changes", {"changes": ["all"]})  # "not sure": every kind asked
+    boxes, here = set(), "/check/muscles"
+    while here != "/check/vitals":
+        boxes |= {i.get("value") for i in journey.get(here)[1].findall(
+            ".//input[@name='symptoms']")}
+        here = journey.submit(here, {"symptoms": ["none"]})[0].location
     assert ("poor_feeding" in boxes) == (float(age) < 1)
     assert ("grunting_or_breathing_pauses" in boxes) == (float(age) < 5)
 
