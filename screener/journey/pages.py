@@ -27,8 +27,7 @@ SYMPTOM_GROUPS = ("muscles", "mind", "temperature_heart", "breathing_alertness",
 NOTHING_NEW, ALL_CHANGES = "none", "all"
 NEW_OR_WORSE = N_("Tick each one that is new or worse than usual.")
 # The history pages' hint: a blank is "I don't know" there (issue 23; UX walk 2, finding 6).
-ANSWER_WHAT_YOU_KNOW = N_("Answer what you know. A question left blank counts as "
-                          "\u201cI don\u2019t know\u201d.")
+ANSWER_WHAT_YOU_KNOW = N_("A question left blank counts as \u201cI don\u2019t know\u201d.")
 
 
 @dataclass(frozen=True)
@@ -82,8 +81,6 @@ PAGES = (
          ANSWER_WHAT_YOU_KNOW),
     Page("tablets", N_("About the tablets"), "history", ("tablets",),
          ANSWER_WHAT_YOU_KNOW),
-    Page("background", N_("About them and when it started"), "history", ("timing", "risks"),
-         ANSWER_WHAT_YOU_KNOW),
     # A filter before the symptoms (issue 23; UX walk 2, finding 6): the kinds of change,
     # then a short page for each kind chosen. "Not sure" asks them all.
     Page("changes", N_("What has changed?"), "changes", SYMPTOM_GROUPS,
@@ -103,6 +100,21 @@ PAGES = (
     Page("vitals", N_("Do you have any measurements?"), "vitals", (),
          N_("Only if you have measured them in the last hour. Leave blank what you do not "
             "know.")),
+    # The rest of the history after the symptoms and measurements (issue 23): an emergency
+    # found there ends the check without it, and it can only add findings (a blank is "I
+    # don't know", which never lowers a level). Short pages, none taller than two screens.
+    Page("pump-more", N_("More about the pump"), "history", ("pump_more",),
+         ANSWER_WHAT_YOU_KNOW),
+    Page("tablets-more", N_("More about the tablets"), "history", ("tablets_more",),
+         ANSWER_WHAT_YOU_KNOW),
+    Page("background", N_("When it started, and their condition"), "history",
+         ("timing", "condition"), ANSWER_WHAT_YOU_KNOW),
+    Page("health", N_("Their usual readings and breathing"), "history", ("risks",),
+         ANSWER_WHAT_YOU_KNOW),
+    Page("other-health", N_("Other health conditions"), "history", ("other_health",),
+         ANSWER_WHAT_YOU_KNOW),
+    Page("medicines", N_("Other medicines and causes"), "history", ("medicines",),
+         ANSWER_WHAT_YOU_KNOW),
     Page("about", N_("About you"), "about"),
 )
 PAGE_IDS = tuple(page.id for page in PAGES)

@@ -243,8 +243,9 @@ def resume():
 
 def _assessment_so_far(draft: Draft) -> Assessment | None:
     """The answers given so far, scored; None if scoring failed. Unanswered questions count
-    as "I don't know"; the history pages come before the symptoms, and the pages after them
-    (measurements, who is answering) can only add findings, so an emergency cannot fall.
+    as "I don't know", which never lowers a level: the pages after the symptoms and the
+    measurements (the background, who is answering) can only add findings or turn an "I
+    don't know" into an answer, so ending at an emergency there errs on the safe side.
     `InvalidAnswers` (answers the forms let through but the scoring refuses) passes through:
     the caller shows it as a page's own mistake (`_refused`).
 

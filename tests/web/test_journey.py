@@ -152,23 +152,16 @@ def test_every_page_shows_specific_errors_and_keeps_the_answers(client):
     journey.submit("/check/route", {"route": "both"})
 
     # A blank is "I don't know" there (issue 23); an answer that is not a choice is a mistake.
-    partial = {"pump_alarm": "yes", "recent_mri": "no", "alarm_type": "loud"}
+    partial = {"pump_alarm": "yes", "refill_overdue": "no", "alarm_type": "loud"}
     response, tree = journey.submit("/check/pump", partial, error=True)
     links = _error_links_resolve(tree)
     assert links == ["alarm_type"]
     checked = {(i.get("name"), i.get("value")) for i in tree.findall(".//input")
                if i.get("checked") is not None}
-    assert {("pump_alarm", "yes"), ("recent_mri", "no")} <= checked  # nothing lost
+    assert {("pump_alarm", "yes"), ("refill_overdue", "no")} <= checked  # nothing lost
     assert len(tree.findall(".//p[@class='error-message']")) == len(links)
     journey.submit("/check/pump", page_data("pump", {"route": "both"}))
     journey.submit("/check/tablets", page_data("tablets", {"route": "both"}))
-
-    response, tree = journey.submit("/check/background", {
-        **page_data("background", {"route": "both"}), "hours_since_problem": "a day"},
-        error=True)
-    assert set(_error_links_resolve(tree)) == {"hours_since_problem"}
-    assert tree.find(".//input[@id='hours_since_problem']").get("value") == "a day"
-    journey.submit("/check/background", page_data("background", {"route": "both"}))
 
     response, tree = journey.submit("/check/changes", {}, error=True)
     _error_links_resolve(tree)
@@ -187,6 +180,17 @@ def test_every_page_shows_specific_errors_and_keeps_the_answers(client):
     messages = " ".join(a.text for a in tree.findall(".//div[@class='error-summary']//a"))
     assert "It looks like °F" in messages and "between 50 and 100" in messages
     journey.submit("/check/vitals", {})
+    for page_id in ("pump-more", "tablets-more"):
+        journey.submit(f"/check/{page_id}", {})
+
+    response, tree = journey.submit("/check/background", {
+        **page_data("background", {"route": "both"}), "hours_since_problem": "a day"},
+        error=True)
+    assert set(_error_links_resolve(tree)) == {"hours_since_problem"}
+    assert tree.find(".//input[@id='hours_since_problem']").get("value") == "a day"
+    journey.submit("/check/background", page_data("background", {"route": "both"}))
+    for page_id in ("health", "other-health", "medicines"):
+        journey.submit(f"/check/{page_id}", {})
 
     response, tree = journey.submit("/check/about", {"patient_ref": "<script>"}, error=True)
     assert set(_error_links_resolve(tree)) == {"respondent", "patient_ref"}
@@ -198,10 +202,13 @@ def test_fahrenheit_is_converted_to_celsius(client):
     journey.start()
     journey.submit("/check/emergency-signs", {"symptoms": ["none"]})
     journey.submit("/check/route", {"route": "oral"})
-    for page_id in ("tablets", "background", "changes"):
+    for page_id in ("tablets", "changes"):
         journey.submit(f"/check/{page_id}", page_data(page_id, answers))
-    journey.submit("/check/vitals", {"temperature": "101.3", "temperature_unit": "f"})
-    response, _ = journey.submit("/check/about", page_data("about", answers))
+    response, _ = journey.submit("/check/vitals", {"temperature": "101.3",
+                                                   "temperature_unit": "f"})
+    while response.location.startswith("/check/"):
+        page_id = response.location.rsplit("/", 1)[1]
+        response, _ = journey.submit(response.location, page_data(page_id, answers))
     saved = saved_assessment(client, response.location)
     assert saved["answers"]["vitals"] == {"temperature_c": 38.5}
     assert any(c["feature"] == "fever" and c["implied_by"] == "temperature_c"
@@ -338,17 +345,19 @@ def test_follow_up_questions_are_optional_and_ignored_when_ruled_out(app, client
     journey.submit("/check/route", {"route": "oral"})
     tablets = {f.id: "no" for f in RULES.features.values()
                if f.group == "tablets" and f.kind == "history" and not f.follows}
-    journey.submit("/check/tablets", tablets)
+    response, _ = journey.submit("/check/tablets", tablets)
+    while response.location != "/check/background":
+        page_id = response.location.rsplit("/", 1)[1]
+        response, _ = journey.submit(response.location,
+                                     page_data(page_id, {"route": "oral", "history": {}}))
     _, tree = journey.get("/check/background")
     block = tree.find(".//div[@data-follows='spinal_cord_injury']")
     assert block.get("data-answers") == "yes unknown"
     assert block.find(".//input[@name='injury_level_T6_or_above']") is not None
     response, _ = journey.submit("/check/background", {})  # "answer what you can": nothing
     assert response.status_code == 302
-    journey.submit("/check/background", {"spinal_cord_injury": "no",
-                                         "injury_level_T6_or_above": "yes"})
-    journey.submit("/check/changes", {"changes": ["body"]})
-    response, _ = journey.submit("/check/body", {"symptoms": ["headache"]})
+    journey.submit("/check/background?change=1", {"spinal_cord_injury": "no",
+                                                  "injury_level_T6_or_above": "yes"})
     request = to_request(_draft_pages(app), RULES)
     assert request["history"]["spinal_cord_injury"] is False
     assert "injury_level_T6_or_above" not in request["history"]  # ruled out: dropped
@@ -365,7 +374,7 @@ def test_a_refused_page_comes_back_by_a_get_so_back_and_reload_work(client):
     """Post/redirect/get: the mistakes and what was typed live in the draft, so reloading
     the page shows them again (no "Confirm Form Resubmission") until it is sent correctly."""
     journey = Journey(client)
-    walk_to(journey, "vitals", {"route": "oral"})
+    walk_to(journey, "vitals", {"route": "oral"})  # asked before the background (issue 23)
     _, tree = journey.get("/check/vitals")
     refused = client.post("/check/vitals", data={"heart_rate": "fast", "spo2": "97",
                                                  "csrf_token": csrf_token(tree)})
@@ -376,7 +385,7 @@ def test_a_refused_page_comes_back_by_a_get_so_back_and_reload_work(client):
         assert again.find(".//input[@name='spo2']").get("value") == "97"
         assert "Enter heart rate" in text_of(again.find(".//*[@class='error-summary']"))
     response, _ = journey.submit("/check/vitals", {"heart_rate": "88", "spo2": "97"})
-    assert response.location == "/check/about"
+    assert response.location == "/check/tablets-more"
     _, fixed = journey.get("/check/vitals")  # sent correctly: the mistakes are gone
     assert fixed.find(".//*[@class='error-summary']") is None
     assert fixed.find(".//input[@name='heart_rate']").get("value") == "88"
@@ -433,11 +442,7 @@ def test_questions_are_asked_only_at_the_ages_they_apply_to(client, age, asked, 
     infant signs under 1 (poor feeding) and under 5 (grunting or pauses in breathing)."""
     journey = Journey(client, age={"age_years": age})
     answers = {"route": "oral", "history": {"age_years": float(age)}}
-    walk_to(journey, "background", answers)
-    _, tree = journey.get("/check/background")
-    names = {i.get("name") for i in tree.findall(".//input")}
-    assert asked <= names and not (not_asked & names)
-    journey.submit("/check/background", page_data("background", answers))
+    walk_to(journey, "changes", answers)
     journey.submit("/check/changes", {"changes": ["all"]})  # "not sure": every kind asked
     boxes, here = set(), "/check/muscles"
     while here != "/check/vitals":
@@ -445,6 +450,10 @@ def test_questions_are_asked_only_at_the_ages_they_apply_to(client, age, asked, 
             ".//input[@name='symptoms']")}
         here = journey.submit(here, {"symptoms": ["none"]})[0].location
     assert ("poor_feeding" in boxes) == (float(age) < 1)
+    walk_to(journey, "other-health", answers)
+    _, tree = journey.get("/check/other-health")
+    names = {i.get("name") for i in tree.findall(".//input")}
+    assert asked <= names and not (not_asked & names)
     assert ("grunting_or_breathing_pauses" in boxes) == (float(age) < 5)
 
 
