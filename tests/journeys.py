@@ -24,8 +24,8 @@ def page_data(page_id: str, answers: dict) -> dict:
     history, vitals = answers.get("history", {}), answers.get("vitals", {})
     route = answers["route"]
     page = next(p for p in PAGES if p.id == page_id)
-    if page.kind == "changes":
-        return {"changes": sorted(changed(answers)) or ["none"]}
+    if page.kind == "changes":  # the kinds with a box ticked, unless `answers` names them
+        return {"changes": answers.get("changes") or sorted(changed(answers)) or ["none"]}
     if page.kind == "symptoms":
         chosen = [s for s in answers.get("symptoms", []) if RULES.features[s].group in page.groups]
         return {"symptoms": chosen or ["none"]}
