@@ -13,13 +13,21 @@ RULES = default_ruleset()
 EMERGENCY_SIGNS = {f.id for f in RULES.features.values() if f.group == "emergency_signs"}
 
 
+def changed(answers: dict) -> set[str]:
+    """The kinds of change (symptom groups) with a box ticked, emergency signs apart."""
+    return {RULES.features[s].group for s in answers.get("symptoms", [])
+            if s not in EMERGENCY_SIGNS}
+
+
 def page_data(page_id: str, answers: dict) -> dict:
     """What a person would enter on `page_id` to give `answers` (the API's shape)."""
     history, vitals = answers.get("history", {}), answers.get("vitals", {})
     route = answers["route"]
     page = next(p for p in PAGES if p.id == page_id)
+    if page.kind == "changes":  # the kinds with a box ticked, unless `answers` names them
+        return {"changes": answers.get("changes") or sorted(changed(answers)) or ["none"]}
     if page.kind == "symptoms":
-        chosen = [s for s in answers.get("symptoms", []) if s not in EMERGENCY_SIGNS]
+        chosen = [s for s in answers.get("symptoms", []) if RULES.features[s].group in page.groups]
         return {"symptoms": chosen or ["none"]}
     if page.kind == "history":
         data = {}

@@ -45,11 +45,18 @@ def in_words(answers: dict[str, Any], rules: RuleSet, staff: bool = False) -> li
     age = age if isinstance(age, int | float) else None
     said = _Phrases()  # the fixed phrases, looked up once, not once a row
     sections = []
-    for page in pages_for(rules, route):
+    # The kinds of change with a box ticked: their pages, and the "What has changed?" row.
+    changed = tuple(sorted({rules.features[s].group for s in symptoms if s in rules.features}))
+    for page in pages_for(rules, route, changed or (NONE,)):
         rows: list[Row] = []
         if page.kind in ("signs", "symptoms"):
             ticked = [f.question for f in page.features(rules) if f.id in symptoms]
             rows.append(Row("symptoms", page.heading, "; ".join(ticked) or _("None of these")))
+        elif page.kind == "changes":
+            kinds = [g["title"] for g in rules.groups if g["id"] in page.groups
+                     and g["id"] in changed]
+            rows.append(Row("changes", page.heading,
+                            "; ".join(kinds) or _("Nothing new or worse")))
         elif page.kind == "route":
             label = next((r["label"] for r in rules.routes if r["id"] == route), None)
             rows.append(Row("route", page.heading, label or said.not_known, label is not None))

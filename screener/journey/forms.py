@@ -20,13 +20,13 @@ from wtforms.validators import InputRequired, Length, Optional, StopValidation, 
 from ..clinical.answers import PATIENT_REF_MAX, UNKNOWN
 from ..clinical.rules import Feature, RuleSet
 from ..web.references import reference_problem
-from .pages import Page, pages_for
+from .pages import ALL_CHANGES, NOTHING_NEW, Page, changes_chosen, pages_for
 
 YES_NO_UNKNOWN = [("yes", _l("Yes")), ("no", _l("No")), (UNKNOWN, _l("I don\u2019t know"))]
 FORM_ANSWERS = {"yes": True, "no": False}  # the form's words in the API's terms
 ANSWER_WORDS = {answer: word for word, answer in FORM_ANSWERS.items()}  # and back
 CALL_BACK = [("yes", _l("Yes")), ("no", _l("No"))]
-NONE = "none"
+NONE = NOTHING_NEW  # "None of these", and "Nothing new or worse": on its own only
 FAHRENHEIT = "f"
 
 
@@ -73,15 +73,18 @@ def only_choices(form, field: Field) -> None:
         raise StopValidation(NOT_A_CHOICE)
 
 
-def _one_or_none(what):
-    """At least one box, and "None of these" only on its own (exclusive)."""
+NONE_ONLY_ALONE = _l("Select \u2018None of these\u2019 only if none of the others applies")
+
+
+def _one_or_none(what, only_alone=NONE_ONLY_ALONE):
+    """At least one box, and "None of these" only on its own (exclusive). (A box that means
+    an emergency ticked with it is not refused: the view ends the check first.)"""
     def check(form, field: Field) -> None:
         chosen = field.data or []
         if not chosen:
             raise ValidationError(what)
         if NONE in chosen and len(chosen) > 1:
-            raise ValidationError(
-                _l("Select \u2018None of these\u2019 only if none of the others applies"))
+            raise ValidationError(only_alone)
 
     return check
 
@@ -177,6 +180,7 @@ def form_class(page: Page, ruleset: RuleSet, route: str | None,
     """The form for `page` (history pages depend on the route; the last page asks for a
     number to call back only where the service reads the checks)."""
     fields: dict[str, Any] = {}
+    offered = {g for p in pages_for(ruleset, route) for g in p.groups if p.kind == "symptoms"}
     if page.kind in ("signs", "symptoms"):
         boxes = [(f.id, f.question) for f in page.features(ruleset, age=age)] + [
             (NONE, _l("None of these"))]
@@ -185,6 +189,14 @@ def form_class(page: Page, ruleset: RuleSet, route: str | None,
                 _l("Select what you have noticed, or select \u2018None of these\u2019"))
         fields["symptoms"] = CheckboxesField(_l(page.title), choices=choices(boxes),
                                              validators=[_one_or_none(what)])
+    elif page.kind == "changes":
+        kinds = [(g["id"], g["title"]) for g in ruleset.groups
+                 if g["id"] in page.groups and g["id"] in offered]
+        fields["changes"] = CheckboxesField(_l(page.title), choices=choices(
+            [*kinds, (ALL_CHANGES, _l("I\u2019m not sure: show me all of them")),
+             (NOTHING_NEW, _l("Nothing new or worse"))]), validators=[_one_or_none(
+                 _l("Select what has changed, or select \u2018Nothing new or worse\u2019"),
+                 _l("Select \u2018Nothing new or worse\u2019 only if nothing has changed"))])
     elif page.kind == "age":
         fields["age_years"] = StringField(_l("Age in years"), validators=[_age])
         fields["age_months"] = StringField(_l("Age in months"), validators=[_age_months])
@@ -275,7 +287,8 @@ def asks(feature: Feature, values: dict[str, Any]) -> bool:
 def to_request(pages: dict[str, dict[str, Any]], ruleset: RuleSet) -> dict[str, Any]:
     """The draft's answers in the API's request shape (only pages asked for the route)."""
     route = (pages.get("route") or {}).get("route") or "unknown"
-    asked = {p.id for p in pages_for(ruleset, route)}
+    # A page of symptoms left out by a later change of the kinds chosen does not count.
+    asked = {p.id for p in pages_for(ruleset, route, changes_chosen(pages.get("changes")))}
     symptoms: list[str] = []
     history: dict[str, Any] = {}
     vitals: dict[str, float] = {}

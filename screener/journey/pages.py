@@ -20,15 +20,24 @@ def N_(text: str) -> str:  # noqa: N802 - gettext's name for "translate this lat
 
 
 EVERY_AGE = object()  # Page.features without an age: every question, whatever the age
+# The symptom groups a caregiver chooses among on the "What has changed?" page, and its two
+# answers that are not a group: nothing new (no symptom page), and not sure (every one).
+SYMPTOM_GROUPS = ("muscles", "mind", "temperature_heart", "breathing_alertness", "body",
+                  "pump_site")
+NOTHING_NEW, ALL_CHANGES = "none", "all"
+NEW_OR_WORSE = N_("Tick each one that is new or worse than usual.")
+# The history pages' hint: a blank is "I don't know" there (issue 23; UX walk 2, finding 6).
+ANSWER_WHAT_YOU_KNOW = N_("A question left blank counts as \u201cI don\u2019t know\u201d.")
 
 
 @dataclass(frozen=True)
 class Page:
     id: str
     title: str  # the question, shown as the <h1> (English: the catalogue's key)
-    kind: str  # signs, age, route, history, symptoms, vitals, about
+    kind: str  # signs, age, route, history, changes, symptoms, vitals, about
     groups: tuple[str, ...] = ()
     hint: str = ""
+    only_with: str = ""  # asked only where this other page is asked (the pump site: a pump)
 
     @property
     def heading(self) -> str:
@@ -46,7 +55,15 @@ class Page:
         with an age, only those asked at that age, None meaning not known)."""
         return _features(self, ruleset, route, age)
 
-    def applies(self, ruleset: RuleSet, route: str | None) -> bool:
+    def applies(self, ruleset: RuleSet, route: str | None,
+                changes: tuple[str, ...] | None = None) -> bool:
+        """Whether this person is asked the page: history pages for their route, a page of
+        symptoms only for a kind of change they chose on the "What has changed?" page
+        (`changes`; None, not answered yet: every kind)."""
+        if self.only_with and not page(self.only_with).applies(ruleset, route):
+            return False
+        if self.kind == "symptoms":
+            return changes is None or ALL_CHANGES in changes or self.groups[0] in changes
         return self.kind != "history" or any(
             f.kind == "history" for f in self.features(ruleset, route or "unknown"))
 
@@ -61,18 +78,43 @@ PAGES = (
          N_("Their age changes what a normal pulse, breathing rate and blood pressure are.")),
     Page("route", N_("How do they take baclofen?"), "route"),
     Page("pump", N_("About the pump"), "history", ("pump",),
-         N_("Answer each question. Choose \u201cI don\u2019t know\u201d if you are not sure.")),
+         ANSWER_WHAT_YOU_KNOW),
     Page("tablets", N_("About the tablets"), "history", ("tablets",),
-         N_("Answer each question. Choose \u201cI don\u2019t know\u201d if you are not sure.")),
-    Page("background", N_("About them and when it started"), "history", ("timing", "risks"),
-         N_("Answer what you can and leave out the rest: a question left out counts as "
-            "\u201cI don\u2019t know\u201d.")),
-    Page("symptoms", N_("Have you noticed any of these changes?"), "symptoms",
-         ("muscles", "mind", "temperature_heart", "breathing_alertness", "body", "pump_site"),
-         N_("Tick everything that is new or worse than usual.")),
+         ANSWER_WHAT_YOU_KNOW),
+    # A filter before the symptoms (issue 23; UX walk 2, finding 6): the kinds of change,
+    # then a short page for each kind chosen. "Not sure" asks them all.
+    Page("changes", N_("What has changed?"), "changes", SYMPTOM_GROUPS,
+         N_("Tick each kind of change that is new or worse than usual.")),
+    Page("muscles", N_("What has changed in their muscles or movement?"), "symptoms",
+         ("muscles",), NEW_OR_WORSE),
+    Page("mind", N_("What has changed in how they think or behave?"), "symptoms", ("mind",),
+         NEW_OR_WORSE),
+    Page("temperature-heart", N_("What has changed in their temperature, sweating or heart?"),
+         "symptoms", ("temperature_heart",), NEW_OR_WORSE),
+    Page("breathing-alertness", N_("What has changed in their breathing or alertness?"),
+         "symptoms", ("breathing_alertness",), NEW_OR_WORSE),
+    Page("body", N_("What has changed in their skin, head, stomach or elsewhere?"), "symptoms",
+         ("body",), NEW_OR_WORSE),
+    Page("pump-site", N_("What has changed around the pump or its scar?"), "symptoms",
+         ("pump_site",), NEW_OR_WORSE, only_with="pump"),
     Page("vitals", N_("Do you have any measurements?"), "vitals", (),
          N_("Only if you have measured them in the last hour. Leave blank what you do not "
             "know.")),
+    # The rest of the history after the symptoms and measurements (issue 23): an emergency
+    # found there ends the check without it, and it can only add findings (a blank is "I
+    # don't know", which never lowers a level). Short pages, none taller than two screens.
+    Page("pump-more", N_("More about the pump"), "history", ("pump_more",),
+         ANSWER_WHAT_YOU_KNOW),
+    Page("tablets-more", N_("More about the tablets"), "history", ("tablets_more",),
+         ANSWER_WHAT_YOU_KNOW),
+    Page("background", N_("When it started, and their condition"), "history",
+         ("timing", "condition"), ANSWER_WHAT_YOU_KNOW),
+    Page("health", N_("Their usual readings and breathing"), "history", ("risks",),
+         ANSWER_WHAT_YOU_KNOW),
+    Page("other-health", N_("Other health conditions"), "history", ("other_health",),
+         ANSWER_WHAT_YOU_KNOW),
+    Page("medicines", N_("Other medicines and causes"), "history", ("medicines",),
+         ANSWER_WHAT_YOU_KNOW),
     Page("about", N_("About you"), "about"),
 )
 PAGE_IDS = tuple(page.id for page in PAGES)
@@ -85,10 +127,18 @@ def page(page_id: str) -> Page:
     return PAGES[PAGE_IDS.index(page_id)]
 
 
-@lru_cache(maxsize=64)
-def pages_for(ruleset: RuleSet, route: str | None) -> tuple[Page, ...]:
-    """The pages this person is asked, in order, for the route given so far."""
-    return tuple(p for p in PAGES if p.applies(ruleset, route))
+@lru_cache(maxsize=256)
+def pages_for(ruleset: RuleSet, route: str | None,
+              changes: tuple[str, ...] | None = None) -> tuple[Page, ...]:
+    """The pages this person is asked, in order, for the route and the kinds of change
+    given so far (None: not answered yet)."""
+    return tuple(p for p in PAGES if p.applies(ruleset, route, changes))
+
+
+def changes_chosen(values: dict | None) -> tuple[str, ...] | None:
+    """The "What has changed?" page's answer as pages_for takes it (None: not answered)."""
+    chosen = (values or {}).get("changes")
+    return None if chosen is None else tuple(sorted(chosen))
 
 
 # Every page and every saved screening's words ask which features a page holds: the answer

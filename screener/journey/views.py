@@ -42,6 +42,7 @@ from .answer_words import in_words, words_shown, words_shown_for
 from .drafts import Draft, current_draft, finish_draft, start_draft
 from .forms import (
     ANSWER_WORDS,
+    NONE,
     YES_NO_UNKNOWN,
     age_from,
     called_back,
@@ -51,7 +52,7 @@ from .forms import (
     to_request,
 )
 from .outcome_action import action_for, clinic_hours
-from .pages import MEASURED_MINUTES, PAGE_IDS, Page, page, pages_for
+from .pages import MEASURED_MINUTES, PAGE_IDS, Page, changes_chosen, page, pages_for
 
 bp = Blueprint("journey", __name__)
 log = logging.getLogger(__name__)
@@ -109,9 +110,13 @@ def _open_draft() -> tuple[Draft | None, Any]:
     return draft, None
 
 
+def _flow(draft: Draft) -> tuple[Page, ...]:
+    """The pages this draft is asked, for its route and the kinds of change chosen."""
+    return pages_for(language.rules(), draft.route, changes_chosen(draft.answered("changes")))
+
+
 def _first_unanswered(draft: Draft) -> Page | None:
-    return next((p for p in pages_for(language.rules(), draft.route)
-                 if not draft.answered(p.id)), None)
+    return next((p for p in _flow(draft) if not draft.answered(p.id)), None)
 
 
 def _next_url(draft: Draft) -> str:
@@ -147,25 +152,17 @@ def question(page_id: str):
         return leave
     rules = language.rules()
     this = page(page_id)
-    flow = pages_for(rules, draft.route)
+    flow = _flow(draft)
     missing = _first_unanswered(draft)
     if this not in flow or (missing and flow.index(this) > flow.index(missing)):
         return redirect(_next_url(draft))
 
     changing = request.args.get("change") == "1"
-    if request.method == "POST" and this.kind == "signs":
-        # Any emergency sign ends the check at once, even ticked with "None of these":
-        # contradictory ticks fail safe (CSRFProtect has already checked the token).
-        signs = [f.id for f in this.features(rules) if f.id in request.form.getlist("symptoms")]
-        if signs:
-            draft.record(page_id, {"symptoms": signs})
-            try:
-                assessment = _assessment_so_far(draft)
-            except InvalidAnswers as refused:
-                return _refused(draft, this, refused, changing)
-            db.session.commit()
-            return _finish(draft, assessment)
     age = age_from(draft.answered("age") or {})
+    if request.method == "POST" and this.kind in ("signs", "symptoms"):
+        ended = _red_flag_wins(draft, this, age, changing)
+        if ended is not None:
+            return ended
     form_type = form_class(this, rules, draft.route,
                            callback=_service().reads_checks and draft.patient_id is None,
                            age=age)
@@ -200,12 +197,34 @@ def question(page_id: str):
     return render_template("question.html", page=this, form=form, back=back, changing=changing,
                            error=bool(form.errors),
                            rules=rules, features=this.features(rules, draft.route, age),
-                           groups=[g for g in rules.groups if g["id"] in this.groups],
                            prefilled=prefilled, previous=_previous_answers(draft),
                            call=db.session.get(Patient, draft.patient_id)
                            if draft.patient_id else None,
                            sections=in_words(to_request(draft.pages, rules), rules)
                            if this.kind == "about" else ())
+
+
+def _red_flag_wins(draft: Draft, this: Page, age: float | None, changing: bool):
+    """The check's end when the boxes ticked mean an emergency, even ticked with "None of
+    these", without JavaScript (UX walk 2, finding 9): contradictory ticks fail safe. Any
+    emergency sign ends it at once; on a page of symptoms, boxes whose answers so far reach
+    emergency. None otherwise: the form is checked as usual ("None" with others an error).
+    CSRFProtect has already checked the token."""
+    sent = request.form.getlist("symptoms")
+    ticked = [f.id for f in this.features(language.rules(), draft.route, age) if f.id in sent]
+    if not ticked or (this.kind == "symptoms" and NONE not in sent):
+        return None
+    before = dict(draft.pages or {})
+    draft.record(this.id, {"symptoms": ticked})
+    try:
+        assessment = _assessment_so_far(draft)
+    except InvalidAnswers as refused:
+        return _refused(draft, this, refused, changing)
+    if this.kind == "signs" or (assessment is not None and assessment.level == "emergency"):
+        db.session.commit()
+        return _finish(draft, assessment)
+    draft.pages = before  # not an emergency: "None" with another box is the person's mistake
+    return None
 
 
 def _form_for_get(form_type, draft: Draft, page_id: str):
@@ -238,8 +257,9 @@ def resume():
 
 def _assessment_so_far(draft: Draft) -> Assessment | None:
     """The answers given so far, scored; None if scoring failed. Unanswered questions count
-    as "I don't know"; the history pages come before the symptoms, and the pages after them
-    (measurements, who is answering) can only add findings, so an emergency cannot fall.
+    as "I don't know", which never lowers a level: the pages after the symptoms and the
+    measurements (the background, who is answering) can only add findings or turn an "I
+    don't know" into an answer, so ending at an emergency there errs on the safe side.
     `InvalidAnswers` (answers the forms let through but the scoring refuses) passes through:
     the caller shows it as a page's own mistake (`_refused`).
 

@@ -18,8 +18,10 @@ from flask_talisman import Talisman
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from ..settings import ConfigurationError, is_development
+from .static_files import critical_css, csp_hash
 
-# No inline script or style anywhere: every script and stylesheet is a file under /static/.
+# No inline script anywhere: every script is a file under /static/. One inline style, the
+# critical CSS, is allowed by its hash (init_app); every other stylesheet is a file.
 CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",
     "script-src": "'self'",
@@ -78,7 +80,8 @@ def init_app(app: Flask, dev_secret_key: str) -> None:
         force_https=False,  # TLS ends at the proxy in front; HSTS is still sent over HTTPS
         session_cookie_secure=not development,
         session_cookie_http_only=True,
-        content_security_policy=CONTENT_SECURITY_POLICY,
+        content_security_policy={**CONTENT_SECURITY_POLICY, "style-src": " ".join(
+            ("'self'", csp_hash(critical_css(app.static_folder))))},
         frame_options="DENY",
         referrer_policy="no-referrer",
         permissions_policy={"geolocation": "()", "camera": "()", "microphone": "()"},

@@ -124,11 +124,17 @@ def test_the_journey_with_the_keyboard_alone(server, page):
         tab_to(f"input[name='{name}']")
         keys.press("ArrowRight")  # Yes -> No
     keys.press("Enter")
-    page.wait_for_url("**/check/background")
+    page.wait_for_url("**/check/changes")
+    assert page.locator(".error-summary").count() == 0
+    tab_to("input[value='none']")  # "Nothing new or worse"
+    keys.press("Space")
+    keys.press("Enter")
+    page.wait_for_url("**/check/vitals")
     assert page.locator(".error-summary").count() == 0
 
 
-def _to_symptoms(walker: Walker, route: str = "oral") -> None:
+def _to_changes(walker: Walker, route: str = "oral") -> None:
+    """To the "What has changed?" page (issue 23), answering only what is asked before it."""
     walker.goto("/")
     walker.press("Start now")
     walker.fill({"symptoms": ["none"]})
@@ -137,14 +143,14 @@ def _to_symptoms(walker: Walker, route: str = "oral") -> None:
     walker.continue_()
     walker.fill({"route": route})
     walker.continue_()
-    while walker.path() != "/check/symptoms":
+    while walker.path() != "/check/changes":
         page_id = walker.path().rsplit("/", 1)[1]
         walker.fill(page_data(page_id, {"route": route, "history": {}}))
         walker.continue_()
 
 
 @pytest.mark.parametrize(("page_id", "answers"), [
-    ("symptoms", {"symptoms": ["hallucinations"]}),
+    ("mind", {"symptoms": ["hallucinations"]}),
     ("vitals", {"respiratory_rate": "7"}),
 ])
 def test_the_check_ends_on_the_page_whose_answers_reach_emergency(server, page, page_id,
@@ -152,10 +158,9 @@ def test_the_check_ends_on_the_page_whose_answers_reach_emergency(server, page, 
     """Hallucinations after an unknown interruption, or 7 breaths a minute: the outcome comes
     next, without the pages after it (the partial screening is saved)."""
     walker = Walker(page, server)
-    _to_symptoms(walker)
-    if page_id == "vitals":
-        walker.fill({"symptoms": ["none"]})
-        walker.continue_()
+    _to_changes(walker)
+    walker.fill({"changes": ["mind"] if page_id == "mind" else ["none"]})
+    walker.continue_()
     assert walker.path() == f"/check/{page_id}"
     walker.fill(answers)
     walker.continue_()
@@ -169,8 +174,8 @@ def test_back_and_reload_after_an_error_on_a_phone(server, page):
     (no resubmission prompt); Back shows the answers without the error summary (UX walk 2,
     finding 13), and Back again goes to the page before."""
     walker = Walker(page, server)
-    _to_symptoms(walker)
-    walker.fill({"symptoms": ["none"]})
+    _to_changes(walker)
+    walker.fill({"changes": ["none"]})
     walker.continue_()
     assert walker.path() == "/check/vitals"
     walker.fill({"heart_rate": "fast", "spo2": "96"})
@@ -195,7 +200,7 @@ def test_back_and_reload_after_an_error_on_a_phone(server, page):
     assert page.locator(".error-summary, .error-message").count() == 0
     page.go_back()
     walker.check()
-    assert walker.path() == "/check/symptoms"
+    assert walker.path() == "/check/changes"
     assert page.locator("input[value='none']").is_checked()
     page.go_forward()
     assert walker.path() == "/check/vitals"
@@ -203,7 +208,7 @@ def test_back_and_reload_after_an_error_on_a_phone(server, page):
     assert not dialogs
     walker.fill({"heart_rate": "88"})
     walker.continue_()
-    assert walker.path() == "/check/about"
+    assert walker.path() == "/check/tablets-more"  # the rest of the history, then about you
 
 
 # A small phone, a common one, and a 1280x800 screen at 200 % zoom (issue 23; UX walk 2,

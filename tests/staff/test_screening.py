@@ -219,4 +219,7 @@ def test_the_screening_page_has_what_a_call_needs(app, client, staff):
     assert rows["Breaths per minute"] == "Not measured"
     assert rows["Is the injury at chest level (T6) or higher, including the neck?"] == (
         "I don\u2019t know, or not answered")
-    assert "Itching, without a rash" in rows["Have you noticed any of these changes?"]
+    # Issue 23: the kinds of change, then each kind's page with what was ticked.
+    assert "Skin, head, stomach and other changes" in rows["What has changed?"]
+    assert "Itching, without a rash" in rows[
+        "What has changed in their skin, head, stomach or elsewhere?"]

@@ -10,11 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from screener.db import db
-from screener.journey.pages import PAGE_IDS
+from screener.journey.pages import PAGE_IDS, pages_for
 from screener.models import Draft, Patient, Screening
 from screener.web.control_characters import BAD_IN_LINE
 from tests.apps import no_half_records
-from tests.journeys import page_data, walk_to
+from tests.journeys import RULES, page_data, walk_to
 from tests.pages import (
     HOSTILE_VALUES,
     Journey,
@@ -124,13 +124,13 @@ def test_an_optional_radio_refuses_an_answer_that_is_not_a_choice(db_app, value)
     client = db_app.test_client()
     journey = Journey(client)
     answers = {"route": "intrathecal"}
-    walk_to(journey, "pump", answers)
-    response, tree = journey.submit("/check/pump", {**page_data("pump", answers),
-                                                    "pump_make": value}, error=True)
+    walk_to(journey, "pump-more", answers)
+    response, tree = journey.submit("/check/pump-more", {**page_data("pump-more", answers),
+                                                         "pump_make": value}, error=True)
     assert response.status_code == 303  # the page again, with the mistake shown
     assert "Select one of the answers shown" in text_of(tree.find(".//main"))
     # Answered properly, the journey goes on to its end (nothing left in the draft).
-    response, _ = journey.submit("/check/pump", page_data("pump", answers))
+    response, _ = journey.submit("/check/pump-more", page_data("pump-more", answers))
     assert response.status_code == 302
     while response.location.startswith("/check/"):
         here = response.location.rsplit("/", 1)[1]
@@ -140,7 +140,7 @@ def test_an_optional_radio_refuses_an_answer_that_is_not_a_choice(db_app, value)
 
 
 @pytest.mark.parametrize(("poisoned", "name", "value", "asked_again"), [
-    ("pump", "pump_make", " ", None),  # dropped: not an option's id
+    ("pump-more", "pump_make", " ", None),  # dropped: not an option's id
     ("background", "hours_since_problem", "1e999", "background"),  # refused by the scoring
 ])
 def test_a_draft_holding_an_answer_the_scoring_refuses_never_answers_500(
@@ -149,12 +149,12 @@ def test_a_draft_holding_an_answer_the_scoring_refuses_never_answers_500(
     500; a page whose answer the scoring refuses is asked again."""
     journey = Journey(client)
     answers = {"route": "intrathecal"}
-    walk_to(journey, "symptoms", answers)
+    walk_to(journey, "about", answers)
     with app.app_context():
         draft = db.session.execute(db.select(Draft)).scalar_one()
         draft.pages = {**draft.pages, poisoned: {**draft.pages[poisoned], name: value}}
         db.session.commit()
-    response, _ = journey.submit("/check/symptoms", page_data("symptoms", answers))
+    response, _ = journey.submit("/check/about", page_data("about", answers))
     assert response.status_code == 302
     if asked_again:
         assert response.location == f"/check/{asked_again}"
@@ -168,9 +168,9 @@ def test_a_draft_holding_an_answer_the_scoring_refuses_never_answers_500(
 
 # Every page of a pump-and-tablets check, in order: each of their fields gets each hostile
 # value, the page's other answers valid, and the pages after it are then answered too.
-FLOW = ("emergency-signs", "age", "route", "pump", "tablets", "background", "symptoms",
-        "vitals", "about")
-BOTH = {"route": "both"}
+# "I'm not sure" on "What has changed?": every page of symptoms is asked too.
+BOTH = {"route": "both", "changes": ["all"]}
+FLOW = tuple(p.id for p in pages_for(RULES, "both", ("all",)))
 
 
 def _valid(page_id: str) -> dict:

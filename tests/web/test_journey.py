@@ -7,13 +7,16 @@ from pathlib import Path
 
 import pytest
 
+from screener.clinical import assess
 from screener.clinical.rules import default_ruleset
 from screener.db import db
 from screener.journey.forms import to_request
+from screener.journey.pages import PAGES, Page
 from screener.models import Screening
 from tests.journeys import OUTCOMES, RULES, page_data, walk, walk_to
 from tests.pages import Journey, check_page, csrf_token, text_of
 
+SYMPTOM_PAGES = [p for p in PAGES if p.kind == "symptoms"]
 VIGNETTES = json.loads((Path(__file__).parents[1] / "data" / "vignettes.json").read_text())
 
 
@@ -73,21 +76,41 @@ def test_a_sign_ticked_with_none_of_these_fails_safe_to_the_emergency_outcome(ap
     assert saved_assessment(client, response.location)["level"] == "emergency"
 
 
-def test_none_of_these_is_exclusive_on_the_symptoms_page(client):
-    answers = {"route": "oral", "history": {}}
+def _alone_an_emergency(page: Page) -> str | None:
+    """A box on `page` that means an emergency on its own (a pump, nothing else known)."""
+    return next((f.id for f in page.features(RULES) if assess(
+        {"route": "intrathecal", "symptoms": [f.id]}, RULES).level == "emergency"), None)
+
+
+@pytest.mark.parametrize("page", SYMPTOM_PAGES, ids=[p.id for p in SYMPTOM_PAGES])
+def test_a_red_flag_ticked_with_none_of_these_is_an_emergency_on_every_page(app, client, page):
+    """UX walk 2, finding 9, without JavaScript (the test client runs none): a box that
+    means an emergency wins over "None of these" on every page of symptoms; another box
+    with "None of these" stays a mistake to correct."""
+    flag = _alone_an_emergency(page)
+    box = flag or page.features(RULES)[0].id
     journey = Journey(client)
-    response, _ = journey.submit(journey.start(), {"symptoms": ["none"]})
-    response, _ = journey.submit("/check/route", {"route": "oral"})
-    while not response.location.endswith("/symptoms"):
-        page_id = response.location.rsplit("/", 1)[1]
-        response, _ = journey.submit(response.location, page_data(page_id, answers))
-    response, tree = journey.submit("/check/symptoms", {"symptoms": ["none", "tremor"]},
-                                    error=True)
-    assert "only if none of the others applies" in tree.findtext(".//ul/li/a")
+    walk_to(journey, page.id, {"route": "intrathecal", "symptoms": [box]})
+    response, tree = journey.submit(f"/check/{page.id}", {"symptoms": ["none", box]},
+                                    error=flag is None)
+    if flag is None:
+        assert "only if none of the others applies" in tree.findtext(".//ul/li/a")
+        return
+    assert response.location.startswith("/result/")
+    saved = saved_assessment(client, response.location)
+    assert saved["level"] == "emergency" and flag in saved["answers"]["symptoms"]
+
+
+def test_every_page_of_symptoms_but_one_has_a_box_that_alone_is_an_emergency():
+    """The test above checks both of its branches: the pages without such a box are the
+    muscles, temperature and pump-site pages (a sign there needs other answers to reach
+    emergency)."""
+    assert {p.id for p in SYMPTOM_PAGES if _alone_an_emergency(p) is None} == {
+        "muscles", "temperature-heart", "pump-site"}
 
 
 @pytest.mark.parametrize(("symptoms", "vitals", "ends_on"), [
-    (["hallucinations"], {}, "symptoms"),  # tablets run out: delirium after an interruption
+    (["hallucinations"], {}, "mind"),  # tablets run out: delirium after an interruption
     (["muscle_rigidity"], {"temperature_c": 39.5}, "vitals"),  # hyperthermia with rigidity
 ])
 def test_the_check_ends_on_the_page_whose_answers_reach_emergency(app, client, symptoms, vitals,
@@ -128,27 +151,27 @@ def test_every_page_shows_specific_errors_and_keeps_the_answers(client):
     assert _error_links_resolve(tree) == ["route"]
     journey.submit("/check/route", {"route": "both"})
 
-    partial = {"pump_alarm": "yes", "recent_mri": "no"}
+    # A blank is "I don't know" there (issue 23); an answer that is not a choice is a mistake.
+    partial = {"pump_alarm": "yes", "refill_overdue": "no", "alarm_type": "loud"}
     response, tree = journey.submit("/check/pump", partial, error=True)
     links = _error_links_resolve(tree)
-    assert "pump_alarm" not in links and "refill_overdue" in links
+    assert links == ["alarm_type"]
     checked = {(i.get("name"), i.get("value")) for i in tree.findall(".//input")
                if i.get("checked") is not None}
-    assert {("pump_alarm", "yes"), ("recent_mri", "no")} <= checked  # nothing lost
+    assert {("pump_alarm", "yes"), ("refill_overdue", "no")} <= checked  # nothing lost
     assert len(tree.findall(".//p[@class='error-message']")) == len(links)
     journey.submit("/check/pump", page_data("pump", {"route": "both"}))
     journey.submit("/check/tablets", page_data("tablets", {"route": "both"}))
 
-    response, tree = journey.submit("/check/background", {
-        **page_data("background", {"route": "both"}), "hours_since_problem": "a day"},
-        error=True)
-    assert set(_error_links_resolve(tree)) == {"hours_since_problem"}
-    assert tree.find(".//input[@id='hours_since_problem']").get("value") == "a day"
-    journey.submit("/check/background", page_data("background", {"route": "both"}))
-
-    response, tree = journey.submit("/check/symptoms", {}, error=True)
+    response, tree = journey.submit("/check/changes", {}, error=True)
     _error_links_resolve(tree)
-    journey.submit("/check/symptoms", {"symptoms": ["tremor"]})
+    response, tree = journey.submit("/check/changes", {"changes": ["muscles", "none"]},
+                                    error=True)
+    assert "only if nothing has changed" in tree.findtext(".//ul/li/a")
+    journey.submit("/check/changes", {"changes": ["muscles"]})
+    response, tree = journey.submit("/check/muscles", {}, error=True)
+    _error_links_resolve(tree)
+    journey.submit("/check/muscles", {"symptoms": ["tremor"]})
 
     response, tree = journey.submit("/check/vitals", {
         "temperature": "101.3", "heart_rate": "fast", "spo2": "101"}, error=True)
@@ -157,6 +180,17 @@ def test_every_page_shows_specific_errors_and_keeps_the_answers(client):
     messages = " ".join(a.text for a in tree.findall(".//div[@class='error-summary']//a"))
     assert "It looks like °F" in messages and "between 50 and 100" in messages
     journey.submit("/check/vitals", {})
+    for page_id in ("pump-more", "tablets-more"):
+        journey.submit(f"/check/{page_id}", {})
+
+    response, tree = journey.submit("/check/background", {
+        **page_data("background", {"route": "both"}), "hours_since_problem": "a day"},
+        error=True)
+    assert set(_error_links_resolve(tree)) == {"hours_since_problem"}
+    assert tree.find(".//input[@id='hours_since_problem']").get("value") == "a day"
+    journey.submit("/check/background", page_data("background", {"route": "both"}))
+    for page_id in ("health", "other-health", "medicines"):
+        journey.submit(f"/check/{page_id}", {})
 
     response, tree = journey.submit("/check/about", {"patient_ref": "<script>"}, error=True)
     assert set(_error_links_resolve(tree)) == {"respondent", "patient_ref"}
@@ -168,10 +202,13 @@ def test_fahrenheit_is_converted_to_celsius(client):
     journey.start()
     journey.submit("/check/emergency-signs", {"symptoms": ["none"]})
     journey.submit("/check/route", {"route": "oral"})
-    for page_id in ("tablets", "background", "symptoms"):
+    for page_id in ("tablets", "changes"):
         journey.submit(f"/check/{page_id}", page_data(page_id, answers))
-    journey.submit("/check/vitals", {"temperature": "101.3", "temperature_unit": "f"})
-    response, _ = journey.submit("/check/about", page_data("about", answers))
+    response, _ = journey.submit("/check/vitals", {"temperature": "101.3",
+                                                   "temperature_unit": "f"})
+    while response.location.startswith("/check/"):
+        page_id = response.location.rsplit("/", 1)[1]
+        response, _ = journey.submit(response.location, page_data(page_id, answers))
     saved = saved_assessment(client, response.location)
     assert saved["answers"]["vitals"] == {"temperature_c": 38.5}
     assert any(c["feature"] == "fever" and c["implied_by"] == "temperature_c"
@@ -182,7 +219,7 @@ def test_a_page_out_of_order_is_refused(app, client):
     journey = Journey(client)
     journey.start()
     _, tree = journey.get("/check/emergency-signs")
-    skipped = client.post("/check/symptoms", data={"symptoms": ["tremor"],
+    skipped = client.post("/check/muscles", data={"symptoms": ["tremor"],
                                                    "csrf_token": csrf_token(tree)})
     assert skipped.status_code == 302 and skipped.location == "/check/emergency-signs"
     assert client.get("/check/about").location == "/check/emergency-signs"
@@ -223,15 +260,22 @@ def test_the_last_page_shows_every_answer_and_change_links_return_to_it(client):
     journey.start()
     journey.submit("/check/emergency-signs", {"symptoms": ["none"]})
     journey.submit("/check/route", {"route": "oral"})
-    for page_id in ("tablets", "background", "symptoms", "vitals"):
-        journey.submit(f"/check/{page_id}", page_data(page_id, answers))
+    response, _ = journey.submit("/check/tablets", page_data("tablets", answers))
+    while response.location != "/check/about":
+        page_id = response.location.rsplit("/", 1)[1]
+        response, _ = journey.submit(response.location, page_data(page_id, answers))
     _, tree = journey.get("/check/about")
     summary = tree.find(".//details")
     assert text_of(summary.find("summary")) == "Check your answers"
     changes = [a.get("href") for a in summary.findall(".//a") if text_of(a).startswith("Change")]
-    assert "/check/symptoms?change=1" in changes and "/check/vitals?change=1" in changes
-    response, _ = journey.submit("/check/symptoms?change=1", {"symptoms": ["tremor"]})
+    assert "/check/changes?change=1" in changes and "/check/vitals?change=1" in changes
+    # A new kind of change asks its page, then comes back; the page left out no longer counts.
+    response, _ = journey.submit("/check/changes?change=1", {"changes": ["muscles", "body"]})
+    assert response.location == "/check/body"
+    response, _ = journey.submit("/check/body", {"symptoms": ["headache"]})
     assert response.location == "/check/about"
+    assert sorted(to_request(_draft_pages(client.application), RULES)["symptoms"]) == [
+        "headache", "muscle_spasms"]  # "mind" is no longer chosen: its anxiety is dropped
     # Changing the route to a pump asks the new pump questions before returning.
     response, _ = journey.submit("/check/route?change=1", {"route": "both"})
     assert response.location == "/check/pump"
@@ -301,16 +345,19 @@ def test_follow_up_questions_are_optional_and_ignored_when_ruled_out(app, client
     journey.submit("/check/route", {"route": "oral"})
     tablets = {f.id: "no" for f in RULES.features.values()
                if f.group == "tablets" and f.kind == "history" and not f.follows}
-    journey.submit("/check/tablets", tablets)
+    response, _ = journey.submit("/check/tablets", tablets)
+    while response.location != "/check/background":
+        page_id = response.location.rsplit("/", 1)[1]
+        response, _ = journey.submit(response.location,
+                                     page_data(page_id, {"route": "oral", "history": {}}))
     _, tree = journey.get("/check/background")
     block = tree.find(".//div[@data-follows='spinal_cord_injury']")
     assert block.get("data-answers") == "yes unknown"
     assert block.find(".//input[@name='injury_level_T6_or_above']") is not None
     response, _ = journey.submit("/check/background", {})  # "answer what you can": nothing
     assert response.status_code == 302
-    journey.submit("/check/background", {"spinal_cord_injury": "no",
-                                         "injury_level_T6_or_above": "yes"})
-    response, _ = journey.submit("/check/symptoms", {"symptoms": ["headache"]})
+    journey.submit("/check/background?change=1", {"spinal_cord_injury": "no",
+                                                  "injury_level_T6_or_above": "yes"})
     request = to_request(_draft_pages(app), RULES)
     assert request["history"]["spinal_cord_injury"] is False
     assert "injury_level_T6_or_above" not in request["history"]  # ruled out: dropped
@@ -329,7 +376,7 @@ def test_a_refused_page_comes_back_by_a_get_so_back_and_reload_work(client):
     them again (no "Confirm Form Resubmission"), while Back to the page's own address shows
     what was typed without them (UX walk 2, finding 13), until it is sent correctly."""
     journey = Journey(client)
-    walk_to(journey, "vitals", {"route": "oral"})
+    walk_to(journey, "vitals", {"route": "oral"})  # asked before the background (issue 23)
     _, tree = journey.get("/check/vitals")
     refused = client.post("/check/vitals", data={"heart_rate": "fast", "spo2": "97",
                                                  "csrf_token": csrf_token(tree)})
@@ -350,7 +397,7 @@ def test_a_refused_page_comes_back_by_a_get_so_back_and_reload_work(client):
     assert first.find(".//*[@class='error-summary']") is None
     assert first.find(".//input[@name='heart_rate']").get("value") == "faster"
     response, _ = journey.submit("/check/vitals", {"heart_rate": "88", "spo2": "97"})
-    assert response.location == "/check/about"
+    assert response.location == "/check/tablets-more"
     _, fixed = journey.get("/check/vitals")  # sent correctly: the mistakes are gone
     assert fixed.find(".//*[@class='error-summary']") is None
     assert fixed.find(".//input[@name='heart_rate']").get("value") == "88"
@@ -407,12 +454,36 @@ def test_questions_are_asked_only_at_the_ages_they_apply_to(client, age, asked, 
     infant signs under 1 (poor feeding) and under 5 (grunting or pauses in breathing)."""
     journey = Journey(client, age={"age_years": age})
     answers = {"route": "oral", "history": {"age_years": float(age)}}
-    walk_to(journey, "background", answers)
-    _, tree = journey.get("/check/background")
+    walk_to(journey, "changes", answers)
+    journey.submit("/check/changes", {"changes": ["all"]})  # "not sure": every kind asked
+    boxes, here = set(), "/check/muscles"
+    while here != "/check/vitals":
+        boxes |= {i.get("value") for i in journey.get(here)[1].findall(
+            ".//input[@name='symptoms']")}
+        here = journey.submit(here, {"symptoms": ["none"]})[0].location
+    assert ("poor_feeding" in boxes) == (float(age) < 1)
+    walk_to(journey, "other-health", answers)
+    _, tree = journey.get("/check/other-health")
     names = {i.get("name") for i in tree.findall(".//input")}
     assert asked <= names and not (not_asked & names)
-    journey.submit("/check/background", page_data("background", answers))
-    _, tree = journey.get("/check/symptoms")
-    boxes = {i.get("value") for i in tree.findall(".//input[@name='symptoms']")}
-    assert ("poor_feeding" in boxes) == (float(age) < 1)
     assert ("grunting_or_breathing_pauses" in boxes) == (float(age) < 5)
+
+
+@pytest.mark.parametrize(("route", "page_id", "known"), [
+    ("intrathecal", "pump", {"pump_alarm": "yes"}),
+    ("oral", "tablets", {"ran_out_of_medication": "yes"}),
+])
+def test_a_blank_on_the_pump_or_tablets_page_is_i_dont_know(app, client, route, page_id,
+                                                            known):
+    """Issue 23 (UX walk 2, finding 6): answering only what you know gives no error, and the
+    questions left blank count as "I don't know", as on the background page."""
+    journey = Journey(client)
+    walk_to(journey, page_id, {"route": route})
+    _, tree = journey.get(f"/check/{page_id}")
+    assert "A question left blank counts as" in text_of(tree)
+    response, _ = journey.submit(f"/check/{page_id}", known)
+    assert response.status_code == 302 and response.location != f"/check/{page_id}"
+    answers = to_request({"route": {"route": route}, page_id: known}, RULES)
+    asked = [f for f in RULES.features.values() if f.group == page_id and f.id not in known
+             and route in f.routes and f.follows is None]
+    assert asked and all(answers["history"].get(f.id, "unknown") == "unknown" for f in asked)

@@ -3,6 +3,8 @@ logs without personal data, and bandit."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import logging
 import os
 import re
@@ -18,6 +20,7 @@ from screener.app import DEV_SECRET_KEY
 from screener.db import db
 from screener.settings import is_development
 from screener.web.security import InsecureConfiguration
+from screener.web.static_files import critical_css
 from tests.pages import PASSWORD, Journey, add_user, parse, sign_in
 from tests.services import REDIS_URL, require
 
@@ -52,7 +55,7 @@ def test_static_files_may_be_cached_but_keep_the_other_headers(client):
         assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
-def test_no_page_has_an_inline_script_or_style(app, client):
+def test_no_page_has_an_inline_script_or_style_but_the_critical_css(app, client):
     add_user(app, "ann", "admin")
     journey = Journey(client)
     sign_in(journey, "ann")
@@ -60,10 +63,23 @@ def test_no_page_has_an_inline_script_or_style(app, client):
         tree = parse(client.get(path).data)
         for script in tree.iter("script"):
             assert script.get("src") and not (script.text or "").strip(), path
-        assert not list(tree.iter("style")), path
+        styles = list(tree.iter("style"))
+        assert len(styles) == 1 and styles[0].text == critical_css(app.static_folder), path
         assert not [e for e in tree.iter() if isinstance(e.tag, str) and e.get("style")], path
         assert not [e for e in tree.iter() if isinstance(e.tag, str)
                     and any(k.startswith("on") for k in e.attrib)], path
+
+
+def test_the_csp_allows_the_inline_critical_css_by_its_hash_and_nothing_else(client):
+    """Issue 23 (UX walk 2, finding 14): the critical CSS is inline so a first paint costs
+    one round trip; the policy allows exactly that block, by the SHA-256 of its text."""
+    response = client.get("/")
+    inline = re.search(r"<style>(.*?)</style>", response.get_data(as_text=True), re.S).group(1)
+    digest = base64.b64encode(hashlib.sha256(inline.encode()).digest()).decode()
+    style_src = next(d for d in response.headers["Content-Security-Policy"].split("; ")
+                     if d.startswith("style-src"))
+    assert style_src == f"style-src 'self' 'sha256-{digest}'"
+    assert "display" in inline and len(inline) > 1000  # the rules themselves, not a stub
 
 
 def test_every_form_post_without_a_csrf_token_is_refused(app, client):

@@ -29,9 +29,10 @@ def content_hash(path: Path) -> str:
 
 
 def static_urls(html: bytes) -> dict[str, str]:
-    """{file name: URL} of every stylesheet, script and icon the page's <head> asks for."""
-    head = parse(html).find(".//head")
-    urls = [e.get("href") for e in head.iter("link")] + [e.get("src") for e in head.iter("script")]
+    """{file name: URL} of every stylesheet, script and icon the page asks for (app.css at
+    the end of a caregiver's page: its <head> inlines the critical CSS)."""
+    page = parse(html)
+    urls = [e.get("href") for e in page.iter("link")] + [e.get("src") for e in page.iter("script")]
     found = {}
     for url in urls:
         path = urlsplit(url).path
