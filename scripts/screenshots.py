@@ -8,34 +8,67 @@ pip install playwright; no browser download). Writes docs/screenshots/*.png.
 
 from __future__ import annotations
 
+import logging
+import sys
 import tempfile
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
-from screener import create_app
-from screener.db import db
-from screener.demo import make_demo_clinic
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from journeys import JOURNEYS, PHONE, walk  # noqa: E402  (scripts/journeys.py)
+
+from screener import create_app  # noqa: E402
+from screener.db import db  # noqa: E402
+from screener.demo import make_demo_clinic  # noqa: E402
+from screener.journey import views  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
 TREND = "DEMO-0003"  # the demo patient whose follow-up calls draw a trend
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 
-OUTCOMES = {
-    "routine": {"route": "oral", "symptoms": [], "tablets": "no"},
-    "soon": {"route": "oral", "symptoms": ["muscle_spasms", "anxiety"], "tablets": "no"},
-    "urgent": {"route": "intrathecal", "symptoms": ["pruritus"], "pump_alarm": "yes"},
-    "emergency": {"route": "intrathecal", "symptoms": ["fever", "muscle_rigidity"]},
+# The six caregiver journeys of UX walk 2, (a) to (f): walked by scripts/journeys.py's
+# generic walker with the UK profile below, each outcome's FIRST SCREEN kept as a phone
+# shows it (issue 23: the action and its call button must be on it).
+SIX = {
+    "a-pump-alarm": JOURNEYS["pump alarm with early signs"],
+    "b-tablets-run-out": JOURNEYS["tablets run out, hallucinations"],
+    "c-all-well-after-refill": JOURNEYS["all well after a refill"],
+    "d-seizure-now": {"signs": ["seizure"]},
+    "e-child-pump-fever": JOURNEYS["child with a pump and a fever"],
+    "f-mostly-dont-know": {"age_years": "45", "route": "unknown", "changes": ["muscles"],
+                           "symptoms": ["rebound_spasticity"], "respondent": "caregiver"},
+}
+OUTCOMES = {  # the README's full-length outcome of each level
+    "routine": "c-all-well-after-refill", "urgent": "a-pump-alarm",
+    "emergency": "b-tablets-run-out",
+    "soon": {"age_years": "60", "route": "oral", "ran_out_of_medication": "no",
+             "missed_doses": "yes", "changes": ["none"], "respondent": "caregiver"},
+}
+# A UK pump clinic open every day from 8am to 8pm (so the urgent card offers the clinic in
+# the daytime and NHS 111 at night), reading checks within 2 working hours.
+UK_PROFILE = {
+    "clinic_name": "the Demo pump clinic", "clinic_phone": "0161 496 0000",
+    "time_zone": "Europe/London",
+    "opening_hours": {day: "08:00-20:00" for day in (
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")},
+    "out_of_hours_name": "NHS 111", "out_of_hours_phone": "111",
+    "emergency_numbers": ["999"], "reads_checks": True,
+    "reads_when": "within 2 working hours, Monday to Friday, 8am to 6pm",
 }
 
 
 def serve():
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
     workdir = tempfile.mkdtemp()
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{workdir}/shots.sqlite",
-                      "SECRET_KEY": "screenshots", "DEVELOPMENT": True})
+                      "SECRET_KEY": "screenshots", "DEVELOPMENT": True,
+                      "RATELIMIT_ENABLED": False, "SERVICE": UK_PROFILE})
     with app.app_context():
         from screener import journey, models  # noqa: F401
 
@@ -43,6 +76,12 @@ def serve():
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return app, server, f"http://127.0.0.1:{server.server_port}"
+
+
+def at(hour: int) -> None:
+    """The outcome's clock (it chooses the clinic or NHS 111 when the page is shown): a
+    winter Wednesday at `hour`, UK time (GMT)."""
+    views.utc_now = lambda: datetime(2026, 12, 2, hour, 5, tzinfo=UTC)
 
 
 def staff_shots(browser, app, base: str) -> None:
@@ -69,39 +108,47 @@ def staff_shots(browser, app, base: str) -> None:
     page.close()
 
 
-def answer_radios(page, value: str) -> None:
-    for radio in page.locator(f"input[type=radio][value='{value}']").all():
-        if radio.is_visible():  # a follow-up shows only after the answer that needs it
-            radio.check()
-
-
-def walk(page, base: str, case: dict, shots: bool = False) -> None:
-    page.goto(base + "/")
-    page.get_by_role("button", name="Start now").click()
-    page.get_by_label("None of these").check()
-    page.get_by_role("button", name="Continue").click()
-    if shots:
-        page.get_by_role("button", name="Continue").click()  # nothing chosen: the error page
-        page.screenshot(path=OUT / "error-page.png", full_page=True)
-    page.locator(f"input[name=route][value={case['route']}]").check()
-    page.get_by_role("button", name="Continue").click()
-    while "/check/" in page.url and not page.url.endswith(("/vitals", "/about")):
-        if page.url.endswith("/symptoms"):
-            if shots:
-                page.screenshot(path=OUT / "question-page.png", full_page=True)
-            for symptom in case["symptoms"] or ["none"]:
-                page.locator(f"input[name=symptoms][value={symptom}]").check()
+def caregiver_shots(browser, base: str) -> None:
+    """The six journeys' outcomes as their first screen on a phone; the start, a question
+    and an error page; and each level's whole outcome for the README."""
+    outcomes = {}
+    for name, knows in SIX.items():
+        at(14)
+        context = browser.new_context(viewport=PHONE)
+        page = context.new_page()
+        if name.startswith("a-"):
+            page.goto(base + "/")
+            page.screenshot(path=OUT / "start-page.png", full_page=True)
+        cost = walk(page, base, knows)
+        page.screenshot(path=OUT / f"journey-{name}.png")  # the first screen only
+        if name.startswith("a-"):  # the same result at 2am: NHS 111, not the clinic
+            at(2)
+            page.reload()
+            page.screenshot(path=OUT / f"journey-{name}-at-night.png")
+            at(14)
+            page.reload()
+        outcomes[name] = page.url
+        print(f"({name[0]}) {name[2:]}: {cost.outcome}, {cost.minutes} min")
+        context.close()
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    for level, journey in OUTCOMES.items():
+        if isinstance(journey, dict):
+            walk(page, base, journey)
         else:
-            answer_radios(page, case.get("tablets", "unknown"))
-            for name, value in ((k, v) for k, v in case.items() if isinstance(v, str)):
-                if page.locator(f"input[name={name}][value={value}]").count():
-                    page.locator(f"input[name={name}][value={value}]").check()
-        page.get_by_role("button", name="Continue").click()
-    if page.url.endswith("/vitals"):  # else the answers so far already meant emergency
-        page.get_by_role("button", name="Continue").click()  # none measured
-    if page.url.endswith("/about"):
-        page.locator("input[name=respondent][value=caregiver]").check()
-        page.get_by_role("button", name="Get the result").click()
+            page.goto(outcomes[journey])
+        heading = page.locator("h1").inner_text()
+        assert level in heading.lower(), (level, heading)
+        page.screenshot(path=OUT / f"outcome-{level}.png", full_page=True)
+    page.goto(base + "/")
+    page.locator("main form button[type=submit]").last.click()  # Start now
+    page.locator("main form button[type=submit]").last.click()  # nothing chosen: an error
+    page.wait_for_selector(".error-summary")
+    page.screenshot(path=OUT / "error-page.png", full_page=True)
+    page.get_by_label("None of these").check()
+    page.locator("main form button[type=submit]").last.click()
+    page.screenshot(path=OUT / "question-page.png", full_page=True)
+    context.close()
 
 
 def main() -> None:
@@ -110,15 +157,7 @@ def main() -> None:
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-            for level, case in OUTCOMES.items():
-                page = browser.new_page(viewport={"width": 390, "height": 844})
-                if level == "routine":
-                    page.goto(base + "/")
-                    page.screenshot(path=OUT / "start-page.png", full_page=True)
-                walk(page, base, case, shots=level == "routine")
-                assert level in page.locator("h1").inner_text().lower(), page.url
-                page.screenshot(path=OUT / f"outcome-{level}.png", full_page=True)
-                page.close()
+            caregiver_shots(browser, base)
             staff_shots(browser, app, base)
             browser.close()
     finally:

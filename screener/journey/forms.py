@@ -336,9 +336,14 @@ def pages_from(answers: dict[str, Any], ruleset: RuleSet) -> dict[str, dict[str,
     symptoms = set(answers.get("symptoms") or ())
     age = history.get("age_years")
     known_age = age if isinstance(age, int | float) else None
+    # The kinds of change are those of the symptoms ticked after the emergency signs.
+    kinds = sorted({ruleset.features[s].group for s in symptoms
+                    if ruleset.features[s].group != "emergency_signs"}) or [NONE]
     pages: dict[str, dict[str, Any]] = {}
-    for page in pages_for(ruleset, route):
-        if page.kind in ("signs", "symptoms"):
+    for page in pages_for(ruleset, route, tuple(kinds)):
+        if page.kind == "changes":
+            pages[page.id] = {"changes": kinds}
+        elif page.kind in ("signs", "symptoms"):
             ticked = [f.id for f in page.features(ruleset) if f.id in symptoms]
             pages[page.id] = {"symptoms": ticked or [NONE]}
         elif page.kind == "age":

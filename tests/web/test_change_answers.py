@@ -59,10 +59,11 @@ def test_a_changed_answer_changes_only_the_new_screening(app, client):
     journey = Journey(client)
     result_path = walk(journey, OUTCOMES["routine"])
     _change(journey, result_path)
-    _, page = journey.get("/check/symptoms?change=1")
+    _, page = journey.get("/check/changes?change=1")  # "Nothing new or worse" was chosen
     assert page.find(".//input[@value='none']").get("checked") is not None
-    response, _ = journey.submit("/check/symptoms?change=1", {"symptoms": ["muscle_rigidity"]})
-    assert response.location == "/check/about"
+    response, _ = journey.submit("/check/changes?change=1", {"changes": ["muscles"]})
+    assert response.location.startswith("/check/muscles")  # the kind now chosen is asked
+    journey.submit(response.location, {"symptoms": ["muscle_rigidity"]})
     journey.submit("/check/about", {"respondent": "caregiver"})
     old, new = _screenings(app)
     assert old.level == "routine" and "muscle_rigidity" in new.answers["symptoms"]
