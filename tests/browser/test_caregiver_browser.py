@@ -241,11 +241,14 @@ def test_change_your_answers_from_the_result_makes_a_new_check(server, page):
     walker.press("Change your answers")
     assert walker.path() == "/check/about"
     assert page.locator("details.details").get_attribute("open") is not None
-    page.get_by_role("link", name="Change have you noticed any of these changes?").click()
-    page.wait_for_url("**/check/symptoms?change=1")
+    page.get_by_role("link", name="Change what has changed?").click()
+    page.wait_for_url("**/check/changes?change=1")
     walker.check()
-    walker.fill({"symptoms": ["muscle_rigidity"]})
     page.uncheck("input[value='none']")
+    walker.fill({"changes": ["muscles"]})
+    walker.continue_()
+    page.wait_for_url("**/check/muscles*")  # the kind now chosen is asked
+    walker.fill({"symptoms": ["muscle_rigidity"]})
     walker.continue_()
     walker.press("Get the result")
     assert walker.path().startswith("/result/") and walker.path() != first
