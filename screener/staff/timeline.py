@@ -20,8 +20,8 @@ from ..models import Screening, as_utc
 from ..web.formatting import on_service_clock, short_date
 from ..web.language import gettext as _
 
-WIDTH, HEIGHT = 640, 290
-LEFT, RIGHT, TOP, BOTTOM = 88, 16, 28, 74  # room for the band names, the title, the ticks
+WIDTH, PLOT_HEIGHT = 640, 188
+LEFT, RIGHT, TOP = 88, 16, 28  # room for the band names and the axis title
 PAD = 24  # points stay this far inside the plot, clear of the band names
 FONT, SMALL = 12, 10  # the axis text's size, and the scores' and ticks' size
 MARK_ROWS = 3  # rows of tick labels, so ticks close together keep their labels apart
@@ -97,11 +97,10 @@ class Chart:
     marks: list[Mark] = field(default_factory=list)
     x_labels: list[tuple[float, str]] = field(default_factory=list)
     width: int = WIDTH
-    height: int = HEIGHT
     left: int = LEFT
     right: int = WIDTH - RIGHT
     top: int = TOP
-    bottom_y: int = HEIGHT - BOTTOM
+    bottom_y: int = TOP + PLOT_HEIGHT
     font: int = FONT
     small: int = SMALL
 
@@ -115,7 +114,13 @@ class Chart:
 
     @property
     def dates_y(self) -> float:
-        return self.bottom_y + 18 + MARK_ROWS * (SMALL + 2) + FONT
+        """Below the rows of tick labels there are."""
+        rows = max((mark.row + 1 for mark in self.marks), default=0)
+        return self.bottom_y + 6 + rows * (SMALL + 2) + FONT + 4
+
+    @property
+    def height(self) -> float:
+        return self.dates_y + 8
 
     @property
     def title_y(self) -> float:
@@ -157,7 +162,7 @@ def chart(screenings: list[Screening], refills: Iterable[date] = (),
     drawn = Chart()
     if not shown:
         return drawn
-    band_h = (HEIGHT - TOP - BOTTOM) / len(LEVELS)
+    band_h = PLOT_HEIGHT / len(LEVELS)
     drawn.bands = [Band(level, TOP + i * band_h, TOP + (i + 1) * band_h)
                    for i, level in enumerate(LEVELS)]  # most urgent at the top
     middle = {band.level: band.middle for band in drawn.bands}
