@@ -62,6 +62,11 @@ class Point:
     x: float
     y: float
     screening: Screening
+    below: bool = False  # the score written under the marker, clear of the one before
+
+    @property
+    def score_y(self) -> float:
+        return self.y + 19 if self.below else self.y - 11
 
 
 @dataclass(frozen=True)
@@ -176,6 +181,9 @@ def chart(screenings: list[Screening], refills: Iterable[date] = (),
         return LEFT + PAD + plot_w * (moment - start) / ((end - start) or 1.0)
 
     drawn.points = [Point(x_for(t), middle[s.level], s) for t, s in zip(times, shown, strict=True)]
+    for before, point in zip(drawn.points, drawn.points[1:], strict=False):
+        close = point.x - before.x < text_width(_("score %(score)s", score=100), SMALL)
+        point.below = close and point.y == before.y and not before.below
     first, last = shown[0].created_at, shown[-1].created_at
     days = (on_service_clock(first).date(), on_service_clock(last).date())
     ticks = [(x_for(min(max(_start_of(day), start), end)), _("Refill"))

@@ -133,6 +133,15 @@ def _overlap(a, b) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
+def _overlapping(svg) -> list[tuple[str, str]]:
+    """Pairs of the chart's texts whose boxes overlap, and any text outside the chart."""
+    boxes = [(text_of(t), _box(t)) for t in svg.findall(f"{SVG}text")]
+    width = float(svg.get("width"))
+    outside = [(a, "outside") for a, box in boxes if box[0] < 0 or box[2] > width]
+    return outside + [(a, b) for i, (a, box_a) in enumerate(boxes) for b, box_b in boxes[i + 1:]
+                      if _overlap(box_a, box_b)]
+
+
 def _marker_at(svg) -> list[tuple[float, float]]:
     """Each screening's marker (oldest first): where it is drawn."""
     return [tuple(float(v) for v in p.get("transform")[len("translate("):-1].split(","))
@@ -193,11 +202,7 @@ def test_the_chart_draws_each_level_in_its_named_band_with_its_score_refills_and
     texts = svg.findall(f"{SVG}text")
     title = [t for t in texts if t.get("class") == "axis-title"]
     assert [text_of(t) for t in title] == ["Level"]
-    boxes = [(text_of(t), _box(t)) for t in texts]
-    assert [(a, b) for i, (a, box_a) in enumerate(boxes) for b, box_b in boxes[i + 1:]
-            if _overlap(box_a, box_b)] == []
-    width = float(svg.get("width"))
-    assert all(box[0] >= 0 and box[2] <= width for _, box in boxes)  # all inside the chart
+    assert _overlapping(svg) == []
 
 
 def test_a_refill_outside_the_screenings_drawn_is_not_marked(app, client, staff):
@@ -212,3 +217,15 @@ def test_a_refill_outside_the_screenings_drawn_is_not_marked(app, client, staff)
     _, tree = journey.get(patient_path(app))
     svg = tree.find(f".//{SVG}svg[@class='chart']")
     assert _texts(svg, "mark") == [] and len(_marker_at(svg)) == 1
+
+
+def test_scores_of_screenings_close_together_do_not_overlap(app, client, staff):
+    make_patient(app, "P-1")
+    for hours in (96, 95, 24):  # two an hour apart, then one three days on: all "soon"
+        public_id = submit(client, {**SOON, "patient_ref": "P-1"})
+        confirm_reference(app, public_id, "P-1")
+        age(app, public_id, hours=hours)
+    _, tree = staff("clinic").get(patient_path(app))
+    svg = tree.find(f".//{SVG}svg[@class='chart']")
+    assert [text_of(t) for t in _texts(svg, "score")] == ["score 2"] * 3
+    assert _overlapping(svg) == []
