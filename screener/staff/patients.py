@@ -13,7 +13,7 @@ from ..db import db
 from ..journey import start_draft
 from ..journey.forms import choices
 from ..journey.pages import PAGE_IDS
-from ..models import MAX_ID, Patient, Refill, Screening, utc_now
+from ..models import MAX_ID, Patient, Refill, Screening, ScreeningAction, utc_now
 from ..web import language
 from ..web.formatting import service_today
 from ..web.language import gettext as _
@@ -152,10 +152,15 @@ def patient(patient_id: int):
         .where(Screening.patient_id == found.id,
                tuple_(*TIMELINE_ORDER) < (shown[0].created_at, shown[0].id))
         .order_by(Screening.created_at.desc(), Screening.id.desc()).limit(1)).scalars())
+    # The chart's screenings, each with whether it was made on a follow-up call.
+    made_on_call = db.select(ScreeningAction.id).where(
+        ScreeningAction.screening_id == Screening.id,
+        ScreeningAction.kind == "follow_up_call").exists()
     recent = list(reversed(db.session.execute(
-        db.select(Screening).options(*LIGHT).where(Screening.patient_id == found.id)
+        db.select(Screening, made_on_call).options(*LIGHT)
+        .where(Screening.patient_id == found.id)
         .order_by(Screening.created_at.desc(), Screening.id.desc())
-        .limit(timeline.CHART_LIMIT)).scalars().all()))
+        .limit(timeline.CHART_LIMIT)).all()))
     refills = list(db.session.execute(
         db.select(Refill).options(joinedload(Refill.recorded_by))
         .filter_by(patient_id=found.id).order_by(Refill.refilled_on.desc())
@@ -167,14 +172,15 @@ def patient(patient_id: int):
         .order_by(Screening.created_at.desc()).limit(50)).scalars())
     audit.record("view", "patient", found.id, **page.position())
     db.session.commit()
-    thresholds = {level.id: level.min_score for level in language.rules().levels
-                  if level.min_score is not None}  # emergency: discriminators only
     changes = timeline.changes(before + shown)[len(before):]
     rows = list(zip(shown, changes, strict=True))
     return render_template(
         "staff/patient.html", patient=found, rows=list(reversed(rows)), page=page,
         refills=refills, unconfirmed=unconfirmed, now=utc_now(),
-        chart=timeline.chart(recent, thresholds), today=service_today(),
+        chart=timeline.chart([row.Screening for row in recent],
+                             [r.refilled_on for r in refills],
+                             calls={s.id for s, on_call in recent if on_call}),
+        today=service_today(),
         route_label={r["id"]: r["label"] for r in language.rules().routes})
 
 

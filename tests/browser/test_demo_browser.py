@@ -60,8 +60,24 @@ def test_each_demo_account_sees_the_queue_a_trend_and_the_refills(demo_server, o
     staff.check()
     chart = page.locator("svg.chart")
     assert chart.is_visible() and chart.locator("path[transform]").count() >= 2
+    assert chart.locator("text.band").all_text_contents() == [
+        "Emergency", "Urgent", "Soon", "Routine"]
+    assert "Refill" in chart.locator("text.mark").all_text_contents()  # the demo's refill
+    assert chart_text_overlaps(page) == []
 
     staff.goto("/staff/refills")
     rows = page.locator("tbody tr").all_inner_texts()
     assert any("Overdue by" in row for row in rows) and any("Due in" in row for row in rows)
     assert all("DEMO-" in row for row in rows)
+
+
+def chart_text_overlaps(page) -> list[list[str]]:
+    """Pairs of the chart's texts whose boxes, as Chromium lays them out, overlap."""
+    return page.evaluate("""() => {
+      const boxes = [...document.querySelectorAll("svg.chart text")]
+        .map(t => [t.textContent, t.getBBox()]);
+      const apart = (a, b) => a.x + a.width <= b.x || b.x + b.width <= a.x
+                              || a.y + a.height <= b.y || b.y + b.height <= a.y;
+      return boxes.flatMap(([n, a], i) => boxes.slice(i + 1)
+        .filter(([, b]) => !apart(a, b)).map(([m]) => [n, m]));
+    }""")
