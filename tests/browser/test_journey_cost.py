@@ -12,6 +12,8 @@ import pytest
 
 from screener.journey.pages import MEASURED_MINUTES
 
+pytestmark = pytest.mark.browser
+
 SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "journeys.py"
 spec = importlib.util.spec_from_file_location("journeys", SCRIPT)
 journeys = sys.modules["journeys"] = importlib.util.module_from_spec(spec)  # for @dataclass

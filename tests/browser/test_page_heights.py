@@ -8,6 +8,8 @@ import pytest
 
 from tests.browser.helpers import Walker
 
+pytestmark = pytest.mark.browser
+
 TWO_SCREENS = 2 * 844
 
 
