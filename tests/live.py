@@ -7,6 +7,7 @@ import secrets
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -34,8 +35,11 @@ def migrate(database: str):
 
 
 def server_env(database: str, **extra: str) -> dict[str, str]:
-    # Two workers with counts in memory: the tests accept per-worker limits on purpose.
+    # Two workers with counts in memory: the tests accept per-worker limits on purpose. An
+    # instance folder of its own, so the instance/config.py that `make run` writes in this
+    # checkout (development mode, which gunicorn refuses) never reaches the server.
     return {**os.environ, "DATABASE_URL": database,
+            "SCREENER_INSTANCE_PATH": tempfile.mkdtemp(prefix="screener-instance-"),
             "SCREENER_SECRET_KEY": secrets.token_hex(32),
             "SCREENER_RATELIMIT_PER_WORKER": "true", "SCREENER_TRUSTED_PROXIES": "0", **extra}
 
