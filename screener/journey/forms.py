@@ -154,9 +154,11 @@ def _unit_needed(form, field: Field) -> None:
 
 
 def _history_fields(page: Page, ruleset: RuleSet, route: str | None,
-                    age: float | None) -> dict[str, Field]:
+                    age: float | None, only: tuple[str, ...] | None) -> dict[str, Field]:
     fields: dict[str, Field] = {}
     for feature in page.features(ruleset, route, age):
+        if only is not None and feature.id not in only:
+            continue
         if feature.kind in ("history", "choice"):
             answers = (YES_NO_UNKNOWN if feature.kind == "history" else
                        [*((o.id, o.label) for o in feature.options), YES_NO_UNKNOWN[-1]])
@@ -176,9 +178,11 @@ def _history_fields(page: Page, ruleset: RuleSet, route: str | None,
 
 @cache
 def form_class(page: Page, ruleset: RuleSet, route: str | None,
-               callback: bool = False, age: float | None = None) -> type[FlaskForm]:
-    """The form for `page` (history pages depend on the route; the last page asks for a
-    number to call back only where the service reads the checks)."""
+               callback: bool = False, age: float | None = None,
+               only: tuple[str, ...] | None = None) -> type[FlaskForm]:
+    """The form for `page` (history pages depend on the route, and may ask `only` some of
+    their questions; the last page asks for a number to call back only where the service
+    reads the checks)."""
     fields: dict[str, Any] = {}
     offered = {g for p in pages_for(ruleset, route) for g in p.groups if p.kind == "symptoms"}
     if page.kind in ("signs", "symptoms"):
@@ -207,7 +211,7 @@ def form_class(page: Page, ruleset: RuleSet, route: str | None,
                                      validators=[InputRequired(
                                          _l("Select how they take baclofen"))])
     elif page.kind == "history":
-        fields.update(_history_fields(page, ruleset, route, age))
+        fields.update(_history_fields(page, ruleset, route, age, only))
     elif page.kind == "vitals":
         fields["temperature"] = StringField(_l("Temperature"), validators=[_temperature])
         fields["temperature_unit"] = RadioField(

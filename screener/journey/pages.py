@@ -25,9 +25,9 @@ EVERY_AGE = object()  # Page.features without an age: every question, whatever t
 SYMPTOM_GROUPS = ("muscles", "mind", "temperature_heart", "breathing_alertness", "body",
                   "pump_site")
 NOTHING_NEW, ALL_CHANGES = "none", "all"
-NEW_OR_WORSE = N_("Tick each one that is new or worse than usual.")
+NEW_OR_WORSE = N_("Tick each that is new or worse.")
 # The history pages' hint: a blank is "I don't know" there (issue 23; UX walk 2, finding 6).
-ANSWER_WHAT_YOU_KNOW = N_("A question left blank counts as \u201cI don\u2019t know\u201d.")
+ANSWER_WHAT_YOU_KNOW = N_("Leave blank what you do not know.")
 
 
 @dataclass(frozen=True)
@@ -38,6 +38,9 @@ class Page:
     groups: tuple[str, ...] = ()
     hint: str = ""
     only_with: str = ""  # asked only where this other page is asked (the pump site: a pump)
+    # The rest of the history: a caregiver is asked only its questions whose answer could
+    # still change the level (clinical/settled.py); a page with none is left out.
+    only_what_matters: bool = False
 
     @property
     def heading(self) -> str:
@@ -70,12 +73,11 @@ class Page:
 
 PAGES = (
     Page("emergency-signs", N_("Is any of these happening now?"), "signs", ("emergency_signs",),
-         N_("If any of these is happening, this check ends and tells you to call the "
-            "emergency number.")),
+         N_("Any of these ends the check: call the emergency number.")),
     # The age, straight after the emergency signs: it decides which physiology every value
     # is read against (issue 20; UX walk 2, finding 1). Required; "I don't know" allowed.
     Page("age", N_("How old are they?"), "age", ("age",),
-         N_("Their age changes what a normal pulse, breathing rate and blood pressure are.")),
+         N_("It changes what a normal pulse is.")),
     Page("route", N_("How do they take baclofen?"), "route"),
     Page("pump", N_("About the pump"), "history", ("pump",),
          ANSWER_WHAT_YOU_KNOW),
@@ -84,7 +86,7 @@ PAGES = (
     # A filter before the symptoms (issue 23; UX walk 2, finding 6): the kinds of change,
     # then a short page for each kind chosen. "Not sure" asks them all.
     Page("changes", N_("What has changed?"), "changes", SYMPTOM_GROUPS,
-         N_("Tick each kind of change that is new or worse than usual.")),
+         N_("Tick each that is new or worse.")),
     Page("muscles", N_("What has changed in their muscles or movement?"), "symptoms",
          ("muscles",), NEW_OR_WORSE),
     Page("mind", N_("What has changed in how they think or behave?"), "symptoms", ("mind",),
@@ -98,29 +100,31 @@ PAGES = (
     Page("pump-site", N_("What has changed around the pump or its scar?"), "symptoms",
          ("pump_site",), NEW_OR_WORSE, only_with="pump"),
     Page("vitals", N_("Do you have any measurements?"), "vitals", (),
-         N_("Only if you have measured them in the last hour. Leave blank what you do not "
-            "know.")),
+         N_("Only readings taken in the last hour.")),
     # The rest of the history after the symptoms and measurements (issue 23): an emergency
     # found there ends the check without it, and it can only add findings (a blank is "I
     # don't know", which never lowers a level). Short pages, none taller than two screens.
     Page("pump-more", N_("More about the pump"), "history", ("pump_more",),
-         ANSWER_WHAT_YOU_KNOW),
+         ANSWER_WHAT_YOU_KNOW, only_what_matters=True),
     Page("tablets-more", N_("More about the tablets"), "history", ("tablets_more",),
-         ANSWER_WHAT_YOU_KNOW),
+         ANSWER_WHAT_YOU_KNOW, only_what_matters=True),
     Page("background", N_("When it started, and their condition"), "history",
-         ("timing", "condition"), ANSWER_WHAT_YOU_KNOW),
+         ("timing", "condition"), ANSWER_WHAT_YOU_KNOW, only_what_matters=True),
     Page("health", N_("Their usual readings and breathing"), "history", ("risks",),
-         ANSWER_WHAT_YOU_KNOW),
+         ANSWER_WHAT_YOU_KNOW, only_what_matters=True),
     Page("other-health", N_("Other health conditions"), "history", ("other_health",),
-         ANSWER_WHAT_YOU_KNOW),
+         ANSWER_WHAT_YOU_KNOW, only_what_matters=True),
     Page("medicines", N_("Other medicines and causes"), "history", ("medicines",),
-         ANSWER_WHAT_YOU_KNOW),
+         ANSWER_WHAT_YOU_KNOW, only_what_matters=True),
     Page("about", N_("About you"), "about"),
 )
 PAGE_IDS = tuple(page.id for page in PAGES)
 # What the start page promises, in whole minutes: the longest reference journey measured by
 # scripts/journeys.py, rounded up (tests/web/test_journey.py keeps the two in step).
-MEASURED_MINUTES = 7
+MEASURED_MINUTES = 4
+
+
+LATE_PAGES = tuple(p for p in PAGES if p.only_what_matters)
 
 
 def page(page_id: str) -> Page:

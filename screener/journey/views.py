@@ -53,6 +53,7 @@ from .forms import (
 )
 from .outcome_action import action_for, clinic_hours
 from .pages import MEASURED_MINUTES, PAGE_IDS, Page, changes_chosen, page, pages_for
+from .what_matters import flow_for, shown
 
 bp = Blueprint("journey", __name__)
 log = logging.getLogger(__name__)
@@ -111,8 +112,11 @@ def _open_draft() -> tuple[Draft | None, Any]:
 
 
 def _flow(draft: Draft) -> tuple[Page, ...]:
-    """The pages this draft is asked, for its route and the kinds of change chosen."""
-    return pages_for(language.rules(), draft.route, changes_chosen(draft.answered("changes")))
+    """The pages this draft is asked, for its route, the kinds of change chosen and, at the
+    end, what could still change the level."""
+    rules = language.rules()
+    return flow_for(draft, rules, pages_for(rules, draft.route,
+                                            changes_chosen(draft.answered("changes"))))
 
 
 def _first_unanswered(draft: Draft) -> Page | None:
@@ -163,9 +167,11 @@ def question(page_id: str):
         ended = _red_flag_wins(draft, this, age, changing)
         if ended is not None:
             return ended
+    questions = shown(draft, rules, flow, this)
     form_type = form_class(this, rules, draft.route,
                            callback=_service().reads_checks and draft.patient_id is None,
-                           age=age)
+                           age=age, only=None if questions is None
+                           else tuple(f.id for f in questions))
     if request.method == "POST":
         form = form_type()
         if not form.validate():
@@ -196,7 +202,8 @@ def question(page_id: str):
     prefilled = not draft.answered(page_id) and bool((draft.prefill or {}).get(page_id))
     return render_template("question.html", page=this, form=form, back=back, changing=changing,
                            error=bool(form.errors),
-                           rules=rules, features=this.features(rules, draft.route, age),
+                           rules=rules, features=this.features(rules, draft.route, age)
+                           if questions is None else questions,
                            prefilled=prefilled, previous=_previous_answers(draft),
                            call=db.session.get(Patient, draft.patient_id)
                            if draft.patient_id else None,

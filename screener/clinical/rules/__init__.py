@@ -16,11 +16,20 @@ from .loader import (
     version_problem,
 )
 from .model import Advice, Facts, Feature, Rule, RuleSet, Vital
-from .vocabulary import AGE, DIRECTIONS, LEVEL_RANK, LEVELS, ROUTES, UNKNOWN, USUAL_SYSTOLIC
+from .vocabulary import (
+    AGE,
+    DIRECTIONS,
+    LEVEL_RANK,
+    LEVELS,
+    ROUTES,
+    UNKNOWN,
+    USUAL_HEART_RATE,
+    USUAL_SYSTOLIC,
+)
 
 __all__ = [
     "AGE", "DEFAULT_PATH", "DIRECTIONS", "LEVELS", "LEVEL_RANK", "LOCK_PATH", "ROUTES",
-    "UNKNOWN", "USUAL_SYSTOLIC", "Advice", "Facts", "Feature", "Rule", "RuleSet",
+    "UNKNOWN", "USUAL_HEART_RATE", "USUAL_SYSTOLIC", "Advice", "Facts", "Feature", "Rule", "RuleSet",
     "RuleSetError", "Vital",
     "default_ruleset", "load_ruleset", "parse_ruleset", "read_lock", "version_problem",
 ]

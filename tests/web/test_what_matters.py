@@ -1,0 +1,86 @@
+"""The last history pages ask a caregiver only what could still change the level (issue 23;
+screener/journey/what_matters.py, hazard H56); a staff follow-up call asks them all."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from screener.db import db
+from screener.models import Patient, Screening
+from tests.journeys import page_data
+from tests.pages import Journey, text_of
+from tests.staff.conftest import staff  # noqa: F401 - the fixture
+from tests.staff.factories import post_form
+
+# UX walk 2's pump-alarm journey: urgent once the symptoms are in, whatever the history
+# says, except someone else's tablets swallowed (an emergency on its own).
+PUMP_ALARM = {"route": "intrathecal", "symptoms": ["rebound_spasticity", "pruritus"],
+              "history": {"age_years": 34, "pump_alarm": True, "refill_overdue": True,
+                          "recent_refill_or_programming_change": False}}
+
+
+def _to_vitals(journey: Journey, answers: dict, started: bool = False):
+    """Answer the pages up to and including the measurements (left blank)."""
+    journey.submit("/check/emergency-signs" if started else journey.start(),
+                   {"symptoms": ["none"]})
+    response, _ = journey.submit("/check/age", page_data("age", answers))
+    response, _ = journey.submit("/check/route", {"route": answers["route"]})
+    while response.location != "/check/vitals":
+        here = response.location.rsplit("/", 1)[1]
+        response, _ = journey.submit(response.location, page_data(here, answers))
+    return journey.submit("/check/vitals", {})
+
+
+def test_only_a_question_that_could_change_the_level_is_asked_after_the_measurements(
+        app, client):
+    journey = Journey(client)
+    response, _ = _to_vitals(journey, PUMP_ALARM)
+    assert response.location == "/check/medicines"  # four pages of history left out
+    _, tree = journey.get("/check/medicines")
+    questions = [text_of(legend) for legend in tree.iterfind(".//main//fieldset/legend")]
+    assert questions == ["Could they have swallowed someone else's baclofen tablets "
+                         "(for example a child)?"]
+    assert tree.find(".//input[@name='takes_opioids']") is None
+    response, _ = journey.submit("/check/medicines", {})  # left blank: "I don't know"
+    assert response.location == "/check/about"
+    _, tree = journey.get("/check/about")
+    assert tree.find(".//a[@href='/check/medicines']") is not None  # Back: the page asked
+    response, _ = journey.submit("/check/about", {"respondent": "caregiver"})
+    with app.app_context():
+        screening = db.session.execute(db.select(Screening)).scalar_one()
+        assert screening.level == "urgent"
+        assert screening.answers["history"].get("recent_mri") in (None, "unknown")
+
+
+def test_the_question_left_to_the_end_still_ends_the_check_at_an_emergency(app, client):
+    journey = Journey(client)
+    _to_vitals(journey, PUMP_ALARM)
+    response, _ = journey.submit("/check/medicines", {"someone_elses_tablets": "yes"})
+    assert response.location.startswith("/result/")
+    with app.app_context():
+        assert db.session.execute(db.select(Screening)).scalar_one().level == "emergency"
+
+
+def test_a_history_that_could_change_a_routine_check_is_asked(client):
+    all_well = {"route": "intrathecal", "history": {
+        "age_years": 12, "pump_alarm": False, "refill_overdue": False,
+        "recent_refill_or_programming_change": True}}
+    journey = Journey(client)
+    response, _ = _to_vitals(journey, all_well)
+    assert response.location == "/check/pump-more"
+    _, tree = journey.get("/check/pump-more")
+    assert tree.find(".//input[@name='recent_mri']") is not None  # an MRI makes it urgent
+
+
+def test_a_staff_follow_up_call_asks_every_history_question(app, client, staff):  # noqa: F811
+    with app.app_context():
+        db.session.add(Patient(reference="P-1", route="intrathecal",
+                               next_refill_date=date.today() - timedelta(days=2)))
+        db.session.commit()
+        patient_id = db.session.execute(db.select(Patient.id)).scalar_one()
+    journey = staff("clinic", "cath")
+    path = f"/staff/patients/{patient_id}"
+    response = post_form(journey, path, f"{path}/call", {})
+    assert response.location == "/check/emergency-signs"
+    response, _ = _to_vitals(journey, PUMP_ALARM, started=True)
+    assert response.location == "/check/pump-more"
