@@ -117,7 +117,8 @@ def _every_combination(questions: Sequence[Feature], ruleset: RuleSet,
     for answer in ((True, False) if together else (None,)):
         for chosen in product(*values):
             yield {**{f.id: answer for f in together},
-                   **{f.id: value for f, value in zip(own, chosen) if value is not None}}
+                   **{f.id: value for f, value in zip(own, chosen, strict=True)
+                      if value is not None}}
 
 
 def _readings(ruleset: RuleSet) -> dict[str, str]:

@@ -29,7 +29,7 @@ from .vocabulary import (
 
 __all__ = [
     "AGE", "DEFAULT_PATH", "DIRECTIONS", "LEVELS", "LEVEL_RANK", "LOCK_PATH", "ROUTES",
-    "UNKNOWN", "USUAL_HEART_RATE", "USUAL_SYSTOLIC", "Advice", "Facts", "Feature", "Rule", "RuleSet",
-    "RuleSetError", "Vital",
+    "UNKNOWN", "USUAL_HEART_RATE", "USUAL_SYSTOLIC", "Advice", "Facts", "Feature", "Rule",
+    "RuleSet", "RuleSetError", "Vital",
     "default_ruleset", "load_ruleset", "parse_ruleset", "read_lock", "version_problem",
 ]
