@@ -148,11 +148,13 @@ def test_a_draft_holding_an_answer_the_scoring_refuses_never_answers_500(
     """A draft saved before the forms refused such answers: the pages after it never answer
     500; a page whose answer the scoring refuses is asked again."""
     journey = Journey(client)
-    answers = {"route": "intrathecal"}
+    # A raised pressure: the pump and background pages can still change the level, so the
+    # check asks them (screener/journey/what_matters.py).
+    answers = {"route": "intrathecal", "vitals": {"systolic_bp": 150}}
     walk_to(journey, "about", answers)
     with app.app_context():
         draft = db.session.execute(db.select(Draft)).scalar_one()
-        draft.pages = {**draft.pages, poisoned: {**draft.pages[poisoned], name: value}}
+        draft.pages = {**draft.pages, poisoned: {**draft.pages.get(poisoned, {}), name: value}}
         db.session.commit()
     response, _ = journey.submit("/check/about", page_data("about", answers))
     assert response.status_code == 302
