@@ -18,6 +18,11 @@ def vital_values(vital_id: str):
     return st.floats(vital.min, vital.max, allow_nan=False).map(lambda x: round(x, 1))
 
 
+# The groups of the journey's last history pages (screener/journey/pages.py, LATE_PAGES;
+# tests/web/test_what_matters.py keeps the two the same), named here because the clinical
+# tests import no app.
+LATE_GROUPS = ("pump_more", "tablets_more", "timing", "condition", "risks", "other_health",
+               "medicines")
 UNKNOWNS = st.sampled_from(["unknown", None])  # both mean "I don't know"
 
 

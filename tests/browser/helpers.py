@@ -39,7 +39,11 @@ class Walker:
         return self.page.url.removeprefix(self.base).split("?")[0]
 
     def fill(self, values: dict) -> None:
+        """Answer the questions the page shows (a late history page may show only some of
+        its questions: screener/journey/what_matters.py)."""
         for name, value in values.items():
+            if not self.page.locator(f"main [name='{name}']").count():
+                continue
             if isinstance(value, list):
                 for one in value:
                     self.page.check(f"input[name='{name}'][value='{one}']")

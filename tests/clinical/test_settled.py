@@ -13,12 +13,11 @@ from hypothesis import strategies as st
 from screener.clinical import decide
 from screener.clinical.rules import default_ruleset
 from screener.clinical.settled import questions_that_matter
-from screener.journey.pages import LATE_PAGES
 from tests.sizes import examples
-from tests.strategies import SYMPTOMS, vital_values
+from tests.strategies import LATE_GROUPS, SYMPTOMS, vital_values
 
 RULES = default_ruleset()
-LATE = tuple(f for p in LATE_PAGES for f in p.features(RULES))
+LATE = tuple(f for f in RULES.features.values() if f.group in LATE_GROUPS)
 LATE_IDS = {f.id for f in LATE}
 EARLY_HISTORY = tuple(i for i in RULES.ids("history") if i not in LATE_IDS)
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from screener.db import db
+from screener.journey.pages import LATE_PAGES
 from screener.models import Patient, Screening
 from tests.journeys import page_data
-from tests.pages import Journey, text_of
-from tests.staff.conftest import staff  # noqa: F401 - the fixture
-from tests.staff.factories import post_form
+from tests.pages import Journey, add_user, csrf_token, sign_in, text_of
+from tests.strategies import LATE_GROUPS
 
 # UX walk 2's pump-alarm journey: urgent once the symptoms are in, whatever the history
 # says, except someone else's tablets swallowed (an emergency on its own).
@@ -72,15 +72,22 @@ def test_a_history_that_could_change_a_routine_check_is_asked(client):
     assert tree.find(".//input[@name='recent_mri']") is not None  # an MRI makes it urgent
 
 
-def test_a_staff_follow_up_call_asks_every_history_question(app, client, staff):  # noqa: F811
+def test_the_late_pages_are_the_groups_the_clinical_test_searches():
+    assert {g for p in LATE_PAGES for g in p.groups} == set(LATE_GROUPS)
+
+
+def test_a_staff_follow_up_call_asks_every_history_question(app, client):
     with app.app_context():
         db.session.add(Patient(reference="P-1", route="intrathecal",
                                next_refill_date=date.today() - timedelta(days=2)))
         db.session.commit()
         patient_id = db.session.execute(db.select(Patient.id)).scalar_one()
-    journey = staff("clinic", "cath")
+    add_user(app, "cath", "clinic")
+    journey = Journey(client)
+    assert sign_in(journey, "cath").status_code == 302
     path = f"/staff/patients/{patient_id}"
-    response = post_form(journey, path, f"{path}/call", {})
+    _, tree = journey.get(path)
+    response = client.post(f"{path}/call", data={"csrf_token": csrf_token(tree)})
     assert response.location == "/check/emergency-signs"
     response, _ = _to_vitals(journey, PUMP_ALARM, started=True)
     assert response.location == "/check/pump-more"
