@@ -13,6 +13,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from .. import audit
+from ..alerts.queue import enqueue
 from ..clinical import normalise
 from ..clinical.answers import InvalidAnswers, validate
 from ..clinical.catalog import build_catalog
@@ -103,12 +104,14 @@ def create_screening():
         rules = language.rules()
         assessment = run_assessment(raw, rules, language.words())
         try:
-            screening = save_screening(assessment, words_shown(assessment, rules), key)
+            screening, alerts = save_screening(assessment, words_shown(assessment, rules), key,
+                                               current_app.extensions["service"].rota)
         except IntegrityError:  # the same key at the same moment: the other one won
             earlier = _made_with(key)
             if earlier is None:
                 raise
         else:
+            enqueue(alerts)
             location = url_for("api.get_screening", public_id=screening.public_id)
             return screening.to_dict(), 201, {"Location": location}
     return _replay(earlier, raw)
