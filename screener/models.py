@@ -284,8 +284,9 @@ class Screening(db.Model):
         """The stored assessment, typed again (what templates, exports and FHIR read)."""
         return Assessment.from_dict(self.assessment, self.answers)
 
-    def to_dict(self, reference: bool = True) -> dict[str, Any]:
-        """The screening as the API returns it; without the patient reference when it is
+    def to_dict(self, follow_up: dict[str, Any], reference: bool = True) -> dict[str, Any]:
+        """The screening as the API returns it, with whether anyone has picked it up
+        (screener/alerts/outbox.py, follow_up); without the patient reference when it is
         read without sign-in."""
         answers = self.answers if reference else {
             k: v for k, v in self.answers.items() if k != "patient_ref"}
@@ -297,6 +298,8 @@ class Screening(db.Model):
             "ruleset_hash": self.ruleset_hash,
             "answers": answers,
             "assessment": {**self.assessment, "answers": answers},
+            "follow_up": {**follow_up, "unanswered_since": utc_iso(follow_up["unanswered_since"])
+                          if follow_up.get("unanswered_since") else None},
         }
 
 

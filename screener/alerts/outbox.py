@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..db import db
-from ..models import Alert, Screening, utc_now
+from ..models import Alert, Screening, as_utc, utc_now
 from .rota import Rota
 
 
@@ -43,6 +43,19 @@ def unanswered_since(screening: Screening, rota: Rota) -> datetime | None:
     if screening.status != "open" or screening.patient_id is not None or not rota.notifies(
             screening.level):
         return None
-    since = screening.created_at + len(rota.steps) * timedelta(
+    since = as_utc(screening.created_at) + len(rota.steps) * timedelta(
         minutes=rota.interval(screening.level))
     return since if utc_now() >= since else None
+
+
+def follow_up(screening: Screening, rota: Rota, reads_checks: bool) -> dict[str, Any]:
+    """Whether anyone has picked up this check, for the caregiver's page and the API:
+    not_read (nobody reads checks here), picked_up (claimed or closed by staff), waiting,
+    or unanswered (every step of the rota told, and nobody has claimed it)."""
+    since = unanswered_since(screening, rota)
+    if since is not None:
+        return {"status": "unanswered", "unanswered_since": since}
+    if screening.patient_id is None and not reads_checks:
+        return {"status": "not_read", "unanswered_since": None}
+    return {"status": "waiting" if screening.status == "open" else "picked_up",
+            "unanswered_since": None}

@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
 from .. import audit, workflow
-from ..alerts.outbox import add_alerts
+from ..alerts.outbox import add_alerts, follow_up
 from ..alerts.queue import enqueue
 from ..clinical import Assessment
 from ..clinical.answers import InvalidAnswers
@@ -366,6 +366,8 @@ def result(public_id: str):
     return render_template("result.html", screening=screening, assessment=assessment,
                            advice=assessment.advice[audience], audience=audience,
                            action=action, clinic_hours=clinic_hours(_service()),
+                           follow_up=follow_up(screening, _service().rota,
+                                               _service().reads_checks),
                            shown=words_shown_for(screening, language.rules()))
 
 

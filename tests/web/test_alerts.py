@@ -16,7 +16,7 @@ from screener import create_app
 from screener.alerts import delivery
 from screener.alerts.queue import _message, _send
 from screener.db import db
-from screener.models import Alert, Screening, User
+from screener.models import Alert, Screening, User, as_utc
 from screener.web.service_profile import ServiceProfileError, load_profile
 from tests.apps import database_url, wipe_database
 from tests.journeys import OUTCOMES
@@ -137,3 +137,39 @@ def test_a_failed_send_is_tried_again_later_and_never_lost(notifying, monkeypatc
 def test_a_rota_that_cannot_work_stops_the_start_with_a_reason(bad):
     with pytest.raises(ServiceProfileError, match="SERVICE"):
         load_profile(bad)
+
+
+def test_the_caregiver_and_the_api_are_told_when_nobody_has_picked_it_up(notifying,
+                                                                         monkeypatch):
+    app, _, _ = notifying
+    client = app.test_client()
+    response = client.post("/api/v1/screenings", json=URGENT)
+    assert response.get_json()["follow_up"] == {"status": "waiting", "unanswered_since": None}
+    public_id = response.get_json()["id"]
+    with app.app_context():
+        created = as_utc(db.session.scalars(db.select(Screening)).one().created_at)
+    # Two steps (the on-call clinician, then the lead), 15 minutes each for urgent.
+    monkeypatch.setattr("screener.alerts.outbox.utc_now",
+                        lambda: created + timedelta(minutes=29))
+    assert client.get(f"/api/v1/screenings/{public_id}").get_json()["follow_up"][
+        "status"] == "waiting"
+    assert "picked up" not in client.get(f"/result/{public_id}").get_data(as_text=True)
+    monkeypatch.setattr("screener.alerts.outbox.utc_now",
+                        lambda: created + timedelta(minutes=30))
+    follow = client.get(f"/api/v1/screenings/{public_id}").get_json()["follow_up"]
+    assert follow["status"] == "unanswered" and follow["unanswered_since"]
+    page = client.get(f"/result/{public_id}").get_data(as_text=True)
+    assert "No one at the clinic has picked up your check yet." in page
+
+
+def test_a_check_through_the_pages_writes_its_alerts_with_it(notifying):
+    from tests.journeys import walk
+    from tests.pages import Journey
+
+    app, _, _ = notifying
+    walk(Journey(app.test_client()), OUTCOMES["urgent"])
+    walk(Journey(app.test_client()), OUTCOMES["soon"])  # below the level that notifies
+    with app.app_context():
+        rows = db.session.execute(db.select(Screening.level, Alert.step).join(
+            Alert, Alert.screening_id == Screening.id)).all()
+    assert sorted(rows) == [("urgent", 0), ("urgent", 0), ("urgent", 1)]
