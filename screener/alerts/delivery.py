@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select, update
 
 from ..db import db
-from ..models import Alert, utc_now
+from ..models import Alert, Screening, utc_now
 from .sending import Message, SendFailed
 
 log = logging.getLogger(__name__)
@@ -30,18 +30,20 @@ def _takeable(now):
                and_(Alert.status == "sending", Alert.lease_until < now))
 
 
-def due_alerts(limit: int = 500) -> list[int]:
+def due_alerts(limit: int = 500, now: datetime | None = None) -> list[int]:
     """The ids of the alerts a worker should take now (for the sweep)."""
-    now = utc_now()
+    now = now or utc_now()
     return list(db.session.scalars(select(Alert.id).where(_takeable(now))
                                     .order_by(Alert.due_at).limit(limit)))
 
 
 def deliver(alert_id: int, send: Callable[[Alert, Message], None],
-            message_for: Callable[[Alert], Message], lease: timedelta = LEASE) -> str:
+            message_for: Callable[[Alert], Message], lease: timedelta = LEASE,
+            now: datetime | None = None) -> str:
     """Take the alert if it is due and free, send it (`send` raises SendFailed), record
-    what happened; returns "sent", "cancelled", "retry", "failed" or "not due"."""
-    now = utc_now()
+    what happened; returns "sent", "cancelled", "retry", "failed" or "not due". `now`: a
+    simulated clock (simulation.py); the real one otherwise."""
+    now = now or utc_now()
     taken = db.session.execute(
         update(Alert).where(Alert.id == alert_id, _takeable(now))
         .values(status="sending", lease_until=now + lease, attempts=Alert.attempts + 1)
@@ -51,7 +53,10 @@ def deliver(alert_id: int, send: Callable[[Alert, Message], None],
         return "not due"
     alert = db.session.get(Alert, alert_id)
     db.session.refresh(alert)
-    if alert.step and alert.screening.status != "open":
+    # The screening's status as stored now, never a copy this session read earlier.
+    status = db.session.scalar(select(Screening.status).where(
+        Screening.id == alert.screening_id))
+    if alert.step and status != "open":
         return _finish(alert, "cancelled")
     try:
         send(alert, message_for(alert))
@@ -61,9 +66,9 @@ def deliver(alert_id: int, send: Callable[[Alert, Message], None],
         if alert.attempts >= MOST_ATTEMPTS:
             return _finish(alert, "failed")
         wait = RETRY_AFTER[min(alert.attempts, len(RETRY_AFTER)) - 1]
-        alert.due_at = utc_now() + timedelta(seconds=wait)
+        alert.due_at = now + timedelta(seconds=wait)
         return _finish(alert, "pending", outcome="retry")
-    alert.sent_at = utc_now()
+    alert.sent_at = now
     return _finish(alert, "sent")
 
 
