@@ -1,5 +1,6 @@
 # Two commands for a fresh machine (Python 3.11+ and make are all it needs):
 #   make run    set up, initialise the SQLite database in instance/, serve http://127.0.0.1:5000
+#               with the alerts worker beside it
 #               (make run PORT=8000 HOST=0.0.0.0 to serve elsewhere)
 #   make test   set up and run the whole test suite (lint included): once on SQLite with the
 #               browser tests, then again on PostgreSQL (SCREENER_TEST_POSTGRES_URL)
@@ -36,8 +37,12 @@ lock:
 $(CONFIG): | $(STAMP)
 	$(BIN)/screener init-config
 
+# The worker that sends alerts runs beside the app, on the embedded queue (a SQLite file in
+# instance/), and stops with it.
 run: $(STAMP) $(CONFIG)
 	$(BIN)/flask --app screener init-db
+	$(BIN)/flask --app screener worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask --app screener run --host $(HOST) --port $(PORT)
 
 # The property and fuzz tests at CI's sizes (tests/sizes.py): HYPOTHESIS_PROFILE=nightly for more.

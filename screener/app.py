@@ -112,6 +112,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.json = jsonio.OrjsonProvider(app)  # keys in the documented order (level first)
 
     from . import api, db, demo, journey, retention, staff
+    from .alerts import queue, simulation
     from .staff import accounts
     from .web import errors, health, security
 
@@ -133,6 +134,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.cli.add_command(command)
     for command in app.cli.commands.values():
         _database_errors_in_one_line(command)
+    app.extensions["queue"] = queue.make_queue(app)
+    app.cli.add_command(queue.worker_command)
+    app.cli.add_command(simulation.simulate_day_command)
     app.register_blueprint(health.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(journey.bp)

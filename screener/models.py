@@ -12,7 +12,18 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import JSON, Date, DateTime, ForeignKey, Index, Numeric, String, Text, event
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -273,8 +284,9 @@ class Screening(db.Model):
         """The stored assessment, typed again (what templates, exports and FHIR read)."""
         return Assessment.from_dict(self.assessment, self.answers)
 
-    def to_dict(self, reference: bool = True) -> dict[str, Any]:
-        """The screening as the API returns it; without the patient reference when it is
+    def to_dict(self, follow_up: dict[str, Any], reference: bool = True) -> dict[str, Any]:
+        """The screening as the API returns it, with whether anyone has picked it up
+        (screener/alerts/outbox.py, follow_up); without the patient reference when it is
         read without sign-in."""
         answers = self.answers if reference else {
             k: v for k, v in self.answers.items() if k != "patient_ref"}
@@ -286,6 +298,8 @@ class Screening(db.Model):
             "ruleset_hash": self.ruleset_hash,
             "answers": answers,
             "assessment": {**self.assessment, "answers": answers},
+            "follow_up": {**follow_up, "unanswered_since": utc_iso(follow_up["unanswered_since"])
+                          if follow_up.get("unanswered_since") else None},
         }
 
 
@@ -324,6 +338,34 @@ class ScreeningAction(db.Model):
     @property
     def label(self) -> str:
         return str(dict(ACTION_KINDS).get(self.kind, self.kind))
+
+
+class Alert(db.Model):
+    """One notification to send about a screening: the outbox of issue 24. Written in the
+    same transaction as the screening, so a crash between the two loses nothing; a worker
+    sends it (screener/alerts/). `step` 0 tells the on-call clinician a check has arrived;
+    step N (due N escalation intervals later) tells the rota's next step it is unclaimed.
+
+    It holds where it goes and when, never what the screening says."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (UniqueConstraint("screening_id", "step", "channel", "target"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    screening_id: Mapped[int] = mapped_column(ForeignKey("screenings.id"), index=True)
+    step: Mapped[int] = mapped_column(default=0)
+    channel: Mapped[str] = mapped_column(String(8))  # email, webhook
+    target: Mapped[str] = mapped_column(String(320))  # an address or a URL from the profile
+    due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    # pending -> sending (a worker holds it until lease_until) -> sent; or cancelled (claimed
+    # before it was due) or failed (every attempt used).
+    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(default=0)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    error: Mapped[str | None] = mapped_column(String(200))  # the kind of failure, no content
+
+    screening: Mapped[Screening] = relationship()
 
 
 class AuditEvent(db.Model):

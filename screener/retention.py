@@ -29,6 +29,7 @@ from sqlalchemy.exc import DBAPIError
 from . import audit, sqlite
 from .db import db
 from .models import (
+    Alert,
     AuditEvent,
     Draft,
     Patient,
@@ -51,6 +52,7 @@ def apply_retention() -> dict[str, int]:
         "drafts of old screenings": _delete(Draft, Draft.previous_id.in_(old_screenings)),
         "sign-in delays": _delete(SignInThrottle,
                                   SignInThrottle.updated_at < now - timedelta(days=1)),
+        "alerts": _delete(Alert, Alert.screening_id.in_(old_screenings)),
         "actions": _delete(ScreeningAction, ScreeningAction.screening_id.in_(old_screenings)),
         "screenings": _delete(Screening, Screening.id.in_(old_screenings)),
     }
@@ -113,6 +115,7 @@ def erase_patient(reference: str) -> dict[str, int] | None:
             Draft.patient_id == patient.id, Draft.previous_id.in_(theirs),
             Draft.screening_id.in_(db.select(Screening.public_id).where(whose)),
             _holds(Draft.pages, reference), _holds(Draft.pending, reference))),
+        "alerts": _delete(Alert, Alert.screening_id.in_(theirs)),
         "actions": _delete(ScreeningAction, ScreeningAction.screening_id.in_(theirs)),
         "screenings": _delete(Screening, Screening.id.in_(theirs)),
         "refills": _delete(Refill, Refill.patient_id == patient.id),

@@ -13,6 +13,8 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
+from .alerts.outbox import alert_rows
+from .alerts.rota import Rota
 from .clinical import Assessment, assess
 from .clinical.answers import normalise
 from .clinical.rules import RuleSet
@@ -20,6 +22,7 @@ from .clinical.translation import Catalogue
 from .clinical.wording import COULD_NOT_COMPLETE, ENGLISH
 from .db import db
 from .models import (
+    Alert,
     Screening,
     as_utc,
     new_public_id,
@@ -54,7 +57,8 @@ def run_assessment(raw: Mapping[str, Any], ruleset: RuleSet,
 
 
 def save_screening(assessment: Assessment, words_shown: dict[str, Any],
-                   idempotency_key: str | None = None) -> Screening:
+                   idempotency_key: str | None = None,
+                   rota: Rota | None = None) -> tuple[Screening, list[Alert]]:
     """Store one completed screening: a single INSERT, all-or-nothing by itself.
 
     On an engine connection, not through the ORM's unit of work (a third of a worker's time
@@ -64,19 +68,39 @@ def save_screening(assessment: Assessment, words_shown: dict[str, Any],
 
     A reference another screening already has is drawn again (one in 26,000 at a million
     screenings): no query before the INSERT, only after a refusal, to see which it was.
+
+    With a `rota` that tells someone about this level, the alerts are inserted in the same
+    transaction (the outbox, screener/alerts/) and returned, for the caller to enqueue.
     """
     row = {**screening_row(assessment, words_shown), "reference_code": new_reference_code(),
            "idempotency_key": idempotency_key}
+    planned = alert_rows(row["level"], row["created_at"], None, rota) if rota else []
+    alerts: list[Alert] = []
     for attempt in range(1, CODE_ATTEMPTS + 1):
         try:
-            _insert(row)
+            if planned:
+                alerts = _insert_with_alerts(row, planned)
+            else:
+                _insert(row)
         except IntegrityError:
             if attempt == CODE_ATTEMPTS or not reference_code_taken(row["reference_code"]):
                 raise
             row["reference_code"] = new_reference_code()
         else:
             break
-    return Screening(**row)
+    return Screening(**row), alerts
+
+
+def _insert_with_alerts(row: dict[str, Any], planned: list[dict[str, Any]]) -> list[Alert]:
+    """The screening and its alerts in one transaction: both or neither."""
+    with db.engine.begin() as connection:
+        screening_id = connection.execute(
+            _INSERT_SCREENING.returning(Screening.__table__.c.id), row).scalar_one()
+        rows = [{**alert, "screening_id": screening_id} for alert in planned]
+        ids = connection.execute(insert(Alert.__table__).returning(
+            Alert.__table__.c.id, sort_by_parameter_order=True), rows).scalars().all()
+    row["id"] = screening_id
+    return [Alert(id=alert_id, **alert) for alert_id, alert in zip(ids, rows, strict=True)]
 
 
 def _insert(row: dict[str, Any]) -> None:

@@ -98,6 +98,12 @@ def _schemas(ruleset: RuleSet) -> dict[str, Any]:
             "ruleset_hash": _NULLABLE_STR,
             "answers": {"$ref": "#/components/schemas/NormalisedAnswers"},
             "assessment": {"$ref": "#/components/schemas/Assessment"},
+            # Whether anyone has picked it up (issue 24): unanswered once every step of the
+            # service's rota was told and nobody claimed it; then call, do not wait.
+            "follow_up": _obj({
+                "status": {"enum": ["not_read", "waiting", "picked_up", "unanswered"]},
+                "unanswered_since": {"type": ["string", "null"], "format": "date-time"},
+            }),
         }),
         "Errors": _obj({"errors": {
             "type": "object", "minProperties": 1,

@@ -13,6 +13,8 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from .. import audit
+from ..alerts.outbox import follow_up
+from ..alerts.queue import enqueue
 from ..clinical import normalise
 from ..clinical.answers import InvalidAnswers, validate
 from ..clinical.catalog import build_catalog
@@ -103,14 +105,16 @@ def create_screening():
         rules = language.rules()
         assessment = run_assessment(raw, rules, language.words())
         try:
-            screening = save_screening(assessment, words_shown(assessment, rules), key)
+            screening, alerts = save_screening(assessment, words_shown(assessment, rules), key,
+                                               current_app.extensions["service"].rota)
         except IntegrityError:  # the same key at the same moment: the other one won
             earlier = _made_with(key)
             if earlier is None:
                 raise
         else:
+            enqueue(alerts)
             location = url_for("api.get_screening", public_id=screening.public_id)
-            return screening.to_dict(), 201, {"Location": location}
+            return screening.to_dict(_follow_up(screening)), 201, {"Location": location}
     return _replay(earlier, raw)
 
 
@@ -126,7 +130,7 @@ def _replay(earlier: Screening, raw: Any):
     if not (staff or readable_without_sign_in(earlier, current_app.config["RESULT_LINK_HOURS"])):
         return _not_found()
     location = url_for("api.get_screening", public_id=earlier.public_id)
-    return earlier.to_dict(reference=staff), 201, {"Location": location,
+    return earlier.to_dict(_follow_up(earlier), reference=staff), 201, {"Location": location,
                                                     "Idempotent-Replayed": "true"}
 
 
@@ -173,7 +177,12 @@ def get_screening(public_id: str):
     if staff:
         audit.record("view", "screening", screening.public_id, via="api")
         db.session.commit()
-    return screening.to_dict(reference=staff)
+    return screening.to_dict(_follow_up(screening), reference=staff)
+
+
+def _follow_up(screening: Screening) -> dict[str, Any]:
+    service = current_app.extensions["service"]
+    return follow_up(screening, service.rota, service.reads_checks)
 
 
 @bp.get("/catalog")

@@ -19,6 +19,8 @@ from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
 from .. import audit, workflow
+from ..alerts.outbox import add_alerts, follow_up
+from ..alerts.queue import enqueue
 from ..clinical import Assessment
 from ..clinical.answers import InvalidAnswers
 from ..clinical.catalog import build_catalog
@@ -323,11 +325,13 @@ def _finish(draft: Draft, assessment: Assessment | None):
                               patient_id=draft.patient_id,
                               callback_phone=about["callback_phone"].strip() if consented
                               else None)
+    alerts = add_alerts(screening, _service().rota)  # the outbox: committed with it
     draft.screening_id = screening.public_id
     draft.forget_answers()  # the screening holds them now: no second copy is kept
     if draft.patient_id is not None:
         _record_call(screening)
     db.session.commit()
+    enqueue(alerts)
     finish_draft()
     if draft.patient_id is not None:  # a follow-up call: back to the staff workspace
         return redirect(url_for("staff.screening", public_id=screening.public_id))
@@ -362,6 +366,8 @@ def result(public_id: str):
     return render_template("result.html", screening=screening, assessment=assessment,
                            advice=assessment.advice[audience], audience=audience,
                            action=action, clinic_hours=clinic_hours(_service()),
+                           follow_up=follow_up(screening, _service().rota,
+                                               _service().reads_checks),
                            shown=words_shown_for(screening, language.rules()))
 
 

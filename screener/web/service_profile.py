@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from ..alerts.rota import Rota, RotaError, parse_rota
 from ..settings import ConfigurationError
 from .opening_hours import OpeningHours, OpeningHoursError, parse_opening_hours
 
@@ -63,10 +64,24 @@ class ServiceProfile:
     # Monday to Friday, 8am to 6pm"). Only then may a caregiver leave a number to be called.
     reads_checks: bool = False
     reads_when: str | None = None
+    # Who is told of a new check, and of one nobody claims (screener/alerts/rota.py).
+    notify_email: Any = field(default=None, compare=False)
+    notify_webhook: str | None = None
+    escalate_to: Any = field(default=None, compare=False)
+    notify_from_level: str = "urgent"
+    escalate_after_minutes: Any = field(default=None, compare=False)
     zone: ZoneInfo = field(init=False, repr=False, compare=False)
+    rota: Rota = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "zone", ZoneInfo(self.time_zone))
+        try:
+            object.__setattr__(self, "rota", parse_rota({
+                "notify_email": self.notify_email, "notify_webhook": self.notify_webhook,
+                "escalate_to": self.escalate_to, "notify_from_level": self.notify_from_level,
+                "escalate_after_minutes": self.escalate_after_minutes}))
+        except RotaError as error:
+            raise ServiceProfileError(str(error)) from None
 
     def clinic_open_at(self, moment: datetime) -> bool | None:
         """Whether the clinic is open at `moment`; None when its hours are not given."""

@@ -97,4 +97,4 @@ def test_the_log_is_checkpointed_after_every_hundred_writes(server_app, tmp_path
 
 def _save(ruleset):
     assessment = run_assessment(ANSWERS, ruleset)
-    return save_screening(assessment, words_shown(assessment, ruleset))
+    return save_screening(assessment, words_shown(assessment, ruleset))[0]
