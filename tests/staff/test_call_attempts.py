@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from screener.db import db
-from screener.models import ScreeningAction, as_utc
+from screener.models import Screening, ScreeningAction, as_utc
 from tests.journeys import OUTCOMES
 from tests.pages import text_of
 from tests.staff.factories import post_form, submit
@@ -51,3 +51,18 @@ def test_a_wrong_number_needs_no_time_to_try_again(app, client, staff):
     with app.app_context():
         action = db.session.scalars(db.select(ScreeningAction)).one()
         assert (action.kind, action.next_try_at) == ("wrong_number", None)
+
+
+def test_the_queue_says_who_can_be_called(app, client, staff):
+    journey = staff("triage", "tom")
+    with_number = submit(client, OUTCOMES["urgent"])
+    submit(client, OUTCOMES["urgent"])
+    with app.app_context():
+        db.session.execute(db.update(Screening).where(Screening.public_id == with_number)
+                           .values(callback_phone="07700 900123"))
+        db.session.commit()
+    _, tree = journey.get("/staff/")
+    contacts = [text_of(td) for td in tree.iterfind(".//td[@data-label='Contact']")]
+    assert sorted(c.split("Respondent")[0].strip() for c in contacts) == [
+        "Call back on the number ending 123", "No number"]
+    assert not any("07700" in c for c in contacts)  # the ending only, on a shared screen
