@@ -364,8 +364,9 @@ class Alert(db.Model):
     target: Mapped[str] = mapped_column(String(320))  # an address or a URL from the profile
     due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     # pending -> sending (a worker holds it until lease_until) -> sent; or cancelled (claimed
-    # before it was due) or failed (every attempt used).
-    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    # before it was due) or failed (every attempt used). "state", not "status": only
+    # workflow.py writes a status (tests/web/test_workflow.py).
+    state: Mapped[str] = mapped_column(String(10), default="pending", index=True)
     lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     attempts: Mapped[int] = mapped_column(default=0)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
