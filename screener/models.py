@@ -46,8 +46,13 @@ ROLE_CAPABILITIES = {
     "admin": frozenset((*_EVERY_ROLE, "record_refill", "export_csv", "read_audit")),
 }
 STATUSES = ("open", "claimed", "closed")
+TRY_AGAIN = ("no_answer", "voicemail")  # the call attempts that set a time to try again
 ACTION_KINDS = (
     ("called_back", _l("Called back")),
+    # A call that did not reach them (issue 24, item 5): each asks when to try again.
+    ("no_answer", _l("Called: no answer")),
+    ("voicemail", _l("Called: left a voicemail")),
+    ("wrong_number", _l("Called: wrong number")),
     ("sent_to_emergency", _l("Sent to the emergency department")),
     ("pump_refilled", _l("Pump refilled")),
     ("advice_given", _l("Advice given")),
@@ -331,6 +336,7 @@ class ScreeningAction(db.Model):
     note: Mapped[str | None] = mapped_column(Text)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    next_try_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     screening: Mapped[Screening] = relationship(back_populates="actions")
     user: Mapped[User] = relationship()
@@ -358,8 +364,9 @@ class Alert(db.Model):
     target: Mapped[str] = mapped_column(String(320))  # an address or a URL from the profile
     due_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     # pending -> sending (a worker holds it until lease_until) -> sent; or cancelled (claimed
-    # before it was due) or failed (every attempt used).
-    status: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    # before it was due) or failed (every attempt used). "state", not "status": only
+    # workflow.py writes a status (tests/web/test_workflow.py).
+    state: Mapped[str] = mapped_column(String(10), default="pending", index=True)
     lease_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     attempts: Mapped[int] = mapped_column(default=0)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -28,7 +28,8 @@ def claim(screening: Screening, user: User, now: datetime | None = None) -> bool
 
 
 def record_action(screening: Screening, user: User, kind: str, note: str | None = None,
-                  close: bool = False, now: datetime | None = None) -> bool:
+                  close: bool = False, now: datetime | None = None,
+                  next_try_at: datetime | None = None) -> bool:
     """Record what was done (claiming the screening if nobody had), and perhaps close it.
     False, and nothing recorded, if someone closed it first."""
     now = now or utc_now()
@@ -38,7 +39,7 @@ def record_action(screening: Screening, user: User, kind: str, note: str | None 
         won = _change_if(screening.id, Screening.status != "closed", status="claimed",
                          **_claimed_by(user.id, now))
     if won:
-        _add_action(screening, user, kind, note, now)
+        _add_action(screening, user, kind, note, now, next_try_at)
     return won
 
 
@@ -85,9 +86,9 @@ def record_refill(patient: Patient, user: User, refilled_on: date, next_refill_d
 
 
 def _add_action(screening: Screening, user: User, kind: str, note: str | None,
-                now: datetime) -> None:
+                now: datetime, next_try_at: datetime | None = None) -> None:
     db.session.add(ScreeningAction(screening_id=screening.id, kind=kind, note=note or None,
-                                   user_id=user.id, at=now))
+                                   user_id=user.id, at=now, next_try_at=next_try_at))
 
 
 def _change_if(screening_id: int, condition, **values) -> bool:

@@ -26,8 +26,8 @@ RETRY_AFTER = (30, 60, 120, 300, 600, 900, 1800)  # seconds, then every 30 minut
 
 
 def _takeable(now):
-    return or_(and_(Alert.status == "pending", Alert.due_at <= now),
-               and_(Alert.status == "sending", Alert.lease_until < now))
+    return or_(and_(Alert.state == "pending", Alert.due_at <= now),
+               and_(Alert.state == "sending", Alert.lease_until < now))
 
 
 def due_alerts(limit: int = 500, now: datetime | None = None) -> list[int]:
@@ -46,7 +46,7 @@ def deliver(alert_id: int, send: Callable[[Alert, Message], None],
     now = now or utc_now()
     taken = db.session.execute(
         update(Alert).where(Alert.id == alert_id, _takeable(now))
-        .values(status="sending", lease_until=now + lease, attempts=Alert.attempts + 1)
+        .values(state="sending", lease_until=now + lease, attempts=Alert.attempts + 1)
         .execution_options(synchronize_session=False)).rowcount
     db.session.commit()
     if not taken:
@@ -72,8 +72,8 @@ def deliver(alert_id: int, send: Callable[[Alert, Message], None],
     return _finish(alert, "sent")
 
 
-def _finish(alert: Alert, status: str, outcome: str | None = None) -> str:
-    alert.status, alert.lease_until = status, None
+def _finish(alert: Alert, state: str, outcome: str | None = None) -> str:
+    alert.state, alert.lease_until = state, None
     db.session.commit()
-    log.info("alert %s step %s by %s: %s", alert.id, alert.step, alert.channel, status)
-    return outcome or status
+    log.info("alert %s step %s by %s: %s", alert.id, alert.step, alert.channel, state)
+    return outcome or state

@@ -24,7 +24,7 @@ def alert_rows(level: str, created_at: datetime, patient_id: int | None,
         return []
     interval = timedelta(minutes=rota.interval(level))
     return [{"step": n, "channel": channel, "target": target,
-             "due_at": created_at + n * interval, "status": "pending", "attempts": 0}
+             "due_at": created_at + n * interval, "state": "pending", "attempts": 0}
             for n, step in enumerate(rota.steps) for channel, target in step.targets]
 
 

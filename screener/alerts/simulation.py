@@ -148,7 +148,7 @@ def _spread(minutes: list[float]) -> str:
         return "-"
     if len(minutes) == 1:
         return f"{minutes[0]:.1f}"
-    deciles = statistics.quantiles(minutes, n=10)
+    deciles = statistics.quantiles(minutes, n=10, method="inclusive")
     return f"median {statistics.median(minutes):.1f}, 90th {deciles[-1]:.1f}, " \
            f"most {max(minutes):.1f}"
 

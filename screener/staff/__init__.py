@@ -46,4 +46,11 @@ def require_staff():
     return None
 
 
-from . import audit_trail, exports, patients, queue, refills  # noqa: E402, F401 - register views
+from . import (  # noqa: E402, F401 - register views
+    audit_trail,
+    exports,
+    patients,
+    queue,
+    refills,
+    response_times,
+)

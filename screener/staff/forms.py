@@ -29,7 +29,7 @@ from wtforms.validators import (
 
 from ..clinical.answers import PATIENT_REF_MAX
 from ..journey.forms import a_reference, choices, only_choices
-from ..models import ACTION_KINDS
+from ..models import ACTION_KINDS, TRY_AGAIN
 from ..reference_codes import EXAMPLE, LENGTH, NotAReference, read_reference_code
 from ..web.formatting import LEVEL_NAMES
 
@@ -126,11 +126,18 @@ class ActionForm(FlaskForm):
     kind = RadioField(_l("What was done?"), choices=choices(
         kind for kind in ACTION_KINDS if kind[0] != "follow_up_call"),  # recorded by the call
                       validators=[InputRequired(_l("Select what was done"))])
+    next_try = RadioField(_l("Try again in"), choices=choices([
+        ("15", _l("15 minutes")), ("30", _l("30 minutes")), ("60", _l("1 hour")),
+        ("120", _l("2 hours"))]), validators=[only_choices, Optional()])
     note = TextAreaField(_l("Note (optional)"), validators=[
         Optional(), Length(max=2000, message=_l("Keep the note under 2,000 characters"))])
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
+        if self.kind.data in TRY_AGAIN and not self.next_try.data:
+            self.next_try.errors = [*self.next_try.errors, _l(
+                "Choose when to try again after no answer or a voicemail")]
+            valid = False
         if self.kind.data == "other" and not (self.note.data or "").strip():
             # Not an inline validator: Optional() would stop the chain before it ran.
             self.note.errors = [*self.note.errors,

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import union_all
@@ -11,7 +13,7 @@ from sqlalchemy.orm import defer, joinedload
 from .. import audit, workflow
 from ..db import db
 from ..journey.answer_words import words_shown_for
-from ..models import Patient, Screening, queue_priority, utc_now
+from ..models import TRY_AGAIN, Patient, Screening, queue_priority, utc_now
 from ..reference_codes import EXAMPLE, grouped
 from ..screenings import find_by_reference_code
 from ..web import language
@@ -180,8 +182,12 @@ def record_action(public_id: str):
     closing = request.form.get("then") == "close"
     if not form.validate():
         return _render_screening(found, form, LinkPatientForm(), 400)
+    now = utc_now()
+    next_try = (now + timedelta(minutes=int(form.next_try.data))
+                if form.kind.data in TRY_AGAIN and form.next_try.data else None)
     if not workflow.record_action(found, current_user, form.kind.data,
-                                  (form.note.data or "").strip(), close=closing):
+                                  (form.note.data or "").strip(), close=closing, now=now,
+                                  next_try_at=next_try):
         db.session.rollback()
         flash(_("%(what)s Nothing was changed.", what=_someone_else(found)), "info")
         return redirect(url_for("staff.screening", public_id=public_id))

@@ -101,6 +101,8 @@ def test_a_new_clinic_day_patient_call_timeline_refill_and_audit(server, open_pa
     staff.fill({"refilled_on": "2026-11-20", "next_refill_date": "2027-02-12"})
     staff.press("Record the refill")
     assert "Next refill due 12 February 2027." in page.locator("main").inner_text()
+    staff.goto("/staff/response-times")  # checked by axe like every page
+    assert page.get_by_role("row", name="Urgent").is_visible()
     staff.goto("/staff/audit?username=admin")
     actions = page.locator("tbody tr td:nth-child(3)").all_inner_texts()
     for action in ("sign_in", "create", "view", "start_call", "record_refill"):

@@ -117,7 +117,7 @@ def test_a_failed_send_is_tried_again_later_and_never_lost(notifying, monkeypatc
     with app.app_context():
         email = db.session.scalars(db.select(Alert).where(Alert.channel == "email",
                                                           Alert.step == 0)).one()
-        assert (email.status, email.attempts) == ("pending", 1)
+        assert (email.state, email.attempts) == ("pending", 1)
         assert email.error.startswith("smtp: ")
         retry_at = email.due_at
     assert _send_due(app) == []  # not before its retry time

@@ -25,7 +25,7 @@ def upgrade():
         sa.Column('channel', sa.String(length=8), nullable=False),
         sa.Column('target', sa.String(length=320), nullable=False),
         sa.Column('due_at', sa.DateTime(timezone=True), nullable=False),
-        sa.Column('status', sa.String(length=10), nullable=False),
+        sa.Column('state', sa.String(length=10), nullable=False),
         sa.Column('lease_until', sa.DateTime(timezone=True), nullable=True),
         sa.Column('attempts', sa.Integer(), nullable=False),
         sa.Column('sent_at', sa.DateTime(timezone=True), nullable=True),
@@ -37,7 +37,7 @@ def upgrade():
     with op.batch_alter_table('alerts') as batch_op:
         batch_op.create_index('ix_alerts_screening_id', ['screening_id'], unique=False)
         batch_op.create_index('ix_alerts_due_at', ['due_at'], unique=False)
-        batch_op.create_index('ix_alerts_status', ['status'], unique=False)
+        batch_op.create_index('ix_alerts_state', ['state'], unique=False)
 
 
 def downgrade():
