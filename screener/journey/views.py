@@ -55,7 +55,7 @@ from .forms import (
 )
 from .outcome_action import action_for, clinic_hours
 from .pages import MEASURED_MINUTES, PAGE_IDS, Page, changes_chosen, page, pages_for
-from .what_matters import flow_for, shown
+from .what_matters import flow_for, shown, to_ask
 
 bp = Blueprint("journey", __name__)
 log = logging.getLogger(__name__)
@@ -122,7 +122,8 @@ def _flow(draft: Draft) -> tuple[Page, ...]:
 
 
 def _first_unanswered(draft: Draft) -> Page | None:
-    return next((p for p in _flow(draft) if not draft.answered(p.id)), None)
+    flow = _flow(draft)
+    return next((p for p in flow if to_ask(draft, language.rules(), flow, p)), None)
 
 
 def _next_url(draft: Draft) -> str:

@@ -13,7 +13,7 @@ from ..clinical.answers import InvalidAnswers
 from ..clinical.rules import Feature, RuleSet
 from ..clinical.settled import questions_that_matter
 from ..models import Draft
-from .forms import age_from, to_request
+from .forms import age_from, asks, to_request
 from .pages import Page
 
 
@@ -21,6 +21,18 @@ def flow_for(draft: Draft, rules: RuleSet, pages: tuple[Page, ...]) -> tuple[Pag
     """`pages` without the late pages left unanswered that would show no question."""
     return tuple(p for p in pages if not p.only_what_matters or draft.answered(p.id)
                  or shown(draft, rules, pages, p) != ())
+
+
+def to_ask(draft: Draft, rules: RuleSet, pages: tuple[Page, ...], this: Page) -> bool:
+    """Whether `this` page is still to be answered: never answered, or a late page that now
+    shows a question it does not hold (an answer before it was changed since, and the
+    question could now change the level: it is asked, not left blank)."""
+    held = draft.answered(this.id)
+    if not held:
+        return True
+    questions = shown(draft, rules, pages, this)
+    return questions is not None and any(
+        f.id not in held and asks(f, held) for f in questions)
 
 
 def shown(draft: Draft, rules: RuleSet, pages: tuple[Page, ...],

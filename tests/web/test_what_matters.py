@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from screener.db import db
-from screener.journey.pages import LATE_PAGES
+from screener.journey.pages import LATE_PAGES, page
+from screener.journey.what_matters import shown
 from screener.models import Patient, Screening
 from tests.journeys import page_data
 from tests.pages import Journey, add_user, csrf_token, sign_in, text_of
@@ -91,3 +92,43 @@ def test_a_staff_follow_up_call_asks_every_history_question(app, client):
     assert response.location == "/check/emergency-signs"
     response, _ = _to_vitals(journey, PUMP_ALARM, started=True)
     assert response.location == "/check/pump-more"
+
+
+def test_a_question_that_matters_after_a_change_is_asked_on_a_page_already_answered(app):
+    """The medicines page answered with its one question; then very drowsy is ticked (a
+    change to an earlier page): other sedatives and opioids could now change the level, so
+    the page is to be asked again, not left with blanks."""
+    from screener.journey.pages import pages_for
+    from screener.journey.what_matters import flow_for, to_ask
+    from screener.models import Draft
+
+    answers = {"emergency-signs": {"symptoms": ["none"]}, "age": {"age_years": "34"},
+               "route": {"route": "intrathecal"},
+               "pump": {"pump_alarm": "yes", "refill_overdue": "yes",
+                        "recent_refill_or_programming_change": "no"},
+               "changes": {"changes": ["breathing_alertness", "body", "muscles"]},
+               "muscles": {"symptoms": ["rebound_spasticity"]},
+               "body": {"symptoms": ["pruritus"]},
+               "breathing-alertness": {"symptoms": ["none"]}, "vitals": {"temperature": ""},
+               "medicines": {"someone_elses_tablets": "no"}}
+    medicines = page("medicines")
+    with app.app_context():
+        rules = app.extensions["ruleset"]
+        draft = Draft(pages=answers)
+
+        def flow():  # as the journey works it out on each request
+            return flow_for(draft, rules, pages_for(rules, "intrathecal", (
+                "body", "breathing_alertness", "muscles")))
+
+        assert [p.id for p in flow() if p.only_what_matters] == ["medicines"]
+        assert not to_ask(draft, rules, flow(), medicines)  # its one question is held
+        # Very drowsy, ticked since: the history pages before it come back and are answered
+        # ("no" throughout), and then the medicines page is to be asked again.
+        draft.pages = {**answers, "breathing-alertness": {"symptoms": [
+            "excessive_drowsiness"]}, **{p: dict.fromkeys(
+                (f.id for f in page(p).features(rules, "intrathecal", 34)
+                 if f.kind == "history"), "no")
+                for p in ("pump-more", "background", "health", "other-health")}}
+        assert to_ask(draft, rules, flow(), medicines)
+        asked = {f.id for f in shown(draft, rules, flow(), medicines)}
+        assert {"other_sedatives_or_alcohol", "takes_opioids"} <= asked
