@@ -134,6 +134,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.cli.add_command(command)
     for command in app.cli.commands.values():
         _database_errors_in_one_line(command)
+    queue.check_delivery_settings(app, app.extensions["service"].rota)
     app.extensions["queue"] = queue.make_queue(app)
     app.cli.add_command(queue.worker_command)
     app.cli.add_command(simulation.simulate_day_command)

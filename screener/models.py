@@ -251,6 +251,10 @@ class Screening(db.Model):
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When every step of the rota has been told and an interval more has passed (set as the
+    # check arrives, from the rota then): from then, if still open, the caregiver is told
+    # nobody has picked it up (alerts/outbox.py). None: nobody is told of this check.
+    unclaimed_after: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     patient: Mapped[Patient | None] = relationship()
     claimed_by: Mapped[User | None] = relationship(foreign_keys=[claimed_by_id])

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.exc import IntegrityError
 
-from .alerts.outbox import alert_rows
+from .alerts.outbox import alert_rows, unclaimed_after
 from .alerts.rota import Rota
 from .clinical import Assessment, assess
 from .clinical.answers import normalise
@@ -75,6 +75,8 @@ def save_screening(assessment: Assessment, words_shown: dict[str, Any],
     row = {**screening_row(assessment, words_shown), "reference_code": new_reference_code(),
            "idempotency_key": idempotency_key}
     planned = alert_rows(row["level"], row["created_at"], None, rota) if rota else []
+    row["unclaimed_after"] = (unclaimed_after(row["level"], row["created_at"], None, rota)
+                              if rota else None)
     alerts: list[Alert] = []
     for attempt in range(1, CODE_ATTEMPTS + 1):
         try:

@@ -20,6 +20,8 @@ from flask.cli import with_appcontext
 from huey import Huey, RedisHuey, SqliteHuey, crontab
 
 from ..models import Alert, utc_now
+from ..settings import ConfigurationError, is_development
+from .rota import Rota
 from . import delivery
 from .sending import Message, send_email, send_webhook
 
@@ -58,6 +60,25 @@ def make_queue(app: Flask) -> Huey:
     huey.deliver_alert = deliver_alert  # type: ignore[attr-defined]
     huey.sweep_alerts = sweep_alerts  # type: ignore[attr-defined]
     return huey
+
+
+def check_delivery_settings(app: Flask, rota: Rota) -> None:
+    """Refuse to start a service whose rota cannot be sent: emails with no SMTP server
+    (they would go to this machine's port 25 and fail eight times, unseen, for hours), or a
+    webhook with no secret to sign it (a receiver could not tell it from a forgery).
+    Development may leave them out: nothing is promised to anyone there."""
+    if is_development(app):
+        return
+    targets = {channel for step in rota.steps for channel, _ in step.targets}
+    if "email" in targets and not app.config.get("SMTP_URL"):
+        raise ConfigurationError(
+            "Refusing to start: the service profile's rota sends email (notify_email or "
+            "escalate_to) but no SMTP server is set. Set SCREENER_SMTP_URL, e.g. "
+            "smtp://mail.clinic.example:587, and SCREENER_MAIL_FROM.")
+    if "webhook" in targets and not app.config.get("WEBHOOK_SECRET"):
+        raise ConfigurationError(
+            "Refusing to start: the service profile's rota calls a webhook but nothing "
+            "signs it. Set SCREENER_WEBHOOK_SECRET to the secret the receiver checks.")
 
 
 def enqueue(alerts: list[Alert]) -> None:

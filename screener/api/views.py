@@ -182,7 +182,7 @@ def get_screening(public_id: str):
 
 def _follow_up(screening: Screening) -> dict[str, Any]:
     service = current_app.extensions["service"]
-    return follow_up(screening, service.rota, service.reads_checks)
+    return follow_up(screening, service.reads_checks)
 
 
 @bp.get("/catalog")

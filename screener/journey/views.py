@@ -367,8 +367,7 @@ def result(public_id: str):
     return render_template("result.html", screening=screening, assessment=assessment,
                            advice=assessment.advice[audience], audience=audience,
                            action=action, clinic_hours=clinic_hours(_service()),
-                           follow_up=follow_up(screening, _service().rota,
-                                               _service().reads_checks),
+                           follow_up=follow_up(screening, _service().reads_checks),
                            shown=words_shown_for(screening, language.rules()))
 
 

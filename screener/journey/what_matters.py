@@ -9,6 +9,10 @@ asks them all, for the patient's record.
 
 from __future__ import annotations
 
+import json
+
+from flask import g
+
 from ..clinical.answers import InvalidAnswers
 from ..clinical.rules import Feature, RuleSet
 from ..clinical.settled import questions_that_matter
@@ -49,12 +53,28 @@ def shown(draft: Draft, rules: RuleSet, pages: tuple[Page, ...],
         return None  # not there yet: the pages keep their place in the journey
     after = {p.id for p in late[late.index(this):]}
     answers = {k: v for k, v in (draft.pages or {}).items() if k not in after}
-    questions = [f for p in late for f in p.features(rules, draft.route)]
-    try:
-        matter = set(questions_that_matter(to_request(answers, rules), rules, questions))
-    except InvalidAnswers:
+    found = _that_matter(answers, rules, draft.route, late)
+    if found is None:
         return None  # the page is asked in full; the scoring's refusal is shown after it
     held = draft.answered(this.id) or {}
+    matter = set(found)  # a copy: the request's other pages read the same search
     matter |= {f.id for f in asked if held.get(f.id) not in (None, "")}
     matter |= {f.follows.parent for f in asked if f.follows and f.id in matter}
     return tuple(f for f in asked if f.id in matter)
+
+
+def _that_matter(answers: dict, rules: RuleSet, route: str | None,
+                 late: list[Page]) -> set[str] | None:
+    """The late questions whose answer could change the level, given `answers`; None when
+    the scoring refuses them. Searched once per request for the same answers: the journey
+    asks it of every late page (flow_for, to_ask, shown), and it takes a tenth of a second."""
+    key = (id(rules), route, json.dumps(answers, sort_keys=True, default=str))
+    found = g.setdefault("questions_that_matter", {})
+    if key not in found:
+        questions = [f for p in late for f in p.features(rules, route)]
+        try:
+            found[key] = set(questions_that_matter(to_request(answers, rules), rules,
+                                                   questions))
+        except InvalidAnswers:
+            found[key] = None
+    return found[key]

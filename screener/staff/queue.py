@@ -11,6 +11,7 @@ from sqlalchemy import union_all
 from sqlalchemy.orm import defer, joinedload
 
 from .. import audit, workflow
+from ..alerts.watch import alert_trouble
 from ..db import db
 from ..journey.answer_words import words_shown_for
 from ..models import TRY_AGAIN, Patient, Screening, queue_priority, utc_now
@@ -109,6 +110,7 @@ def queue():
     waiting, newest = waiting_urgent()
     return render_template("staff/queue.html", form=form, page=page, now=utc_now(),
                            waiting=waiting, newest=newest, error=bool(form.errors),
+                           alert_trouble=alert_trouble(),
                            find_form=FindByReferenceForm(formdata=None), example=EXAMPLE)
 
 

@@ -11,6 +11,7 @@ import shutil
 from flask import Blueprint, current_app
 from sqlalchemy import text
 
+from ..alerts.watch import alert_trouble
 from ..db import db
 from ..models import Readiness, utc_now
 from . import security
@@ -31,6 +32,17 @@ def healthz():
     ruleset = current_app.extensions["ruleset"]
     return {"status": "ok", "database": database, "ruleset_version": ruleset.version,
             "ruleset_hash": ruleset.short_hash}
+
+
+@bp.get("/healthz/alerts")
+def alerts():
+    """200 while the alerts go out; 503 when some are late (no worker running) or failed
+    (every attempt used, the check still open): for the service's monitoring to page
+    someone. Counts only."""
+    trouble = alert_trouble()
+    if trouble:
+        current_app.logger.error("alerts: %s late, %s failed", trouble.late, trouble.failed)
+    return trouble.as_json(), 503 if trouble else 200
 
 
 @bp.get("/readyz")

@@ -173,3 +173,83 @@ def test_a_check_through_the_pages_writes_its_alerts_with_it(notifying):
         rows = db.session.execute(db.select(Screening.level, Alert.step).join(
             Alert, Alert.screening_id == Screening.id)).all()
     assert sorted(rows) == [("urgent", 0), ("urgent", 0), ("urgent", 1)]
+
+
+def test_the_promise_is_kept_from_the_rota_the_check_arrived_under(notifying, monkeypatch):
+    """A rota changed later (a step added) never moves the time the caregiver was promised:
+    it is stored with the check."""
+    app, _, _ = notifying
+    client = app.test_client()
+    public_id = client.post("/api/v1/screenings", json=URGENT).get_json()["id"]
+    service = app.extensions["service"]
+    longer = load_profile({**_profile("https://pager.example/hook"), "escalate_to": [
+        {"email": ["lead@clinic.example"]}, {"email": ["director@clinic.example"]}]})
+    assert len(longer.rota.steps) == len(service.rota.steps) + 1
+    app.extensions["service"] = longer
+    with app.app_context():
+        created = as_utc(db.session.scalars(db.select(Screening)).one().created_at)
+    monkeypatch.setattr("screener.alerts.outbox.utc_now",
+                        lambda: created + timedelta(minutes=30))
+    assert client.get(f"/api/v1/screenings/{public_id}").get_json()["follow_up"][
+        "status"] == "unanswered"
+
+
+def test_when_no_one_could_be_told_the_caregiver_is_not_left_waiting(notifying):
+    """Every first alert failed (the mail server and the pager refuse): waiting for the next
+    step would be waiting on nothing, so the caregiver is told at once, and the staff queue
+    and /healthz/alerts raise the alarm."""
+    app, _, _ = notifying
+    client = app.test_client()
+    public_id = client.post("/api/v1/screenings", json=URGENT).get_json()["id"]
+    assert client.get("/healthz/alerts").status_code == 200
+    with app.app_context():
+        first = db.session.scalars(db.select(Alert).where(Alert.step == 0)).all()
+        first[0].state = "failed"
+        db.session.commit()
+    follow = client.get(f"/api/v1/screenings/{public_id}").get_json()["follow_up"]
+    assert follow["status"] == "waiting"  # the webhook may yet be sent
+    with app.app_context():
+        for alert in db.session.scalars(db.select(Alert).where(Alert.step == 0)):
+            alert.state = "failed"
+        db.session.commit()
+    follow = client.get(f"/api/v1/screenings/{public_id}").get_json()["follow_up"]
+    assert follow["status"] == "unanswered" and follow["unanswered_since"]
+    health = client.get("/healthz/alerts")
+    assert health.status_code == 503 and health.get_json() == {
+        "status": "error", "late": 0, "failed": 2}
+
+
+def test_a_stopped_worker_raises_the_alarm_on_the_queue(notifying, monkeypatch):
+    from tests.pages import Journey, add_user, sign_in
+
+    app, _, _ = notifying
+    client = app.test_client()
+    client.post("/api/v1/screenings", json=URGENT)
+    add_user(app, "tess", "triage")
+    assert sign_in(Journey(client), "tess").status_code == 302
+    assert "Alerts are not going out" not in client.get("/staff/").get_data(as_text=True)
+    with app.app_context():
+        created = as_utc(db.session.scalars(db.select(Screening)).one().created_at)
+    monkeypatch.setattr("screener.alerts.watch.utc_now",
+                        lambda: created + timedelta(minutes=3, seconds=1))
+    page = client.get("/staff/").get_data(as_text=True)
+    assert "Alerts are not going out" in page and "2 alerts are late" in page
+    assert client.get("/healthz/alerts").get_json()["late"] == 2
+
+
+@pytest.mark.parametrize(("rota", "missing", "named"), [
+    ({"notify_email": ["oncall@clinic.example"]}, "SMTP_URL", "SCREENER_SMTP_URL"),
+    ({"notify_webhook": "https://pager.example/hook"}, "WEBHOOK_SECRET",
+     "SCREENER_WEBHOOK_SECRET"),
+])
+def test_a_service_whose_alerts_cannot_be_sent_does_not_start(tmp_path, rota, missing, named):
+    from screener.settings import ConfigurationError
+
+    settings = {"SECRET_KEY": "a long random production key, not the development one",
+                "SQLALCHEMY_DATABASE_URI": database_url("sqlite", tmp_path),
+                "SMTP_URL": "smtp://mail.clinic.example:587", "WEBHOOK_SECRET": SECRET,
+                "SERVICE": {"clinic_name": "the Example pump clinic", **rota}}
+    create_app(settings)  # both set: it starts
+    with pytest.raises(ConfigurationError, match=named):
+        create_app({**settings, missing: None})
+    create_app({**settings, missing: None, "DEVELOPMENT": True})  # development may

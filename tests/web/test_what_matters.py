@@ -132,3 +132,19 @@ def test_a_question_that_matters_after_a_change_is_asked_on_a_page_already_answe
         assert to_ask(draft, rules, flow(), medicines)
         asked = {f.id for f in shown(draft, rules, flow(), medicines)}
         assert {"other_sedatives_or_alcohol", "takes_opioids"} <= asked
+
+
+def test_a_request_searches_once_for_the_questions_that_matter(app, client, monkeypatch):
+    """Every late page asks which of its questions matter, given the same answers: one search
+    (a tenth of a second each) serves them all within a request."""
+    from screener.journey import what_matters
+
+    journey = Journey(client)
+    _to_vitals(journey, PUMP_ALARM)
+    searched = []
+    real = what_matters.questions_that_matter
+    monkeypatch.setattr(what_matters, "questions_that_matter",
+                        lambda *args: searched.append(1) or real(*args))
+    response, tree = journey.get("/check/medicines")
+    assert response.status_code == 200 and tree.find(".//input[@name='takes_opioids']") is None
+    assert len(searched) == 1
