@@ -36,8 +36,8 @@
     update();
   });
 
-  // The live queue: poll the waiting count every 15 seconds; when a new emergency or urgent
-  // screening arrives, fetch the queue again, swap the table in and announce it politely.
+  // The live queue: poll every 15 seconds; when a new screening of any level arrives, fetch
+  // the queue again, swap the lanes and the table in and announce it politely.
   var live = document.getElementById("queue-live");
   if (live && window.fetch && window.DOMParser) {
     live.querySelectorAll(".no-js-only").forEach(function (el) { el.hidden = true; });
@@ -62,8 +62,9 @@
               var results = fresh.getElementById("queue-results");
               if (results) { document.getElementById("queue-results").innerHTML = results.innerHTML; }
               document.title = fresh.title;
-              announcer.textContent = "A new emergency or urgent screening has arrived. " +
-                state.waiting + " urgent or emergency waiting.";
+              var tabs = fresh.getElementById("queue-lanes");
+              if (tabs) { document.getElementById("queue-lanes").innerHTML = tabs.innerHTML; }
+              announcer.textContent = state.arrived + " " + state.waiting_words;
             });
         })
         .catch(function () { /* offline for a moment: try again at the next tick */ });

@@ -35,9 +35,10 @@ class AlertTrouble:
 def alert_trouble(now: datetime | None = None) -> AlertTrouble:
     """Counts only: no check, address or content."""
     now = now or utc_now()
-    late = db.session.scalar(select(func.count()).select_from(Alert).where(
-        Alert.state.in_(("pending", "sending")), Alert.due_at < now - LATE))
-    failed = db.session.scalar(select(func.count()).select_from(Alert).join(
+    late = select(func.count()).select_from(Alert).where(
+        Alert.state.in_(("pending", "sending")), Alert.due_at < now - LATE).scalar_subquery()
+    failed = select(func.count()).select_from(Alert).join(
         Screening, Screening.id == Alert.screening_id).where(
-        Alert.state == "failed", Screening.status == "open"))
-    return AlertTrouble(late or 0, failed or 0)
+        Alert.state == "failed", Screening.status == "open").scalar_subquery()
+    counts = db.session.execute(select(late, failed)).one()  # one round trip for the queue
+    return AlertTrouble(counts[0] or 0, counts[1] or 0)

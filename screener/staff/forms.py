@@ -85,6 +85,7 @@ def _between(low: str, high: str, message) -> list:
 
 STATUS_FILTERS = (("active", _l("Open or claimed")), ("open", _l("Open, not claimed")),
                   ("claimed", _l("Claimed")), ("closed", _l("Closed")), ("all", _l("All")))
+LANES = (("call", _l("To call")), ("no_number", _l("No number to call")))
 PHONE_MESSAGE = _l("Enter a phone number using digits, spaces and + ( ) -")
 REFERENCE_RULES = [
     InputRequired(_l("Enter the patient reference")),
@@ -106,6 +107,10 @@ class QueueFilterForm(FilterForm):
     status = SelectField(_l("Status"), choices=choices(STATUS_FILTERS), default="active")
     date_from = UKDateField(_l("From (date)"), validators=[Optional()])
     date_to = UKDateField(_l("To (date)"), validators=[Optional()])
+    # The worklist's two lanes (issue 24, item 5), shown as tabs: checks with a number to
+    # call, and those with none (most ended early at an emergency, told to call 999).
+    lane = SelectField(_l("Lane"), choices=choices(LANES), default="call",
+                       validators=[only_choices, Optional()])
 
 
 class DateRangeForm(FilterForm):

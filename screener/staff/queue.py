@@ -7,21 +7,23 @@ from datetime import timedelta
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import union_all
-from sqlalchemy.orm import defer, joinedload
+from sqlalchemy import or_, union_all
+from sqlalchemy.orm import defer, joinedload, selectinload
 
 from .. import audit, workflow
 from ..alerts.watch import alert_trouble
+from ..clinical.rules.vocabulary import LEVELS
 from ..db import db
 from ..journey.answer_words import words_shown_for
 from ..models import TRY_AGAIN, Patient, Screening, queue_priority, utc_now
 from ..reference_codes import EXAMPLE, grouped
 from ..screenings import find_by_reference_code
 from ..web import language
+from ..web.formatting import level_name
 from ..web.language import gettext as _
 from . import bp, needs
 from .dates import in_date_range
-from .forms import ActionForm, FindByReferenceForm, LinkPatientForm, QueueFilterForm
+from .forms import LANES, ActionForm, FindByReferenceForm, LinkPatientForm, QueueFilterForm
 from .keyset import paginate
 
 PER_PAGE = 25
@@ -30,7 +32,7 @@ PER_PAGE = 25
 ACTIVE = Screening.status != "closed"  # open or claimed (STATUSES)
 
 
-def queue_query(form: QueueFilterForm):
+def queue_query(form: QueueFilterForm, lane: str | None = None):
     """The screenings the filters ask for (open or claimed unless told), unordered.
 
     Written so that each is read in the queue's own order, from an index that holds it, on
@@ -48,7 +50,25 @@ def queue_query(form: QueueFilterForm):
         query = query.where(Screening.status == status)
     if form.level.data:
         query = query.where(Screening.priority.between(*level_priorities(form.level.data)))
+    lane = lane or form.lane.data or "call"
+    query = query.where(HAS_NUMBER if lane == "call" else ~HAS_NUMBER)
     return in_date_range(query, Screening.created_at, form)
+
+
+# Someone can be called: the number the caregiver left, or the linked patient's contact.
+HAS_NUMBER = or_(Screening.callback_phone.is_not(None),
+                 Screening.patient.has(Patient.contact_phone.is_not(None)))
+LANE_COUNT_CAP = 999  # a lane's count in its tab stops here: "999+"
+
+
+def lane_counts(form: QueueFilterForm) -> dict[str, int]:
+    """How many screenings each lane holds under the other filters, each counted to the cap
+    (never a count of every screening ever made)."""
+    counted = [db.select(db.func.count()).select_from(
+        queue_query(form, lane).with_only_columns(Screening.id).limit(LANE_COUNT_CAP + 1)
+        .subquery()).scalar_subquery() for lane, _name in LANES]
+    return dict(zip((lane for lane, _name in LANES), db.session.execute(
+        db.select(*counted)).one(), strict=True))  # one round trip
 
 
 def level_priorities(level: str) -> tuple[int, int]:
@@ -62,35 +82,40 @@ QUEUE_ORDER = (Screening.priority, Screening.created_at, Screening.id)
 URGENT = ("emergency", "urgent")
 
 
-def waiting_urgent() -> tuple[int, str | None]:
+def waiting_urgent() -> tuple[int, str | None, str | None]:
     """How many emergency or urgent screenings are waiting (open or claimed), and the id of
-    the newest. Counts and an id only: what the live queue polls, with no patient data.
+    the newest waiting screening of any level (UX walk 2, finding 5: a "soon" check never
+    arrived live). Counts and an id only: what the live queue polls, with no patient data.
 
-    The newest is the newest of each urgent priority's newest, each read backwards on
-    ix_screenings_queue_order: one row per priority, not a sort of every urgent screening.
+    The newest is the newest of each priority's newest, each read backwards on
+    ix_screenings_queue_order: one row per priority, not a sort of every active screening.
+    Returns the count, and the newest's id and level.
     """
     active = (Screening.status.in_(("open", "claimed")), Screening.level.in_(URGENT))
     count = db.session.execute(db.select(db.func.count()).where(*active)).scalar_one()
     newest_each = [
-        db.select(Screening.public_id, Screening.created_at, Screening.id)
+        db.select(Screening.public_id, Screening.level, Screening.created_at, Screening.id)
         .where(ACTIVE, Screening.priority == priority)
         .order_by(Screening.created_at.desc(), Screening.id.desc()).limit(1).subquery()
-        for level in URGENT for priority in level_priorities(level)]
+        for level in LEVELS for priority in level_priorities(level)]
     candidates = union_all(*(db.select(each) for each in newest_each)).subquery()
     newest = db.session.execute(
-        db.select(candidates.c.public_id)
+        db.select(candidates.c.public_id, candidates.c.level)
         .order_by(candidates.c.created_at.desc(), candidates.c.id.desc()).limit(1)
-    ).scalar_one_or_none()
-    return count, newest
+    ).first()
+    return (count, *(newest or (None, None)))
 
 
 @bp.get("/queue/live")
 @needs("work_queue")
 def queue_live():
     """Polled by the queue page every 15 seconds: when `newest` changes, the page fetches
-    the queue again (which is audited like any view) and announces it."""
-    count, newest = waiting_urgent()
-    return {"waiting": count, "newest": newest}
+    the queue again (which is audited like any view) and announces it, with its level."""
+    count, newest, level = waiting_urgent()
+    arrived = (_("A new %(level)s check has arrived.", level=level_name(level).lower())
+               if level else "")
+    return {"waiting": count, "newest": newest, "arrived": arrived,
+            "waiting_words": _("%(waiting)s urgent or emergency waiting.", waiting=count)}
 
 
 @bp.get("/")
@@ -103,12 +128,17 @@ def queue():
                     options=(joinedload(Screening.patient), joinedload(Screening.claimed_by),
                              # Not shown on the queue: the largest columns after the assessment.
                              defer(Screening.answers, raiseload=True),
-                             defer(Screening.shown, raiseload=True)))
+                             defer(Screening.shown, raiseload=True),
+                             # The last call attempt and when to try again (item 5).
+                             selectinload(Screening.actions)))
     audit.record("view_queue", "screening", None, shown=len(page.items), **page.position(),
                  **{k: str(v) for k, v in used.data.items() if v})
     db.session.commit()
-    waiting, newest = waiting_urgent()
+    waiting, newest, _level = waiting_urgent()
+    lanes = lane_counts(used)
     return render_template("staff/queue.html", form=form, page=page, now=utc_now(),
+                           lane=used.lane.data or "call", lanes=lanes, lane_cap=LANE_COUNT_CAP,
+                           lane_choices=LANES, try_again=TRY_AGAIN,
                            waiting=waiting, newest=newest, error=bool(form.errors),
                            alert_trouble=alert_trouble(),
                            find_form=FindByReferenceForm(formdata=None), example=EXAMPLE)

@@ -72,6 +72,16 @@ def local_time(moment: datetime | None) -> str:
                    zone=here.tzname())
 
 
+def short_time(moment: datetime | None, now: datetime | None = None) -> str:
+    """A time where space is short (the worklist's rows): 2:35pm today, else 3 Dec 2:35pm."""
+    if moment is None:
+        return ""
+    here = on_service_clock(moment)
+    if here.date() == on_service_clock(now or utc_now()).date():
+        return clock_time(here)
+    return gettext("%(date)s %(time)s", date=format_date(here, "d MMM"), time=clock_time(here))
+
+
 def short_date(moment: datetime) -> str:
     """A date where space is short (a chart's axis): 02 Jan 2027."""
     return on_service_clock(moment).strftime("%d %b %Y")
@@ -119,7 +129,8 @@ def sentence_start(text: str) -> str:
 
 FILTERS = {"phone_ending": phone_ending, "sentence_start": sentence_start,
            "utc_iso": utc_iso, "in_utc": in_utc,
-           "local_time": local_time, "on_service_clock": on_service_clock,
+           "local_time": local_time, "short_time": short_time,
+           "on_service_clock": on_service_clock,
            "uk_date": uk_date, "age": age,
            "level_name": level_name, "status_name": status_name,
            "direction_name": direction_name, "age_band_name": age_band_name}

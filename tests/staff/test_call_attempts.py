@@ -10,7 +10,7 @@ from screener.db import db
 from screener.models import Screening, ScreeningAction, as_utc
 from tests.journeys import OUTCOMES
 from tests.pages import text_of
-from tests.staff.factories import post_form, submit
+from tests.staff.factories import post_form, queue_ids, submit
 
 
 def test_no_answer_is_recorded_with_the_time_to_try_again(app, client, staff):
@@ -53,16 +53,42 @@ def test_a_wrong_number_needs_no_time_to_try_again(app, client, staff):
         assert (action.kind, action.next_try_at) == ("wrong_number", None)
 
 
-def test_the_queue_says_who_can_be_called(app, client, staff):
+def test_the_queue_says_who_can_be_called_and_keeps_those_it_cannot_in_their_own_lane(
+        app, client, staff):
+    """UX walk 2, finding 4: the one urgent check with a number came as row 7, under early
+    exits nobody could call. Those with no number have a lane of their own."""
     journey = staff("triage", "tom")
-    with_number = submit(client, OUTCOMES["urgent"])
-    submit(client, OUTCOMES["urgent"])
-    with app.app_context():
-        db.session.execute(db.update(Screening).where(Screening.public_id == with_number)
-                           .values(callback_phone="07700 900123"))
-        db.session.commit()
+    with_number = submit(client, OUTCOMES["urgent"], number="07700 900123")
+    without = submit(client, OUTCOMES["emergency"], number=None)
     _, tree = journey.get("/staff/")
     contacts = [text_of(td) for td in tree.iterfind(".//td[@data-label='Contact']")]
-    assert sorted(c.split("Respondent")[0].strip() for c in contacts) == [
-        "Call back on the number ending 123", "No number"]
+    assert contacts == ["Call back, ends 123"]
     assert not any("07700" in c for c in contacts)  # the ending only, on a shared screen
+    lanes = [text_of(a) for a in tree.iterfind(".//nav[@id='queue-lanes']//a")]
+    assert lanes == ["To call (1)", "No number to call (1)"]
+    assert queue_ids(tree) == [with_number]
+    _, tree = journey.get("/staff/?lane=no_number")
+    assert queue_ids(tree) == [without]
+    assert [text_of(td) for td in tree.iterfind(".//td[@data-label='Contact']")] == [
+        "No number"]
+    _, tree = journey.get("/staff/?lane=sideways", error=True)
+    link, = tree.findall(".//ul[@class='error-summary-list']//a")
+    assert text_of(link) == "Select one of the answers shown"
+    assert tree.find(f".//*[@id='{link.get('href')[1:]}']").tag == "a"  # the first lane
+    assert queue_ids(tree) == [with_number]  # the default lane behind the message
+
+
+def test_the_queue_shows_when_to_try_again(app, client, staff):
+    journey = staff("triage", "tom")
+    public_id = submit(client, OUTCOMES["urgent"])
+    page = f"/staff/screenings/{public_id}"
+    post_form(journey, page, f"{page}/actions", {"kind": "voicemail", "next_try": "60",
+                                                 "then": "save"})
+    _, tree = journey.get("/staff/")
+    status = text_of(tree.find(".//td[@data-label='Status']"))
+    assert "Called: left a voicemail; try again" in status
+    with app.app_context():
+        action = db.session.scalars(db.select(ScreeningAction)).one()
+        from screener.web.formatting import clock_time, on_service_clock
+        with app.test_request_context():
+            assert clock_time(on_service_clock(action.next_try_at)) in status

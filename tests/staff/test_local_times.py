@@ -22,7 +22,7 @@ def _at(app, public_id: str, moment: datetime) -> None:
 
 
 def _queue_time(tree) -> tuple[str, str]:
-    shown = tree.find(".//tbody/tr//span[@class='hint']/time")
+    shown = tree.find(".//tbody/tr/td[@data-label='Waiting']//time")
     return text_of(shown), shown.get("datetime")
 
 

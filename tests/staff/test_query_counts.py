@@ -39,6 +39,7 @@ def seed(app, screenings: int, patients: int = 3, audit_events: int = 0) -> int:
                                 patient_id=first if n % 2 else None)
             row["created_at"] = SAME_TIME if n % 3 else SAME_TIME - timedelta(minutes=n)
             row["patient_ref"] = "R-000" if n % 5 == 0 else None
+            row["callback_phone"] = "07700 900555"  # the queue's first lane: to call
             rows.append(row)
         if rows:
             db.session.execute(insert(Screening), rows)

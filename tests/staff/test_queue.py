@@ -22,8 +22,8 @@ def test_the_queue_shows_the_most_urgent_first_then_the_oldest(app, client, staf
     row = tree.find(".//tbody/tr")
     cells = [text_of(td) for td in row.findall("td")]
     assert cells[0].startswith("Emergency") and "A seizure" in cells[3]
-    assert cells[4] == "No numbercaregiver"  # who can be called, then who answered
-    assert cells[5] == "Not linked" and cells[6] == "Open"
+    assert cells[2] == "Call back, ends 555 caregiver"  # who can be called, who answered
+    assert cells[4] == "Not linked" and cells[5] == "Open"
     assert "2 h 0 min" in text_of(tree.findall(".//tbody/tr")[1])
 
 

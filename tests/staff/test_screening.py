@@ -87,7 +87,7 @@ def test_a_caregivers_reference_joins_a_timeline_only_when_staff_confirm_it(app,
     by_staff = submit(client, SOON)
     journey = staff()
     _, tree = journey.get("/staff/")
-    assert "P-1 (given by the caregiver, not checked)" in text_of(tree.find(".//tbody/tr"))
+    assert "P-1 (not checked)" in text_of(tree.find(".//tbody/tr"))
     assert saved(app, by_caregiver).patient_id is None
     _, tree = journey.get(f"/staff/screenings/{by_caregiver}")
     assert "Confirm the patient" in text_of(tree.find(".//main"))
