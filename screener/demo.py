@@ -144,6 +144,10 @@ SCREENINGS = (
      ("clinic", "called_back", True, "Came to clinic; the pump was refilled the same day")),
 )
 
+# The checks (by their place above) whose sender left no number: the worklist's second lane.
+# The newest ended early at an emergency, told to call 999.
+NO_NUMBER = {0}
+
 # Follow-up calls, each a screening staff ran for the patient: reference, hours ago,
 # answer set, the caller's role. With the screening above, Cara's timeline shows a trend.
 CALLS = (
@@ -207,8 +211,10 @@ def make_demo_clinic() -> dict[str, tuple[str, str]]:
 
     trail: list[tuple[datetime, tuple, dict[str, Any]]] = []  # audit lines, put in time order
     users, passwords = _set_up(now - timedelta(days=SET_UP_DAYS_AGO), patients, trail)
-    for when, assessment, ref, confirmed, dealt in sent:
+    for n, (when, assessment, ref, confirmed, dealt) in enumerate(sent):
         screening = _store(assessment, rules, when)
+        if n not in NO_NUMBER:
+            screening.callback_phone = f"07700 900{n + 200:03d}"  # Ofcom's drama range
         if confirmed:
             screening.patient_id = patients[ref].id
             trail.append((when + timedelta(minutes=10),

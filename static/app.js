@@ -72,6 +72,52 @@
     window.setInterval(poll, Number(live.getAttribute("data-interval") || 15000));
   }
 
+  // The timeout warning (issue 24): before a staff session ends for want of activity, say so
+  // and offer to stay signed in. The server says how long is left (activity in another tab
+  // counts; asking does not), so the warning shows only when the end is really near.
+  var warning = document.getElementById("timeout-warning");
+  if (warning && window.fetch && window.FormData) {
+    var warnFor = Number(warning.getAttribute("data-warn-seconds"));
+    var idleFor = Number(warning.getAttribute("data-idle-seconds"));
+    var stay = warning.querySelector("form");
+    var timer = null;
+    var schedule = function (seconds) {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(check, Math.max(1, seconds) * 1000);
+    };
+    var ended = function () {
+      var said = warning.querySelector(".timeout-left");
+      warning.querySelector("h2").textContent = "You have been signed out";
+      said.textContent = said.getAttribute("data-ended");
+      stay.hidden = true;
+      warning.hidden = false;
+    };
+    var check = function () {
+      fetch(warning.getAttribute("data-status-url"), {credentials: "same-origin", headers: {"Accept": "application/json"}})
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (state) {
+          if (!state) { schedule(30); return; }
+          if (state.seconds_left <= 0) { ended(); return; }
+          if (state.seconds_left > warnFor) { warning.hidden = true; schedule(state.seconds_left - warnFor); return; }
+          warning.hidden = false;
+          schedule(Math.min(state.seconds_left + 1, 15));
+        })
+        .catch(function () { schedule(30); });
+    };
+    stay.addEventListener("submit", function (event) {
+      event.preventDefault();  // stay on this page: nothing typed here is disturbed
+      fetch(stay.action, {method: "POST", credentials: "same-origin", headers: {"Accept": "application/json"}, body: new FormData(stay)})
+        .then(function (r) { return r.ok && !r.redirected ? r.json() : null; })
+        .then(function (state) {
+          if (!state) { ended(); return; }
+          warning.hidden = true;
+          schedule(state.seconds_left - warnFor);
+        })
+        .catch(function () { schedule(5); });
+    });
+    schedule(idleFor - warnFor);
+  }
+
   // Copy "what to tell" to the clipboard; without JavaScript the text stays selectable.
   document.querySelectorAll(".js-copy").forEach(function (button) {
     if (!navigator.clipboard) { return; }

@@ -53,8 +53,11 @@ def page_data(page_id: str, answers: dict) -> dict:
             data.update(temperature=str(vitals["temperature_c"]), temperature_unit="c")
         return data
     if page.kind == "about":
-        return {"respondent": answers.get("respondent", "caregiver"),
+        data = {"respondent": answers.get("respondent", "caregiver"),
                 "patient_ref": answers.get("patient_ref", "")}
+        if answers.get("callback_phone"):  # a number left to be called back on
+            data.update(callback_consent="yes", callback_phone=answers["callback_phone"])
+        return data
     raise AssertionError(page_id)
 
 

@@ -21,8 +21,8 @@ from huey import Huey, RedisHuey, SqliteHuey, crontab
 
 from ..models import Alert, utc_now
 from ..settings import ConfigurationError, is_development
-from .rota import Rota
 from . import delivery
+from .rota import Rota
 from .sending import Message, send_email, send_webhook
 
 

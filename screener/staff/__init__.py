@@ -15,7 +15,8 @@ from flask_login import current_user
 from .. import audit
 from ..db import db
 from ..models import CAPABILITIES
-from .accounts import login_manager
+from .accounts import back_to_sign_in, login_manager
+from .kept_note import keep_typed_action
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -36,6 +37,10 @@ def require_staff():
     """No staff page, export or action without a signed-in user holding the capability the
     view names (idle and old sessions have ended already: accounts.end_stale_sessions)."""
     if not current_user.is_authenticated:  # idle and old sessions ended before this
+        kept = keep_typed_action()  # sent from a page left open as the session timed out
+        if kept:
+            db.session.commit()
+            return back_to_sign_in(kept)
         return login_manager.unauthorized()
     view = current_app.view_functions.get(request.endpoint)
     capability = getattr(view, "capability", None)

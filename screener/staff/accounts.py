@@ -4,9 +4,12 @@
   address, each further try from there waits twice as long (up to MAX_WAIT). A guesser is
   slowed; the real user, elsewhere, is not locked out; an admin can clear it
   (`flask unlock-user`). An unknown username costs the same time as a known one.
-- A session ends after IDLE_MINUTES without a staff request, after SESSION_ABSOLUTE_HOURS
+- A session ends after STAFF_IDLE_SECONDS (30 minutes) without a staff request, after
+  SESSION_ABSOLUTE_HOURS
   in all, and at once on the server side when the user signs out, gets a new password or
-  is disabled (the user's session version is part of every session id).
+  is disabled (the user's session version is part of every session id). Each staff page
+  warns STAFF_IDLE_WARNING_SECONDS before the idle end, with a button to stay signed in
+  (static/app.js); a note being sent as it ends is kept (kept_note.py).
 """
 
 from __future__ import annotations
@@ -42,11 +45,12 @@ from ..db import db
 from ..models import ROLES, SignInThrottle, User, as_utc, utc_now
 from ..web.language import gettext as _
 from ..web.security import SIGN_IN_ATTEMPTS, limiter
+from .kept_note import after_time_out, carried_over, keep_typed_action
 
 FREE_TRIES = 3
 FIRST_WAIT = timedelta(seconds=15)
 MAX_WAIT = timedelta(minutes=15)
-IDLE_MINUTES = 30
+IDLE_MINUTES = 30  # the default of STAFF_IDLE_SECONDS
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256  # scrypt and the strength check both grow with the length
 # NIST SP 800-63B (5.1.1.2): no rules about character kinds, but every new password checked
@@ -127,9 +131,11 @@ def end_stale_sessions():
     last_seen = session.get("staff_seen", now)
     since = session.get("staff_since", now)
     absolute_hours = current_app.config["SESSION_ABSOLUTE_HOURS"]
-    if now - last_seen > IDLE_MINUTES * 60:
+    idle = current_app.config["STAFF_IDLE_SECONDS"]
+    if now - last_seen > idle:
         reason, said = "idle", _("You were signed out after %(minutes)d minutes without "
-                                  "activity. Sign in again to carry on.", minutes=IDLE_MINUTES)
+                                  "activity. Sign in again to carry on.",
+                                  minutes=max(1, round(idle / 60)))
     elif now - since > absolute_hours * 3600:
         reason, said = "absolute", _("You were signed out %(hours)s hours after you signed in. "
                                      "Sign in again to carry on.", hours=f"{absolute_hours:g}")
@@ -138,19 +144,34 @@ def end_stale_sessions():
             session["staff_seen"] = now
         return None
     audit.record("sign_out_idle", "user", current_user.id, reason=reason)
-    db.session.commit()
+    user_id, csrf_secret = current_user.id, session.get("csrf_token")
     logout_user()
     session.clear()
-    if request.blueprint not in ("staff", "accounts"):
-        return None
+    after_time_out(user_id, csrf_secret)
+    back_to = keep_typed_action(user_id)  # a note being sent is kept, not lost
+    db.session.commit()
+    if request.blueprint not in ("staff", "accounts") or (
+            request.endpoint == "accounts.session_left"):
+        return None  # the warning's question is answered: 0 seconds left
+    if back_to:
+        return back_to_sign_in(back_to, said)
     flash(said, "info")
     return redirect(url_for("accounts.sign_in", next=request.full_path))
 
 
+def back_to_sign_in(screening_page: str, said: str | None = None):
+    """Sign in again, then back to the screening whose typed action was kept."""
+    said = said or _("You were signed out after %(minutes)d minutes without activity.",
+                     minutes=max(1, round(current_app.config["STAFF_IDLE_SECONDS"] / 60)))
+    flash(_("%(why)s What you typed is kept: check it and save it.", why=said), "info")
+    return redirect(url_for("accounts.sign_in", next=screening_page))
+
+
 def _by_the_script() -> bool:
-    """The queue page's script asking, not a person: the poll, and the refresh it triggers
-    (static/app.js sends the header; a client sending it only shortens its own session)."""
-    return (request.endpoint == "staff.queue_live"
+    """The page's script asking, not a person: the queue's poll and the refresh it triggers
+    (static/app.js sends the header; a client sending it only shortens its own session),
+    and the timeout warning asking how long is left."""
+    return (request.endpoint in ("staff.queue_live", "accounts.session_left")
             or request.headers.get("X-Screener-Refresh") == "queue")
 
 
@@ -178,7 +199,9 @@ def sign_in():
         user = db.session.execute(
             db.select(User).filter_by(username=username)).scalar_one_or_none()
         if _attempt(username, user, form.password.data):
+            kept = carried_over()
             session.clear()  # a fresh session for the signed-in user
+            session.update(kept)  # only the id of a note typed as the last session ended
             login_user(user)
             now = datetime.now(UTC).timestamp()
             session["staff_seen"] = session["staff_since"] = now
@@ -237,6 +260,28 @@ def _throttle(username: str) -> SignInThrottle:
     found = db.session.execute(db.select(SignInThrottle).filter_by(
         username=username, address_hash=address)).scalar_one_or_none()
     return found or SignInThrottle(username=username, address_hash=address, failures=0)
+
+
+@bp.get("/session")
+def session_left():
+    """For the timeout warning (static/app.js): the seconds before this session ends for want
+    of activity; asking is not activity. 0 once it has ended (or for no session)."""
+    if not current_user.is_authenticated:
+        return {"seconds_left": 0}
+    seen = session.get("staff_seen", datetime.now(UTC).timestamp())
+    left = seen + current_app.config["STAFF_IDLE_SECONDS"] - datetime.now(UTC).timestamp()
+    return {"seconds_left": max(0, int(left))}
+
+
+@bp.post("/session")
+def stay_signed_in():
+    """"Stay signed in": a request like any other, so the session's idle time starts again
+    (end_stale_sessions). With CSRF, as every form."""
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if request.accept_mimetypes.best == "application/json":
+        return {"seconds_left": current_app.config["STAFF_IDLE_SECONDS"]}
+    return redirect(_safe_next(request.form.get("next")))
 
 
 @bp.post("/sign-out")

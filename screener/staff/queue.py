@@ -24,6 +24,7 @@ from ..web.language import gettext as _
 from . import bp, needs
 from .dates import in_date_range
 from .forms import LANES, ActionForm, FindByReferenceForm, LinkPatientForm, QueueFilterForm
+from .kept_note import take_kept_action
 from .keyset import paginate
 
 PER_PAGE = 25
@@ -175,17 +176,21 @@ def _screening_or_404(public_id: str) -> Screening:
 def screening(public_id: str):
     found = _screening_or_404(public_id)
     audit.record("view", "screening", found.public_id)
+    kept = take_kept_action(found.public_id, current_user.id)
     db.session.commit()
-    return _render_screening(found, ActionForm(), LinkPatientForm())
+    # A note typed as the last session ended comes back to be checked and saved (item 5).
+    form = ActionForm(formdata=None, data=kept) if kept else ActionForm()
+    return _render_screening(found, form, LinkPatientForm(), kept=bool(kept))
 
 
-def _render_screening(found: Screening, action_form, link_form, status: int = 200):
+def _render_screening(found: Screening, action_form, link_form, status: int = 200,
+                      kept: bool = False):
     assessment = found.result
     return render_template(
         "staff/screening.html", screening=found, assessment=assessment,
         advice=assessment.advice["staff"],
         shown=words_shown_for(found, language.rules()),
-        action_form=action_form, link_form=link_form, now=utc_now(),
+        action_form=action_form, link_form=link_form, now=utc_now(), kept=kept,
         error=bool(action_form.errors or link_form.errors)), status
 
 

@@ -153,22 +153,33 @@ def test_a_callback_number_left_by_a_caregiver_is_seen_by_staff(server, open_pag
     assert "Consented to a call back" in staff.page.locator("main").inner_text()
 
 
-def test_the_live_queue_shows_a_new_urgent_screening_on_a_phone(server, open_page):
-    """Without a reload: within 30 seconds, announced in a live region, counted in the title;
-    the queue fits a 390 px screen, and so does How this check works."""
+def test_the_live_queue_shows_a_new_check_of_every_level_on_a_phone(server, open_page):
+    """Without a reload: within 15 seconds, for every level (UX walk 2, finding 5: a soon
+    check never arrived), announced in a live region with its level, counted in the lane's
+    tab; the queue fits a 390 px screen, and so does How this check works."""
     staff = _signed_in(open_page, server, "triage")
     assert staff.path() == "/staff/"
     assert _fits(staff.page)
-    before = staff.page.title()
-    caregiver = Walker(open_page(), server, axe=False)
-    caregiver.answer({**OUTCOMES["urgent"], "respondent": "caregiver"})
-    public_id = caregiver.path().rsplit("/", 1)[1]  # the id in the result page's address
-    row = staff.page.locator(f"#queue-results [href$='{public_id}']")
-    row.wait_for(timeout=30_000)
     announcer = staff.page.locator("#queue-announcer")
-    assert "A new emergency or urgent screening has arrived" in announcer.inner_text()
     assert announcer.get_attribute("aria-live") == "polite"
-    assert staff.page.title() != before and "urgent or emergency waiting" in staff.page.title()
+    for level in ("routine", "soon", "urgent"):
+        caregiver = Walker(open_page(), server, axe=False)
+        caregiver.answer({**OUTCOMES[level], "respondent": "caregiver",
+                          "callback_phone": "07700 900456"})
+        public_id = caregiver.path().rsplit("/", 1)[1]  # the id in the result page's address
+        staff.page.locator(f"#queue-results [href$='{public_id}']").wait_for(timeout=30_000)
+        staff.page.wait_for_function(
+            "text => document.getElementById('queue-announcer').innerText.includes(text)",
+            arg=f"A new {level} check has arrived.", timeout=30_000)
+    # An emergency ends the check before the number is asked: it arrives in the other lane.
+    before = staff.page.locator("#queue-lanes").inner_text()
+    caregiver = Walker(open_page(), server, axe=False)
+    caregiver.answer({**OUTCOMES["emergency"], "respondent": "caregiver"})
+    staff.page.wait_for_function(
+        "before => document.getElementById('queue-lanes').innerText !== before", arg=before,
+        timeout=30_000)
+    assert "A new emergency check has arrived." in announcer.inner_text()
+    assert "urgent or emergency waiting" in staff.page.title()
     staff.check()
     assert _fits(staff.page)
     staff.goto("/how-it-works")
@@ -178,7 +189,8 @@ def test_the_live_queue_shows_a_new_urgent_screening_on_a_phone(server, open_pag
 def test_a_follow_up_call_leaves_no_open_item_and_a_refill_closes_the_open_ones(server,
                                                                                   open_page):
     caregiver = Walker(open_page(), server, axe=False)
-    caregiver.answer({**OUTCOMES["urgent"], "respondent": "caregiver", "patient_ref": "LOOP-1"})
+    caregiver.answer({**OUTCOMES["urgent"], "respondent": "caregiver", "patient_ref": "LOOP-1",
+                      "callback_phone": "07700 900789"})
     waiting = caregiver.path().rsplit("/", 1)[1]  # the id in the result page's address
 
     staff = _signed_in(open_page, server, "admin", viewport=DESKTOP)

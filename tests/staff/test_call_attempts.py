@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from screener.db import db
-from screener.models import Screening, ScreeningAction, as_utc
+from screener.models import ScreeningAction, as_utc
 from tests.journeys import OUTCOMES
 from tests.pages import text_of
 from tests.staff.factories import post_form, queue_ids, submit
