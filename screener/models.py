@@ -57,6 +57,7 @@ ACTION_KINDS = (
     ("pump_refilled", _l("Pump refilled")),
     ("advice_given", _l("Advice given")),
     ("follow_up_call", _l("Follow-up call made")),
+    ("handed_over", _l("Handed over")),  # recorded by a handover (staff/handover.py)
     ("other", _l("Other")),
 )
 
@@ -377,6 +378,23 @@ class Alert(db.Model):
     error: Mapped[str | None] = mapped_column(String(200))  # the kind of failure, no content
 
     screening: Mapped[Screening] = relationship()
+
+
+class Handover(db.Model):
+    """A shift handed over (issue 24, item 6): the incoming clinician acknowledged every open
+    urgent or emergency check, each with an owner on the new shift. I-PASS's "synthesis by
+    receiver": the one taking over says what they now hold."""
+
+    __tablename__ = "handovers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))  # the incoming clinician
+    on_shift: Mapped[list[int]] = mapped_column(JSONDocument)  # the new shift's user ids
+    # Each check acknowledged and its owner: [{"screening": public id, "owner": user id}].
+    items: Mapped[list[dict[str, Any]]] = mapped_column(JSONDocument)
+
+    user: Mapped[User] = relationship()
 
 
 class AuditEvent(db.Model):

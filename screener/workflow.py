@@ -85,6 +85,19 @@ def record_refill(patient: Patient, user: User, refilled_on: date, next_refill_d
             if close(screening, user, "pump_refilled", close_note or None, now)]
 
 
+def hand_over(screening: Screening, owner: User, by: User, now: datetime | None = None) -> bool:
+    """Give a check still not closed to `owner` on the new shift (claiming it if nobody had:
+    the first claim's time is kept, for the response times), with a "handed over" action by
+    the incoming clinician. False, and nothing recorded, if it was closed meanwhile."""
+    now = now or utc_now()
+    won = _change_if(screening.id, Screening.status != "closed", status="claimed",
+                     claimed_by_id=owner.id,
+                     claimed_at=db.func.coalesce(Screening.claimed_at, now))
+    if won:
+        _add_action(screening, by, "handed_over", f"To {owner.name}", now)
+    return won
+
+
 def _add_action(screening: Screening, user: User, kind: str, note: str | None,
                 now: datetime, next_try_at: datetime | None = None) -> None:
     db.session.add(ScreeningAction(screening_id=screening.id, kind=kind, note=note or None,

@@ -54,6 +54,7 @@ def require_staff():
 from . import (  # noqa: E402, F401 - register views
     audit_trail,
     exports,
+    handover,
     patients,
     queue,
     refills,

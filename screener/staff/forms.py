@@ -127,9 +127,13 @@ class AuditFilterForm(DateRangeForm):
         validators=[only_choices, Optional()])
 
 
+# Actions recorded by what they belong to, never chosen: a follow-up call, a handover.
+RECORDED_ELSEWHERE = ("follow_up_call", "handed_over")
+
+
 class ActionForm(FlaskForm):
     kind = RadioField(_l("What was done?"), choices=choices(
-        kind for kind in ACTION_KINDS if kind[0] != "follow_up_call"),  # recorded by the call
+        kind for kind in ACTION_KINDS if kind[0] not in RECORDED_ELSEWHERE),
                       validators=[InputRequired(_l("Select what was done"))])
     next_try = RadioField(_l("Try again in"), choices=choices([
         ("15", _l("15 minutes")), ("30", _l("30 minutes")), ("60", _l("1 hour")),

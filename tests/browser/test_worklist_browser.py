@@ -10,9 +10,8 @@ import pytest
 
 from screener.db import db
 from screener.models import Screening, ScreeningAction
-from tests.browser.conftest import SERVICE
 from tests.browser.helpers import Walker
-from tests.journeys import OUTCOMES
+from tests.journeys import CLINIC, OUTCOMES
 from tests.live import gunicorn, migrate, server_env
 from tests.pages import PASSWORD, add_user
 
@@ -31,7 +30,7 @@ def worklist(tmp_path_factory):
     database = f"sqlite:///{folder / 'worklist.sqlite'}"
     app = migrate(database)
     add_user(app, "nurse", "triage")
-    env = server_env(database, SCREENER_SERVICE=json.dumps(SERVICE),
+    env = server_env(database, SCREENER_SERVICE=json.dumps(CLINIC),
                      SCREENER_STAFF_IDLE_SECONDS=str(IDLE),
                      SCREENER_STAFF_IDLE_WARNING_SECONDS=str(WARN))
     with gunicorn(env, folder / "gunicorn.log") as base:
@@ -122,3 +121,31 @@ def test_the_timeout_warning_and_a_note_kept_through_signing_in_again(worklist, 
         action = db.session.scalars(db.select(ScreeningAction)).one()
         assert (action.kind, action.note, action.screening.public_id) == (
             "no_answer", NOTE, public_id)
+
+
+def test_a_handover_refused_then_closed(worklist, open_page):
+    """The incoming nurse misses one check: the summary links to it; then every check read
+    and owned closes the handover. axe on both pages."""
+    base, app = worklist
+    staff = Walker(open_page(viewport=DESK), base)
+    staff.goto("/staff/sign-in")
+    _sign_in(staff)
+    staff.goto("/staff/handover")
+    page = staff.page
+    checks = page.locator(".handover-check")
+    count = checks.count()
+    assert count >= 2  # the worklist's urgent and emergency checks
+    for n in range(1, count):
+        page.check(f"#read_{n}")
+        page.select_option(f"#owner_{n}", label="Nurse Triage")
+    page.select_option("#owner_0", value="")  # the first: neither read nor owned
+    staff.press("Close the handover")
+    summary = page.locator(".error-summary a")
+    assert [summary.nth(i).get_attribute("href") for i in range(summary.count())] == [
+        "#read_0", "#owner_0"]
+    assert page.locator("#read_1").is_checked()  # what was answered is kept
+    page.check("#read_0")
+    page.select_option("#owner_0", label="Nurse Triage")
+    staff.press("Close the handover")
+    assert staff.path() == "/staff/"
+    assert "Handover closed" in page.locator("main").inner_text()

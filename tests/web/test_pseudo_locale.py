@@ -111,13 +111,14 @@ def _pages(app) -> Iterator[tuple[str, bytes]]:
     submit(client, {**OUTCOMES["urgent"], "patient_ref": "P-1"})
     staff = Walker(app.test_client())
     sign_in(staff, "ann")
-    queue = staff.client.get("/staff/?status=all")
-    yield "/staff/", queue.data
-    for href in {a.get("href") for a in parse(queue.data).iter("a")}:
-        if href and href.startswith(("/staff/screenings/", "/staff/patients/")):
-            yield href, staff.client.get(href).data
+    for lane in ("call", "no_number"):
+        queue = staff.client.get(f"/staff/?status=all&lane={lane}")
+        yield f"/staff/ ({lane})", queue.data
+        for href in {a.get("href") for a in parse(queue.data).iter("a")}:
+            if href and href.startswith(("/staff/screenings/", "/staff/patients/")):
+                yield href, staff.client.get(href).data
     for path in ("/staff/patients", "/staff/patients/new", "/staff/refills", "/staff/exports",
-                 "/staff/audit"):
+                 "/staff/audit", "/staff/handover", "/staff/response-times"):
         yield path, staff.client.get(path).data
     patient = next(a.get("href") for a in parse(staff.client.get("/staff/patients").data
                                                 ).iter("a")
