@@ -5,9 +5,9 @@ unseen."""
 
 from __future__ import annotations
 
+from screener import workflow
 from screener.db import db
 from screener.models import Handover, Screening, User
-from screener import workflow
 from tests.journeys import OUTCOMES
 from tests.pages import add_user, csrf_token, text_of
 from tests.staff.factories import audit_rows, submit
