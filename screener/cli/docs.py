@@ -111,6 +111,15 @@ def rules_markdown(ruleset: RuleSet, probes: dict[str, Any] | None = None) -> st
     out += [f"- `{c['id']}` ({c['label']}): {', '.join(c['facts'])}" for c in cat["concepts"]]
     out += ["", "## Named conditions (used as `condition: ID`)", ""]
     out += [f"- `{c['id']}` ({c['label']}): `{_condition(c['when'])}`" for c in cat["conditions"]]
+    again = ruleset.rechecks
+    if again.after is not None:
+        out += ["", "## Re-checks (timed to the withdrawal's time course)", "",
+                f"After a check at {' or '.join(again.levels)} with a yes to any fact of "
+                f"`{again.after.id}` ({again.after.label}), the caregiver is asked to check "
+                f"again {', '.join(str(h) for h in again.hours)} hours after it. One not done "
+                f"within {again.answer_within_hours} hours of its time opens a call for staff "
+                f"(when the service reads checks and a number was left).", "",
+                f"{again.rationale} Sources: {', '.join(again.sources)}."]
     if probes:
         out += _specification(probes)
     out += ["", "## Sources", ""]

@@ -41,7 +41,7 @@ CHOICES = ["alarm_type", "pump_make"]
 
 def test_packaged_rule_set_covers_the_whole_vocabulary():
     rules = default_ruleset()
-    assert rules.version == "2026.6"
+    assert rules.version == "2026.7"
     assert set(rules.ids("symptom")) == set(SYMPTOMS + NEW_SYMPTOMS)
     assert set(rules.ids("history")) == set(HISTORY + NEW_HISTORY)
     assert set(rules.ids("number")) == set(NUMBERS + NEW_NUMBERS)
@@ -79,7 +79,7 @@ def test_a_content_change_without_a_new_version_is_refused(tmp_path):
     path.write_text(changed)
     result = CliRunner().invoke(main, ["rules", "check", str(path)])
     assert result.exit_code == 1 and "Give it a new version" in result.output
-    renamed = parse_ruleset(changed.replace('version: "2026.6"', 'version: "2026.99"'))
+    renamed = parse_ruleset(changed.replace('version: "2026.7"', 'version: "2026.99"'))
     assert "not in ruleset.lock" in version_problem(renamed)
 
 
@@ -132,6 +132,15 @@ BAD_FILES = [
     ("unknown source", "    term: Tremor\n    direction: withdrawal\n    weight: 1\n    sources: [seed 002]",
      "    term: Tremor\n    direction: withdrawal\n    weight: 1\n    sources: [seed 999]",
      "unknown source 'seed 999'", "- id: tremor"),
+    ("re-checks after an unknown concept", "  after: interruption\n", "  after: interuption\n",
+     "rechecks.after: unknown concept 'interuption'",
+     "  levels: [soon, routine]\n  after: interuption"),
+    ("re-check hours out of order", "  hours: [12, 24, 48, 72]\n", "  hours: [24, 12]\n",
+     "rechecks.hours must be whole hours from 1 to 168, rising",
+     "  levels: [soon, routine]\n  after: interruption\n  hours: [24"),
+    ("re-checks at an unknown level", "rechecks:\n  levels: [soon, routine]\n",
+     "rechecks:\n  levels: [soon, later]\n", "rechecks.levels must name levels",
+     "  levels: [soon, later]"),
     ("duplicate feature id", "  - id: tremor\n", "  - id: fever\n",
      "duplicate feature id 'fever'", "  - id: fever\n    kind: symptom\n    group: temperature_heart"),
     ("duplicate key", "    term: Tremor\n", "    term: Tremor\n    term: Shaking\n",
@@ -180,7 +189,7 @@ def test_a_bad_rule_file_is_refused_naming_the_line(old, new, words, anchor):
 
 
 def test_invalid_yaml_is_refused_with_its_line():
-    bad = TEXT.replace("version: \"2026.6\"", "version: [\"2026.5\"")
+    bad = TEXT.replace("version: \"2026.7\"", "version: [\"2026.5\"")
     with pytest.raises(RuleSetError, match=r"line \d+: not valid YAML"):
         parse_ruleset(bad)
 
@@ -198,4 +207,4 @@ def test_rules_check_command_names_the_bad_line(tmp_path):
     assert f"rules.yaml line {second}: duplicate feature id 'fever'" in result.output
 
     ok = CliRunner().invoke(main, ["rules", "check"])
-    assert ok.exit_code == 0 and "2026.6 (sha256" in ok.output and "is valid" in ok.output
+    assert ok.exit_code == 0 and "2026.7 (sha256" in ok.output and "is valid" in ok.output

@@ -29,7 +29,7 @@ def test_the_result_carries_its_working():
         (d.level for d in result.discriminators), key=LEVELS.index)
     assert all(d.says for d in result.discriminators)
     assert result.direction == "withdrawal"
-    assert result.ruleset_version == "2026.6"
+    assert result.ruleset_version == "2026.7"
     assert result.ruleset_hash == default_ruleset().short_hash
     json.dumps(result.to_dict())  # serialisable as it stands
 

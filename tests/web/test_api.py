@@ -154,7 +154,7 @@ def test_other_http_errors_answer_json_under_the_api(client):
 def test_catalog_serves_the_rule_set(app, client):
     catalog = client.get("/api/v1/catalog").json
     conforms(app, "Catalog", catalog)
-    assert catalog["version"] == "2026.6"
+    assert catalog["version"] == "2026.7"
     assert catalog["ruleset_hash"] == app.extensions["ruleset"].short_hash
     assert [d["level"] for d in catalog["discriminators"]][0] == "emergency"
     assert all(d["rationale"] and d["says"] for d in catalog["discriminators"])

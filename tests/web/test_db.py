@@ -38,7 +38,7 @@ def test_a_screening_is_saved_once_and_read_back(db_app, db_client):
         rows = db.session.execute(db.select(Screening)).scalars().all()
         assert len(rows) == 1
         assert (rows[0].level, rows[0].ruleset_version, rows[0].respondent) == (
-            "urgent", "2026.6", "caregiver")
+            "urgent", "2026.7", "caregiver")
         # The exact logic that gave the result: the rule file's content hash.
         assert rows[0].ruleset_hash == saved["ruleset_hash"] == db_app.extensions[
             "ruleset"].short_hash

@@ -21,6 +21,7 @@ from .model import (
     Concept,
     Feature,
     FollowUp,
+    Rechecks,
     Level,
     Option,
     Rule,
@@ -93,6 +94,7 @@ def compile_ruleset(check: Checker, data: Mapping[str, Any], content_hash: str,
     call_script = (CallScript((), {}) if decisions_only and "call_script" not in data
                    else _compile_call_script(check, data.get("call_script")))
 
+    rechecks = _compile_rechecks(check, data.get("rechecks"), concepts)
     known_additions = {a.id for a in additions}
     for addition_id in call_script.read_out:
         if addition_id not in known_additions:
@@ -107,8 +109,36 @@ def compile_ruleset(check: Checker, data: Mapping[str, Any], content_hash: str,
         groups=tuple(dict(g) for g in groups), features=features, vitals=vitals,
         news2=news2, children=children, concepts=concepts, discriminators=discriminators,
         notes=notes, advice=advice, advice_additions=additions, call_script=call_script,
-        content_hash=content_hash, raw=data,
+        content_hash=content_hash, raw=data, rechecks=rechecks,
     )
+
+
+def _compile_rechecks(check: Checker, node: Any, concepts: Mapping[str, Concept]) -> Rechecks:
+    """When to ask for a re-check (issue 24, item 4); none in files before 2026.7."""
+    if node is None:
+        return Rechecks()
+    if not isinstance(node, Mapping):
+        check.problem(check.data, "rechecks must be a mapping: levels, after, hours, "
+                                  "answer_within_hours, rationale, sources")
+        return Rechecks()
+    levels = tuple(listed(node, "levels"))
+    if not levels or any(level not in LEVELS for level in levels):
+        check.problem(node, f"rechecks.levels must name levels from {', '.join(LEVELS)}")
+    after = concepts.get(node.get("after"))
+    if after is None:
+        check.problem(node, f"rechecks.after: unknown concept '{node.get('after')}'")
+    hours = tuple(listed(node, "hours"))
+    if not hours or not all(isinstance(h, int) and not isinstance(h, bool) and 1 <= h <= 168
+                            for h in hours) or list(hours) != sorted(set(hours)):
+        check.problem(node, "rechecks.hours must be whole hours from 1 to 168, rising")
+    within = node.get("answer_within_hours")
+    if not (isinstance(within, int) and not isinstance(within, bool) and 1 <= within <= 24):
+        check.problem(node, "rechecks.answer_within_hours must be whole hours from 1 to 24")
+        within = 4
+    if not str(node.get("rationale") or "").strip():
+        check.problem(node, "rechecks needs a rationale")
+    return Rechecks(levels, after, hours, within, str(node.get("rationale") or ""),
+                    check.sources(node, "rechecks"))
 
 
 def _compile_call_script(check: Checker, node: Any) -> CallScript:

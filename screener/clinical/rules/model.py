@@ -32,6 +32,27 @@ class CallScript:
 
 
 @dataclass(frozen=True)
+class Rechecks:
+    """When a caregiver is asked to check again (issue 24, item 4): after a check at one of
+    `levels` with a yes to one of `after`'s facts, at each of `hours` after it; one not done
+    within `answer_within_hours` opens a call for staff."""
+
+    levels: tuple[str, ...] = ()
+    after: Concept | None = None
+    hours: tuple[int, ...] = ()
+    answer_within_hours: int = 4
+    rationale: str = ""
+    sources: tuple[str, ...] = ()
+
+    def asked_after(self, level: str, answers: Mapping[str, Any]) -> tuple[int, ...]:
+        """The hours after this check at which to check again; () for none."""
+        history = answers.get("history") or {}
+        if self.after is None or level not in self.levels:
+            return ()
+        return self.hours if any(history.get(f) is True for f in self.after.facts) else ()
+
+
+@dataclass(frozen=True)
 class FollowUp:
     """A question asked only after certain answers to an earlier one on the same page (the
     spinal cord injury level only after "yes" or "I don't know" to an injury). When the
@@ -353,6 +374,7 @@ class RuleSet:
     call_script: CallScript
     content_hash: str  # sha256 of the rule file's text
     raw: Mapping[str, Any] = field(repr=False, compare=False)
+    rechecks: Rechecks = field(default_factory=Rechecks)  # none before rule set 2026.7
 
     @property
     def short_hash(self) -> str:
