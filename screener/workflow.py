@@ -85,6 +85,14 @@ def record_refill(patient: Patient, user: User, refilled_on: date, next_refill_d
             if close(screening, user, "pump_refilled", close_note or None, now)]
 
 
+def reopen(screening: Screening) -> bool:
+    """A closed check back in the worklist, open and unowned: a re-check it asked for was not
+    done (screener/alerts/rechecks.py). The first claim's time is kept, for the response times.
+    False if it was not closed (it is in the worklist already)."""
+    return _change_if(screening.id, Screening.status == "closed", status="open",
+                      claimed_by_id=None, closed_by_id=None, closed_at=None)
+
+
 def hand_over(screening: Screening, owner: User, by: User, now: datetime | None = None) -> bool:
     """Give a check still not closed to `owner` on the new shift (claiming it if nobody had:
     the first claim's time is kept, for the response times), with a "handed over" action by

@@ -63,7 +63,12 @@ def page_data(page_id: str, answers: dict) -> dict:
 
 def walk(journey: Journey, answers: dict) -> str:
     """Answer every page for `answers`; return the result page's path."""
-    first = journey.start()
+    return walk_from(journey, journey.start(), answers)
+
+
+def walk_from(journey: Journey, first: str, answers: dict) -> str:
+    """Answer every page from `first` (a check's first page, however it was started: the
+    start page, a re-check link) for `answers`; return the result page's path."""
     signs = [s for s in answers.get("symptoms", []) if s in EMERGENCY_SIGNS]
     response, _ = journey.submit(first, {"symptoms": signs or ["none"]})
     if not signs:

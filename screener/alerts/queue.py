@@ -22,6 +22,7 @@ from huey import Huey, RedisHuey, SqliteHuey, crontab
 from ..models import Alert, utc_now
 from ..settings import ConfigurationError, is_development
 from . import delivery
+from .rechecks import open_missed
 from .rota import Rota
 from .sending import Message, send_email, send_webhook
 
@@ -51,6 +52,8 @@ def make_queue(app: Flask) -> Huey:
             due = delivery.due_alerts()
             for alert_id in due:
                 deliver_alert(alert_id)
+            # Re-checks not done by their deadline open a call (screener/alerts/rechecks.py).
+            open_missed(app.extensions["service"].reads_checks)
             return len(due)
 
     @huey.on_startup()

@@ -21,6 +21,7 @@ from werkzeug.datastructures import MultiDict
 from .. import audit, workflow
 from ..alerts.outbox import add_alerts, follow_up
 from ..alerts.queue import enqueue
+from ..alerts.rechecks import mark_done, plan_rechecks, series
 from ..clinical import Assessment
 from ..clinical.answers import InvalidAnswers
 from ..clinical.catalog import build_catalog
@@ -41,6 +42,7 @@ from ..web.language import gettext as _
 from ..web.security import PUBLIC_SUBMISSIONS, limiter
 from ..web.service_profile import INTERNATIONAL_PHRASE
 from .answer_words import in_words, words_shown, words_shown_for
+from .check_again import check_again, start_again
 from .drafts import Draft, current_draft, finish_draft, start_draft
 from .forms import (
     ANSWER_WORDS,
@@ -327,6 +329,13 @@ def _finish(draft: Draft, assessment: Assessment | None):
                               callback_phone=about["callback_phone"].strip() if consented
                               else None)
     alerts = add_alerts(screening, _service().rota)  # the outbox: committed with it
+    earlier = (db.session.get(Screening, draft.previous_id)
+               if draft.previous_id and draft.patient_id is None else None)
+    if earlier is not None:  # a check made from a re-check link: that re-check is done
+        db.session.flush()
+        mark_done(earlier, screening)
+    else:  # re-checks timed to the withdrawal's course, when the rule set asks for them
+        plan_rechecks(screening, language.rules())
     draft.screening_id = screening.public_id
     draft.forget_answers()  # the screening holds them now: no second copy is kept
     if draft.patient_id is not None:
@@ -368,6 +377,7 @@ def result(public_id: str):
                            advice=assessment.advice[audience], audience=audience,
                            action=action, clinic_hours=clinic_hours(_service()),
                            follow_up=follow_up(screening, _service().reads_checks),
+                           again=check_again(screening) if audience == "caregiver" else None,
                            shown=words_shown_for(screening, language.rules()))
 
 
@@ -386,6 +396,27 @@ def change_answers(public_id: str):
     start_draft(pages=pages_from(screening.answers, language.rules()))
     db.session.commit()
     return redirect(url_for("journey.question", page_id=PAGE_IDS[-1], review="1"))
+
+
+@bp.get("/again/<token>")
+def again(token: str):
+    """A re-check link (issue 24, item 4): says what it does and asks to start, so opening a
+    saved link never starts a check by itself."""
+    rows = series(token)
+    if not rows:
+        abort(404)
+    return render_template("check_again.html", token=token, earlier=rows[0].screening)
+
+
+@bp.post("/again/<token>")
+@limiter.limit(PUBLIC_SUBMISSIONS, methods=["POST"])
+def again_start(token: str):
+    rows = series(token)
+    if not rows:
+        abort(404)
+    start_again(rows[0].screening)
+    db.session.commit()
+    return redirect(url_for("journey.question", page_id=PAGE_IDS[0]))
 
 
 @bp.get("/how-it-works")

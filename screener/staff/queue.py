@@ -131,7 +131,9 @@ def queue():
                              defer(Screening.answers, raiseload=True),
                              defer(Screening.shown, raiseload=True),
                              # The last call attempt and when to try again (item 5).
-                             selectinload(Screening.actions)))
+                             selectinload(Screening.actions),
+                             # A re-check not done: why a closed check came back (item 4).
+                             selectinload(Screening.rechecks)))
     audit.record("view_queue", "screening", None, shown=len(page.items), **page.position(),
                  **{k: str(v) for k, v in used.data.items() if v})
     db.session.commit()

@@ -21,9 +21,9 @@ from .model import (
     Concept,
     Feature,
     FollowUp,
-    Rechecks,
     Level,
     Option,
+    Rechecks,
     Rule,
     RuleSet,
 )
