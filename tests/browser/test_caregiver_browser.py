@@ -255,3 +255,24 @@ def test_change_your_answers_from_the_result_makes_a_new_check(server, page):
     assert walker.level() != "routine"
     walker.goto(first)
     assert walker.level() == "routine"
+
+
+def test_check_again_from_the_result_starts_a_check_with_the_history_filled_in(server, page):
+    """Issue 24, item 4: after missed doses, the result lists when to check again; its link
+    opens a page that starts a new check, the history filled in and said so. axe on each."""
+    walker = Walker(page, server)
+    walker.answer({"route": "oral", "history": {"missed_doses": True},
+                   "callback_phone": "07700 900321"})
+    assert walker.level() == "soon"
+    section = page.locator("#check-again")
+    assert section.is_visible()
+    assert page.locator("#check-again + p + ul li").count() == 4  # 12, 24, 48 and 72 hours
+    with page.expect_navigation():
+        page.locator("#check-again-link").click()
+    walker.check()
+    assert walker.path().startswith("/again/")
+    walker.press("Start the check again")
+    assert walker.path() == "/check/emergency-signs"
+    walker.fill({"symptoms": ["none"]})
+    walker.continue_()
+    assert "Filled in from your last check." in page.locator("main").inner_text()
