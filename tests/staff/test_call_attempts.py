@@ -42,12 +42,17 @@ def test_no_answer_without_a_time_to_try_again_is_refused_by_name(app, client, s
         assert db.session.scalars(db.select(ScreeningAction)).all() == []
 
 
-def test_a_wrong_number_needs_no_time_to_try_again(app, client, staff):
+def _attempt(staff, client, kind: str, next_try: str):
+    """A call attempt recorded on a new urgent screening; returns the journey."""
     journey = staff("triage", "tom")
-    public_id = submit(client, OUTCOMES["urgent"])
-    page = f"/staff/screenings/{public_id}"
-    post_form(journey, page, f"{page}/actions", {"kind": "wrong_number", "next_try": "15",
+    page = f"/staff/screenings/{submit(client, OUTCOMES['urgent'])}"
+    post_form(journey, page, f"{page}/actions", {"kind": kind, "next_try": next_try,
                                                  "then": "save"})
+    return journey
+
+
+def test_a_wrong_number_needs_no_time_to_try_again(app, client, staff):
+    _attempt(staff, client, "wrong_number", "15")
     with app.app_context():
         action = db.session.scalars(db.select(ScreeningAction)).one()
         assert (action.kind, action.next_try_at) == ("wrong_number", None)
@@ -79,11 +84,7 @@ def test_the_queue_says_who_can_be_called_and_keeps_those_it_cannot_in_their_own
 
 
 def test_the_queue_shows_when_to_try_again(app, client, staff):
-    journey = staff("triage", "tom")
-    public_id = submit(client, OUTCOMES["urgent"])
-    page = f"/staff/screenings/{public_id}"
-    post_form(journey, page, f"{page}/actions", {"kind": "voicemail", "next_try": "60",
-                                                 "then": "save"})
+    journey = _attempt(staff, client, "voicemail", "60")
     _, tree = journey.get("/staff/")
     status = text_of(tree.find(".//td[@data-label='Status']"))
     assert "Called: left a voicemail; try again" in status

@@ -146,17 +146,10 @@ def test_the_caregiver_and_the_api_are_told_when_nobody_has_picked_it_up(notifyi
     response = client.post("/api/v1/screenings", json=URGENT)
     assert response.get_json()["follow_up"] == {"status": "waiting", "unanswered_since": None}
     public_id = response.get_json()["id"]
-    with app.app_context():
-        created = as_utc(db.session.scalars(db.select(Screening)).one().created_at)
     # Two steps (the on-call clinician, then the lead), 15 minutes each for urgent.
-    monkeypatch.setattr("screener.alerts.outbox.utc_now",
-                        lambda: created + timedelta(minutes=29))
-    assert client.get(f"/api/v1/screenings/{public_id}").get_json()["follow_up"][
-        "status"] == "waiting"
+    assert _follow_up_after(app, client, public_id, 29, monkeypatch)["status"] == "waiting"
     assert "picked up" not in client.get(f"/result/{public_id}").get_data(as_text=True)
-    monkeypatch.setattr("screener.alerts.outbox.utc_now",
-                        lambda: created + timedelta(minutes=30))
-    follow = client.get(f"/api/v1/screenings/{public_id}").get_json()["follow_up"]
+    follow = _follow_up_after(app, client, public_id, 30, monkeypatch)
     assert follow["status"] == "unanswered" and follow["unanswered_since"]
     page = client.get(f"/result/{public_id}").get_data(as_text=True)
     assert "No one at the clinic has picked up your check yet." in page
@@ -186,12 +179,16 @@ def test_the_promise_is_kept_from_the_rota_the_check_arrived_under(notifying, mo
         {"email": ["lead@clinic.example"]}, {"email": ["director@clinic.example"]}]})
     assert len(longer.rota.steps) == len(service.rota.steps) + 1
     app.extensions["service"] = longer
+    assert _follow_up_after(app, client, public_id, 30, monkeypatch)["status"] == "unanswered"
+
+
+def _follow_up_after(app, client, public_id: str, minutes: int, monkeypatch) -> dict:
+    """The API's follow_up for the one screening, `minutes` after it arrived."""
     with app.app_context():
         created = as_utc(db.session.scalars(db.select(Screening)).one().created_at)
     monkeypatch.setattr("screener.alerts.outbox.utc_now",
-                        lambda: created + timedelta(minutes=30))
-    assert client.get(f"/api/v1/screenings/{public_id}").get_json()["follow_up"][
-        "status"] == "unanswered"
+                        lambda: created + timedelta(minutes=minutes))
+    return client.get(f"/api/v1/screenings/{public_id}").get_json()["follow_up"]
 
 
 def test_when_no_one_could_be_told_the_caregiver_is_not_left_waiting(notifying):
