@@ -69,6 +69,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         SESSION_ABSOLUTE_HOURS=12,  # a staff session ends this long after sign-in, however busy
         STAFF_IDLE_SECONDS=30 * 60,  # ... and this long after the last thing its user did
         STAFF_IDLE_WARNING_SECONDS=2 * 60,  # the page warns this long before (issue 24)
+        PUMP_LEAD_DAYS=7,  # a refill is due this many days before the pump's earliest alarm
         READINESS_FREE_BYTES=64 * 2**20,  # /readyz: room for thousands of screenings
         IDEMPOTENCY_HOURS=24,  # an API client's Idempotency-Key replays for this long
         RESULT_LINK_HOURS=48,  # a caregiver's result, read without sign-in, for this long

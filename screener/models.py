@@ -210,6 +210,36 @@ class Refill(db.Model):
     recorded_by: Mapped[User] = relationship()
 
 
+class PumpSetting(db.Model):
+    """One version of a patient's pump record (issue 25): each change adds a row, with who
+    made it, when and why; the newest is the pump as it is now. The model comes from the
+    catalogue (screener/pump/catalogue.py) with its reservoir size, or is typed with one."""
+
+    __tablename__ = "pump_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str | None] = mapped_column(Text)
+    model_id: Mapped[str | None] = mapped_column(String(40))  # a catalogue id, or None
+    model_name: Mapped[str] = mapped_column(String(80))
+    reservoir_ml: Mapped[float] = mapped_column(Numeric(6, 1, asdecimal=False))
+    # The low-reservoir alarm volume, which the clinician may raise for someone who went into
+    # withdrawal above the usual one (a 2004 multicentre study: none recurred at 4 mL).
+    alarm_ml: Mapped[float] = mapped_column(Numeric(6, 1, asdecimal=False))
+    drug: Mapped[str] = mapped_column(String(40), default="baclofen")
+    concentration_mcg_per_ml: Mapped[float] = mapped_column(Numeric(8, 1, asdecimal=False))
+    daily_dose_mcg: Mapped[float] = mapped_column(Numeric(8, 1, asdecimal=False))
+    bolus_mcg_per_day: Mapped[float] = mapped_column(Numeric(8, 1, asdecimal=False), default=0)
+    implanted_on: Mapped[date | None] = mapped_column(Date)
+    indicator_on: Mapped[date | None] = mapped_column(Date)  # elective replacement indicator
+    catheter_cm: Mapped[float | None] = mapped_column(Numeric(5, 1, asdecimal=False))
+    catheter_notes: Mapped[str | None] = mapped_column(Text)
+
+    recorded_by: Mapped[User] = relationship()
+
+
 class Screening(db.Model):
     """One completed screening: the answers, the assessment and the rule-set version used,
     and its place in the staff queue (status, who claimed and closed it)."""

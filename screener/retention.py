@@ -12,8 +12,8 @@
 
 `flask --app screener apply-retention` applies the periods; `flask --app screener
 apply-audit-retention`, run as the owner, shortens the audit trail; `flask --app screener
-erase-patient REFERENCE` erases one patient's record, screenings, actions, refills and
-drafts, and writes to the audit trail that it happened (counts only).
+erase-patient REFERENCE` erases one patient's record, screenings, actions, refills, pump
+record and drafts, and writes to the audit trail that it happened (counts only).
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from .models import (
     AuditEvent,
     Draft,
     Patient,
+    PumpSetting,
     Recheck,
     Refill,
     Screening,
@@ -124,6 +125,7 @@ def erase_patient(reference: str) -> dict[str, int] | None:
         "actions": _delete(ScreeningAction, ScreeningAction.screening_id.in_(theirs)),
         "screenings": _delete(Screening, Screening.id.in_(theirs)),
         "refills": _delete(Refill, Refill.patient_id == patient.id),
+        "pump records": _delete(PumpSetting, PumpSetting.patient_id == patient.id),
     }
     patient_id = patient.id
     db.session.delete(patient)

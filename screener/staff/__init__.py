@@ -56,6 +56,7 @@ from . import (  # noqa: E402, F401 - register views
     exports,
     handover,
     patients,
+    pump,
     queue,
     refills,
     response_times,

@@ -30,6 +30,7 @@ from wtforms.validators import (
 from ..clinical.answers import PATIENT_REF_MAX
 from ..journey.forms import a_reference, choices, only_choices
 from ..models import ACTION_KINDS, TRY_AGAIN
+from ..pump.catalogue import MODELS
 from ..reference_codes import EXAMPLE, LENGTH, NotAReference, read_reference_code
 from ..web.formatting import LEVEL_NAMES
 
@@ -246,3 +247,68 @@ class RefillForm(FlaskForm):
         if self.refilled_on.data and field.data and field.data <= self.refilled_on.data:
             raise ValidationError(_l("The next refill must be after the date of this refill"))
 
+
+
+def _required_between(low: str, high: str, missing, message) -> list:
+    return [InputRequired(missing), NumberRange(Decimal(low), Decimal(high), message)]
+
+
+class PumpSettingForm(FlaskForm):
+    """A new version of the pump record (issue 25, item 1); screener/staff/pump.py."""
+
+    model_id = SelectField(_l("Make and model"), validators=[
+        InputRequired(_l("Select the make and model, or another pump"))])  # choices: the view
+    other_model = StringField(_l("Another pump: its make and model"),
+                              validators=[Optional(), Length(max=80)])
+    reservoir_ml = FiniteDecimalField(_l("Its reservoir size"), places=1, validators=_between(
+        "5", "60", _l("Enter a reservoir size from 5 to 60 mL")))
+    alarm_ml = FiniteDecimalField(_l("Low-reservoir alarm volume"), places=1,
+                                  validators=_required_between(
+                                      "0.5", "20", _l("Enter the low-reservoir alarm volume"),
+                                      _l("Enter an alarm volume from 0.5 to 20 mL")))
+    concentration_mcg_per_ml = FiniteDecimalField(
+        _l("Concentration"), places=1, validators=_required_between(
+            "10", "4000", _l("Enter the concentration"),
+            _l("Enter a concentration from 10 to 4,000 micrograms/mL")))
+    daily_dose_mcg = FiniteDecimalField(_l("Daily dose"), places=1, validators=_required_between(
+        "1", "2000", _l("Enter the daily dose"),
+        _l("Enter a daily dose from 1 to 2,000 micrograms")))
+    bolus_mcg_per_day = FiniteDecimalField(
+        _l("Boluses allowed a day (optional)"), places=1, validators=_between(
+            "0", "2000", _l("Enter the boluses allowed a day, from 0 to 2,000 micrograms")))
+    implanted_on = UKDateField(_l("Implant date (optional)"), validators=[Optional()])
+    indicator_on = UKDateField(_l("Replacement indicator shown on (optional)"),
+                               validators=[Optional()])
+    catheter_cm = FiniteDecimalField(_l("Catheter length implanted (optional)"), places=1,
+                                     validators=_between("1", "110", _l(
+                                         "Enter a catheter length from 1 to 110 cm")))
+    catheter_notes = TextAreaField(_l("Catheter notes (optional)"),
+                                   validators=[Optional(), Length(max=2000)])
+    reason = TextAreaField(_l("Why it changed (optional)"),
+                           validators=[Optional(), Length(max=2000)])
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if self.model_id.data == "other":
+            if not (self.other_model.data or "").strip():
+                self.other_model.errors = [*self.other_model.errors,
+                                           _l("Enter the make and model of the pump")]
+                valid = False
+            if self.reservoir_ml.data is None and not self.reservoir_ml.errors:
+                self.reservoir_ml.errors = [_l("Enter the pump's reservoir size")]
+                valid = False
+        size = self.reservoir_size()
+        if (size is not None and self.alarm_ml.data is not None and not self.alarm_ml.errors
+                and self.alarm_ml.data >= size):
+            self.alarm_ml.errors = [_l("Enter an alarm volume below the reservoir size")]
+            valid = False
+        if (self.implanted_on.data and self.indicator_on.data
+                and self.indicator_on.data < self.implanted_on.data):
+            self.indicator_on.errors = [*self.indicator_on.errors,
+                                        _l("Enter a date on or after the implant date")]
+            valid = False
+        return valid
+
+    def reservoir_size(self) -> Decimal | None:
+        known = MODELS.get(self.model_id.data or "")
+        return Decimal(known.reservoir_ml) if known else self.reservoir_ml.data

@@ -124,7 +124,7 @@ def _pages(app) -> Iterator[tuple[str, bytes]]:
                                                 ).iter("a")
                    if a.get("href", "").startswith("/staff/patients/") and
                    a.get("href")[len("/staff/patients/"):].isdigit())
-    for suffix in ("", "/edit", "/refill"):
+    for suffix in ("", "/edit", "/refill", "/pump"):
         yield patient + suffix, staff.client.get(patient + suffix).data
     yield "/staff/sign-in", app.test_client().get("/staff/sign-in").data
 
@@ -134,6 +134,7 @@ def _allowed(app) -> set[str]:
     from dataclasses import asdict
 
     from screener.models import ROLES, AuditEvent, Screening, User
+    from screener.pump.catalogue import MODELS
 
     ruleset = app.extensions["ruleset"]
     allowed = {ruleset.version, ruleset.short_hash, *ruleset.sources, *ruleset.sources.values()}
@@ -150,6 +151,7 @@ def _allowed(app) -> set[str]:
         for user in db.session.execute(db.select(User)).scalars():
             allowed.update([user.name, user.username])
     allowed.update({"P-1", "Sam Example", "UTC", "\u00b0C", "\u00b0F", *ROLES})
+    allowed.update(model.name for model in MODELS.values())  # product names, not words
     allowed.update(date.today().strftime(f) for f in ("%B", "%b"))  # a date, in en-GB
     return {text.lower() for text in allowed if text.strip()}
 

@@ -10,6 +10,7 @@ from screener.journey import Draft
 from screener.models import (
     AuditEvent,
     Patient,
+    PumpSetting,
     Refill,
     Screening,
     ScreeningAction,
@@ -87,7 +88,10 @@ def test_erasing_a_patient_removes_their_data_and_leaves_a_trace(db_app, db_clie
             ScreeningAction(screening_id=linked, kind="called_back", user_id=user_id),
             Refill(patient_id=erase_id, refilled_on=date.today(),
                    next_refill_date=date.today() + timedelta(days=90), recorded_by_id=user_id),
-            Draft(patient_id=erase_id, previous_id=linked)])
+            Draft(patient_id=erase_id, previous_id=linked),
+            PumpSetting(patient_id=erase_id, recorded_by_id=user_id, model_name="Another",
+                        reservoir_ml=20, alarm_ml=2, concentration_mcg_per_ml=500,
+                        daily_dose_mcg=300, catheter_notes="Revised 2025")])
         db.session.commit()
     refused = db_app.test_cli_runner().invoke(args=["erase-patient", "ERASE-1"], input="n\n")
     assert refused.exit_code != 0 and _count(db_app, Patient) == 2  # asked first
@@ -100,6 +104,7 @@ def test_erasing_a_patient_removes_their_data_and_leaves_a_trace(db_app, db_clie
         assert [s.id for s in db.session.execute(db.select(Screening)).scalars()] == [kept]
         assert db.session.query(Refill).count() == 0 and db.session.query(Draft).count() == 0
         assert db.session.query(ScreeningAction).count() == 0
+        assert db.session.query(PumpSetting).count() == 0
         event = db.session.execute(db.select(AuditEvent).filter_by(action="erase_patient")
                                    ).scalar_one()
         assert event.record_id == str(erase_id) and event.details["screenings"] == 2

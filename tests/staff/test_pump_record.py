@@ -1,0 +1,106 @@
+"""The pump record (issue 25, item 1): a model from the catalogue or another with its size,
+the alarm volume below the reservoir, every change kept with who, when and why, and the
+projected dates as ranges with the day to refill by. The clinic changes it; triage reads."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from screener.db import db
+from screener.models import Patient, PumpSetting
+from tests.pages import add_user, text_of
+from tests.staff.factories import audit_rows, make_patient, post_form
+
+PUMP = {"model_id": "synchromed-ii-8637-20", "alarm_ml": "2", "concentration_mcg_per_ml": "500",
+        "daily_dose_mcg": "300"}
+
+
+def _page(app, **fields) -> str:
+    return f"/staff/patients/{make_patient(app, 'P-1', **fields)}/pump"
+
+
+def test_a_pump_is_recorded_and_each_change_kept_with_who_when_and_why(app, client, staff):
+    page = _page(app)
+    journey = staff("clinic", "cara")
+    response = post_form(journey, page, page, PUMP)
+    assert response.status_code == 302
+    post_form(journey, page, page, {**PUMP, "alarm_ml": "4",
+                                    "reason": "Withdrawal at 2.5 mL last spring"})
+    with app.app_context():
+        versions = db.session.scalars(db.select(PumpSetting).order_by(PumpSetting.id)).all()
+        assert [(v.alarm_ml, v.reservoir_ml, v.reason) for v in versions] == [
+            (2, 20, None), (4, 20, "Withdrawal at 2.5 mL last spring")]
+        assert {v.recorded_by.username for v in versions} == {"cara"}
+        patient = db.session.scalars(db.select(Patient)).one()
+        assert (patient.low_reservoir_alarm_ml, patient.pump_model) == (
+            4, "Medtronic SynchroMed II 8637-20 (20 mL)")  # the record follows the newest
+    _, tree = journey.get(page)
+    rows = [text_of(tr) for tr in tree.iterfind(".//tbody/tr")]
+    assert len(rows) == 2 and "Withdrawal at 2.5 mL last spring" in rows[0]
+    assert [e.action for e in audit_rows(app)].count("update") == 2
+
+
+def test_the_projection_is_a_range_with_a_refill_by_date(app, client, staff):
+    """The brief's worked example 1, refilled 10 days ago: the alarm 30 days after the refill
+    as programmed, between 26 and 35 with the pump's accuracy; refill by 7 days before the
+    earliest."""
+    refilled = date.today() - timedelta(days=10)
+    page = _page(app, last_refill_on=refilled, reservoir_ml=20)
+    journey = staff("clinic", "cara")
+    post_form(journey, page, page, PUMP)
+    _, tree = journey.get(page)
+    from screener.web.formatting import uk_date
+
+    with app.test_request_context():
+        nominal = uk_date(refilled + timedelta(days=30))
+        earliest = uk_date(refilled + timedelta(days=26))
+        refill = uk_date(refilled + timedelta(days=26 - 7))
+    said = {text_of(row.find("dt")): text_of(row.find("dd"))
+            for row in tree.iterfind(".//div[@class='summary-row']")}
+    assert said["Low-reservoir alarm"].startswith(f"between {earliest} and ")
+    assert said["Low-reservoir alarm"].endswith(f"({nominal} as programmed)")
+    assert said["Refill by"].startswith(refill)
+
+
+def test_a_pump_not_in_the_list_needs_its_name_and_size_and_the_alarm_fits(app, client, staff):
+    page = _page(app)
+    journey = staff("clinic", "cara")
+    response = post_form(journey, page, page, {**PUMP, "model_id": "other"})
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert "Enter the make and model of the pump" in text
+    assert "Enter the pump&#39;s reservoir size" in text or "Enter the pump's reservoir size" in text
+    response = post_form(journey, page, page, {**PUMP, "alarm_ml": "20"})
+    assert "Enter an alarm volume below the reservoir size" in response.get_data(as_text=True)
+    response = post_form(journey, page, page, {**PUMP, "implanted_on": "1/6/2024",
+                                               "indicator_on": "1/6/2023"})
+    assert "Enter a date on or after the implant date" in response.get_data(as_text=True)
+    response = post_form(journey, page, page, {**PUMP, "model_id": "other",
+                                               "other_model": "Tricumed IP 2000V",
+                                               "reservoir_ml": "35"})
+    assert response.status_code == 302
+    with app.app_context():
+        saved = db.session.scalars(db.select(PumpSetting)).one()
+        assert (saved.model_id, saved.model_name, saved.reservoir_ml) == (
+            None, "Tricumed IP 2000V", 35)
+
+
+def test_triage_reads_the_record_but_only_the_clinic_changes_it(app, client, staff):
+    page = _page(app)
+    cara = add_user(app, "cara", "clinic")
+    with app.app_context():
+        patient = db.session.scalars(db.select(Patient)).one()
+        db.session.add(PumpSetting(patient_id=patient.id, recorded_by_id=cara,
+                                   model_id="synchromed-ii-8637-20", reservoir_ml=20,
+                                   model_name="Medtronic SynchroMed II 8637-20 (20 mL)",
+                                   alarm_ml=2, concentration_mcg_per_ml=500,
+                                   daily_dose_mcg=300))
+        db.session.commit()
+    triage = staff("triage", "tess")
+    _, tree = triage.get(page)
+    assert tree.find(f".//form[@action='{page}']") is None
+    assert "Medtronic SynchroMed II 8637-20" in text_of(tree.find(".//main"))
+    refused = post_form(triage, page, page, PUMP)  # with a valid CSRF token: no capability
+    assert refused.status_code == 403
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count()).select_from(PumpSetting)) == 1
