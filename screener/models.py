@@ -286,8 +286,12 @@ class Screening(db.Model):
     # check arrives, from the rota then): from then, if still open, the caregiver is told
     # nobody has picked it up (alerts/outbox.py). None: nobody is told of this check.
     unclaimed_after: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The check whose re-check series this one belongs to (made from its link, or by changing
+    # the answers of one in it): its result shows the series' times (alerts/rechecks.py).
+    recheck_of_id: Mapped[int | None] = mapped_column(ForeignKey("screenings.id"))
 
     patient: Mapped[Patient | None] = relationship()
+    recheck_of: Mapped[Screening | None] = relationship(remote_side=[id])
     claimed_by: Mapped[User | None] = relationship(foreign_keys=[claimed_by_id])
     closed_by: Mapped[User | None] = relationship(foreign_keys=[closed_by_id])
     actions: Mapped[list[ScreeningAction]] = relationship(

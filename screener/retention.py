@@ -58,6 +58,7 @@ def apply_retention() -> dict[str, int]:
         "re-checks": _delete(Recheck, or_(Recheck.screening_id.in_(old_screenings),
                                           Recheck.done_screening_id.in_(old_screenings))),
         "actions": _delete(ScreeningAction, ScreeningAction.screening_id.in_(old_screenings)),
+        "re-check links": _unlink_rechecks(old_screenings),
         "screenings": _delete(Screening, Screening.id.in_(old_screenings)),
     }
     audit.record("apply_retention", username="(command line)", **counts)
@@ -123,6 +124,7 @@ def erase_patient(reference: str) -> dict[str, int] | None:
         "re-checks": _delete(Recheck, or_(Recheck.screening_id.in_(theirs),
                                           Recheck.done_screening_id.in_(theirs))),
         "actions": _delete(ScreeningAction, ScreeningAction.screening_id.in_(theirs)),
+        "re-check links": _unlink_rechecks(theirs),
         "screenings": _delete(Screening, Screening.id.in_(theirs)),
         "refills": _delete(Refill, Refill.patient_id == patient.id),
         "pump records": _delete(PumpSetting, PumpSetting.patient_id == patient.id),
@@ -141,6 +143,13 @@ def _holds(column, reference: str):
     answers or its refused last page. (A reference holds no quote or backslash, so its JSON
     form is itself in quotes.)"""
     return func.upper(cast(column, Text)).contains(f'"{reference.upper()}"', autoescape=True)
+
+
+def _unlink_rechecks(going) -> int:
+    """A later check keeps no link to one of its series that is deleted (the foreign key)."""
+    return db.session.execute(db.update(Screening).where(Screening.recheck_of_id.in_(going))
+                              .values(recheck_of_id=None)
+                              .execution_options(synchronize_session=False)).rowcount
 
 
 def _delete(model, condition) -> int:

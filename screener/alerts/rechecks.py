@@ -55,6 +55,14 @@ def plan_rechecks(screening: Screening, rules: RuleSet) -> list[Recheck]:
     return planned
 
 
+def series_origin(screening: Screening) -> Screening | None:
+    """The check whose re-checks `screening` belongs to: itself if it asked for them, the
+    one it was a re-check of, or None."""
+    if screening.rechecks:
+        return screening
+    return screening.recheck_of
+
+
 def series(token: str) -> list[Recheck]:
     """The re-checks a link's token opens, earliest first; [] for none or an ended one."""
     if not token or len(token) > 64:

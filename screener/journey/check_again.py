@@ -9,9 +9,8 @@ from typing import Any
 
 from flask import url_for
 
-from ..alerts.rechecks import token_for
-from ..db import db
-from ..models import Recheck, Screening, as_utc, utc_now
+from ..alerts.rechecks import series_origin, token_for
+from ..models import Screening, as_utc, utc_now
 from ..web import language
 from ..web.formatting import clock_time, on_service_clock
 from ..web.language import gettext as _
@@ -26,16 +25,16 @@ ASKED_AFRESH = ("signs", "changes", "symptoms", "vitals")
 def check_again(screening: Screening) -> dict[str, Any] | None:
     """For the result page: the times still to come and the link, for a check that asked for
     re-checks or was one. None otherwise."""
-    rows = list(screening.rechecks) or list(db.session.scalars(
-        db.select(Recheck).where(Recheck.done_screening_id == screening.id)))
-    if not rows:
+    origin = series_origin(screening)
+    if origin is None:
         return None
-    origin = rows[0].screening
     coming = [r for r in origin.rechecks if r.state == "pending"
               and as_utc(r.answer_by) > utc_now()]
     if not coming:
         return {"times": [], "link": None}
     return {"times": [when_said(as_utc(r.due_at)) for r in coming],
+            # A missed one opens a call on the number left with the first check (rechecks.py).
+            "calls": bool(origin.callback_phone),
             "within": language.rules().rechecks.answer_within_hours,
             "link": url_for("journey.again", token=token_for(origin.public_id),
                             _external=True)}

@@ -21,7 +21,7 @@ from werkzeug.datastructures import MultiDict
 from .. import audit, workflow
 from ..alerts.outbox import add_alerts, follow_up
 from ..alerts.queue import enqueue
-from ..alerts.rechecks import mark_done, plan_rechecks, series
+from ..alerts.rechecks import mark_done, plan_rechecks, series, series_origin
 from ..clinical import Assessment
 from ..clinical.answers import InvalidAnswers
 from ..clinical.catalog import build_catalog
@@ -332,6 +332,7 @@ def _finish(draft: Draft, assessment: Assessment | None):
     earlier = (db.session.get(Screening, draft.previous_id)
                if draft.previous_id and draft.patient_id is None else None)
     if earlier is not None:  # a check made from a re-check link: that re-check is done
+        screening.recheck_of_id = earlier.id
         db.session.flush()
         mark_done(earlier, screening)
     else:  # re-checks timed to the withdrawal's course, when the rule set asks for them
@@ -393,7 +394,11 @@ def change_answers(public_id: str):
             not current_user.is_authenticated and not readable_without_sign_in(
                 screening, current_app.config["RESULT_LINK_HOURS"])):
         abort(404)
-    start_draft(pages=pages_from(screening.answers, language.rules()))
+    # A check of a re-check series stays in it: the new check counts as its re-check, and
+    # starts no second series (whose first would be missed and open a call).
+    origin = series_origin(screening)
+    start_draft(pages=pages_from(screening.answers, language.rules()),
+                previous_id=origin.id if origin is not None else None)
     db.session.commit()
     return redirect(url_for("journey.question", page_id=PAGE_IDS[-1], review="1"))
 

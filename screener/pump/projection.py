@@ -177,10 +177,12 @@ def battery_window(implanted_on: date, indicator_on: date | None = None) -> Batt
     low, high = SERVICE_LIFE_YEARS
     replace_from = _years_after(implanted_on, low)
     stop = _years_after(implanted_on, high)
-    if indicator_on is not None:
+    book_by = stop - timedelta(days=BOOK_REPLACEMENT_DAYS)
+    if indicator_on is not None:  # shown: the pump stops within 90 days, so book it now
         stop = min(stop, indicator_on + timedelta(days=ERI_STOP_DAYS))
         replace_from = min(replace_from, indicator_on)
-    return BatteryWindow(replace_from, stop, stop - timedelta(days=BOOK_REPLACEMENT_DAYS))
+        book_by = min(book_by, indicator_on)
+    return BatteryWindow(replace_from, stop, book_by)
 
 
 def _years_after(day: date, years: int) -> date:

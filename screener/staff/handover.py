@@ -104,12 +104,15 @@ def handover():
     items, people = open_urgent(), colleagues()
     names = {p.id: p.name for p in people}
     form = handover_form(items, people, current_user)
-    if request.method == "GET":
-        form.shown.data = listed(items)
+    changed = request.method == "POST" and not form.validate() and bool(form.shown.errors)
+    if request.method == "GET" or changed:
+        # The rows as they are now: a tick or an owner given to a row that then held another
+        # check is never carried over to it (a check would be handed over unread).
         for n, screening in enumerate(items):
-            if screening.claimed_by_id in names:
-                form[f"owner_{n}"].data = str(screening.claimed_by_id)
-    elif form.validate():
+            form[f"read_{n}"].data = False
+            form[f"owner_{n}"].data = (str(screening.claimed_by_id)
+                                       if screening.claimed_by_id in names else "")
+    elif not form.errors:
         on_shift = {current_user.id, *(form.on_shift.data or [])}
         if check_rows(form, items, on_shift, names):
             return _close(items, form, on_shift, names)

@@ -11,6 +11,7 @@ staff gets it back: on a shared workstation, the next person to sign in does not
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from flask import request, session, url_for
@@ -23,10 +24,14 @@ TIMED_OUT = "timed_out_user"  # who this browser's session belonged to when it t
 FIELDS = ("kind", "next_try", "note")
 
 
+KEEP_FOR_SECONDS = 3600  # a page left open longer than this after a time-out keeps nothing
+
+
 def after_time_out(user_id: int, csrf_secret: str | None) -> None:
-    """In the fresh session that follows a time-out: who it was, and the CSRF secret, so a
-    page left open can still send what was typed on it (to be kept, not recorded)."""
-    session[TIMED_OUT] = user_id
+    """In the fresh session that follows a time-out: who it was and when, and the CSRF
+    secret, so a page left open can still send what was typed on it (to be kept, not
+    recorded), for an hour: not for whoever sits at the desk next day."""
+    session[TIMED_OUT] = [user_id, time.time()]
     if csrf_secret:
         session["csrf_token"] = csrf_secret  # Flask-WTF's key
 
@@ -35,11 +40,15 @@ def keep_typed_action(user_id: int | None = None) -> str | None:
     """If this request sends an action for a screening, keep what was typed by `user_id`
     (by default, whoever timed out on this browser); returns the screening page to come back
     to after signing in, or None."""
-    user_id = user_id if user_id is not None else session.get(TIMED_OUT)
+    if user_id is None:
+        who, when = (session.get(TIMED_OUT) or [None, 0])[:2]
+        user_id = who if time.time() - when < KEEP_FOR_SECONDS else None
     if (user_id is None or request.method != "POST"
             or request.endpoint != "staff.record_action"):
         return None
     public_id = (request.view_args or {}).get("public_id", "")
+    if not 0 < len(public_id) <= 32:
+        return None  # no screening has such an id
     typed = {name: request.form.get(name, "")[:2000] for name in FIELDS}
     if any(typed.values()):
         kept = Draft(screening_id=public_id, pages={"kept_action": {**typed,

@@ -178,15 +178,16 @@ def _screening_or_404(public_id: str) -> Screening:
 def screening(public_id: str):
     found = _screening_or_404(public_id)
     audit.record("view", "screening", found.public_id)
+    # A note typed as the session ended comes back to be checked and saved (item 5); on a
+    # check closed meanwhile it is shown, not lost, with nowhere to save it.
     kept = take_kept_action(found.public_id, current_user.id)
     db.session.commit()
-    # A note typed as the last session ended comes back to be checked and saved (item 5).
     form = ActionForm(formdata=None, data=kept) if kept else ActionForm()
-    return _render_screening(found, form, LinkPatientForm(), kept=bool(kept))
+    return _render_screening(found, form, LinkPatientForm(), kept=kept)
 
 
 def _render_screening(found: Screening, action_form, link_form, status: int = 200,
-                      kept: bool = False):
+                      kept: dict | None = None):
     assessment = found.result
     return render_template(
         "staff/screening.html", screening=found, assessment=assessment,

@@ -9,7 +9,7 @@ from screener import workflow
 from screener.db import db
 from screener.models import Handover, Screening, User
 from tests.journeys import OUTCOMES
-from tests.pages import add_user, csrf_token, text_of
+from tests.pages import add_user, csrf_token, parse, text_of
 from tests.staff.factories import audit_rows, submit
 
 
@@ -91,6 +91,11 @@ def test_a_check_that_arrives_during_the_handover_is_not_handed_over_unseen(app,
     assert response.status_code == 400
     assert "The open urgent checks changed while you were reading" in response.get_data(
         as_text=True)
+    # The emergency is now the first row: the tick given to the old first row is not carried
+    # over to it (it would be handed over unread by sending the form again).
+    again = parse(response.data)
+    assert again.find(".//input[@id='read_0']").get("checked") is None
+    assert again.find(".//input[@id='read_1']").get("checked") is None
     with app.app_context():
         assert db.session.scalars(db.select(Handover)).all() == []
 

@@ -93,3 +93,39 @@ def test_the_warning_asks_how_long_is_left_without_keeping_the_session_alive(app
     assert client.post("/staff/session", data={}).status_code == 400  # no CSRF token: refused
     _go_idle(client)
     assert client.get("/staff/session").get_json() == {"seconds_left": 0}
+
+
+def test_a_note_for_a_check_closed_meanwhile_is_shown_not_lost(app, client, staff):
+    from screener import workflow
+    from screener.models import Screening, User
+
+    journey, page, response = _send_after_the_end(client, staff)
+    with app.app_context():
+        screening = db.session.scalars(db.select(Screening)).one()
+        other = User(username="olga", name="Olga", role="triage", password_hash="x")
+        db.session.add(other)
+        assert workflow.close(screening, other, "advice_given")
+        db.session.commit()
+    journey.submit(response.location, {"username": "nina", "password": PASSWORD})
+    _, tree = journey.get(page)
+    kept = text_of(tree.find(".//*[@id='kept-note']"))
+    assert "Not saved: this check was closed while you were signed out." in kept
+    assert NOTE in kept
+
+
+def test_a_page_left_open_for_hours_after_the_time_out_keeps_nothing(app, client, staff):
+    journey = staff("triage", "nina")
+    public_id = submit(client, OUTCOMES["urgent"])
+    page = f"/staff/screenings/{public_id}"
+    _, tree = journey.get(page)
+    _go_idle(client)
+    client.get("/staff/session")  # the poll ends the session
+    with client.session_transaction() as session:
+        who, when = session["timed_out_user"]
+        session["timed_out_user"] = [who, when - 2 * 3600]  # two hours later, someone types
+    response = client.post(f"{page}/actions", data={"kind": "other", "note": "Not hers",
+                                                    "then": "save",
+                                                    "csrf_token": csrf_token(tree)})
+    assert response.status_code == 302 and "/staff/sign-in" in response.location
+    with app.app_context():
+        assert db.session.scalars(db.select(Draft)).all() == []

@@ -204,3 +204,23 @@ def test_the_worklist_says_why_a_closed_check_came_back(clinic):
     assert status.startswith("Open") and "not done: call" in status
     _, page = staff.get(f"/staff/screenings/{made.public_id}")
     assert "not done: call them" in text_of(page.find(".//main"))
+
+
+def test_changing_the_answers_keeps_the_check_in_its_series(clinic):
+    """"Change your answers" on a check with re-checks makes a new check in the same series,
+    never a second series (whose first re-check would be missed and open a call)."""
+    from tests.journeys import page_data
+
+    journey = Journey(clinic.test_client())
+    first = _saved(clinic, walk(journey, {**MISSED, "callback_phone": "07700 900123"}))
+    _, tree = journey.get(f"/result/{first.public_id}")
+    changing = journey.client.post(f"/result/{first.public_id}/change",
+                                   data={"csrf_token": csrf_token(tree)})
+    response, _ = journey.submit(changing.location, page_data("about", MISSED))
+    changed = _saved(clinic, response.location)
+    assert changed.id != first.id
+    with clinic.app_context():
+        owners = {r.screening_id for r in db.session.scalars(db.select(Recheck))}
+        assert owners == {first.id}
+    _, tree = journey.get(response.location)
+    assert tree.find(".//a[@id='check-again-link']") is not None  # the series' link, still
