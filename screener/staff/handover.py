@@ -25,9 +25,7 @@ from ..models import Handover, Screening, User
 from ..web.formatting import level_name, local_time
 from ..web.language import gettext as _
 from . import bp, needs
-from .queue import QUEUE_ORDER
-
-URGENT = ("emergency", "urgent")
+from .queue import QUEUE_ORDER, URGENT
 
 
 def open_urgent() -> list[Screening]:
