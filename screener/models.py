@@ -9,11 +9,14 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from flask import current_app, has_app_context
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import (
     JSON,
+    Boolean,
     Date,
     DateTime,
     ForeignKey,
@@ -29,9 +32,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from .clinical import Assessment
-from .clinical.reservoir import ReservoirDates, due_by, reservoir_dates
 from .clinical.rules.vocabulary import LEVELS
 from .db import db
+from .pump.reservoir import ReservoirDates, due_by, refill_by_day, reservoir_dates
 from .reference_codes import grouped, new_reference_code
 
 JSONDocument = JSON().with_variant(JSONB(), "postgresql")
@@ -165,37 +168,58 @@ class Patient(db.Model):
     # Who to call about this patient (the patient, or a family member or carer).
     contact_name: Mapped[str | None] = mapped_column(String(120))
     contact_phone: Mapped[str | None] = mapped_column(String(40))
-    # The pump's programmed dose and low-reservoir alarm volume: with the volume put in at the
-    # last refill and the concentration, when it will alarm and run empty (clinical/reservoir.py).
+    # The pump as its record's newest version has it (screener/staff/pump.py): with the volume
+    # put in at the last refill, when it will alarm and run empty (screener/pump/reservoir.py).
     daily_dose_mcg: Mapped[float | None] = mapped_column(Numeric(8, 1, asdecimal=False))
+    bolus_mcg_per_day: Mapped[float | None] = mapped_column(Numeric(8, 1, asdecimal=False))
     low_reservoir_alarm_ml: Mapped[float | None] = mapped_column(Numeric(6, 1, asdecimal=False))
     last_refill_on: Mapped[date | None] = mapped_column(Date)
-    # The refill worklist's date: the next refill date, or the alarm (else empty) date if
-    # that comes first. Kept up to date whenever the record changes.
+    # The clinic worklist's day (screener/staff/refills.py): the earliest the pump may alarm
+    # (else run dry), or the planned refill date when the record cannot project it; and the
+    # last day to refill, the clinic's lead time before it. Kept whenever the record changes.
     due_date: Mapped[date | None] = mapped_column(Date)
+    refill_by: Mapped[date | None] = mapped_column(Date)
+    # What else the worklist flags (screener/pump/clinic.py): the day to book the battery's
+    # replacement by; a residual at the last refill that differed beyond its tolerance, not
+    # explained; an MRI or a programming session with no pump check recorded since.
+    battery_book_by: Mapped[date | None] = mapped_column(Date)
+    residual_flagged: Mapped[bool] = mapped_column(Boolean, default=False)
+    check_due_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now,
                                                  onupdate=utc_now)
 
-    # The refill worklist's order (screener/staff/refills.py): most overdue, then reference.
+    # The worklist's order (screener/staff/refills.py): soonest alarm first, then reference.
     __table_args__ = (Index("ix_patients_due_order", "due_date", "reference"),)
 
     @property
     def reservoir(self) -> ReservoirDates | None:
         return reservoir_dates(self.last_refill_on, self.reservoir_ml,
                                self.concentration_mcg_per_ml, self.daily_dose_mcg,
-                               self.low_reservoir_alarm_ml)
+                               self.low_reservoir_alarm_ml, self.bolus_mcg_per_day,
+                               _service_zone())
+
+
+def _service_zone() -> ZoneInfo | None:
+    service = current_app.extensions.get("service") if has_app_context() else None
+    return service.zone if service else None
 
 
 @event.listens_for(Patient, "before_insert")
 @event.listens_for(Patient, "before_update")
 def _keep_due_date(mapper: Any, connection: Any, patient: Patient) -> None:
-    patient.due_date = due_by(patient.next_refill_date, patient.reservoir)
+    dates = patient.reservoir
+    patient.due_date = due_by(patient.next_refill_date, dates)
+    lead = current_app.config.get("PUMP_LEAD_DAYS", 7) if has_app_context() else 7
+    patient.refill_by = refill_by_day(dates, lead)
 
 
 class Refill(db.Model):
-    """A recorded pump refill (or new tablet supply), and the next date it sets."""
+    """A recorded pump refill (or new tablet supply), and the next date it sets. A pump refill
+    recorded on the one form (screener/staff/refills.py) also keeps what was drawn out against
+    what was expected, what was put in, the concentration and dose after it, and whether the
+    pump was reprogrammed (with the bridge bolus or the titration reason that asked for)."""
 
     __tablename__ = "refills"
 
@@ -205,6 +229,41 @@ class Refill(db.Model):
     next_refill_date: Mapped[date] = mapped_column(Date)
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    note: Mapped[str | None] = mapped_column(Text)
+    # The form's once-only key: the same form sent twice (Back, then send) records one refill.
+    form_key: Mapped[str | None] = mapped_column(String(43), unique=True)
+    drawn_ml: Mapped[float | None] = mapped_column(Numeric(6, 1, asdecimal=False))
+    expected_ml: Mapped[float | None] = mapped_column(Numeric(6, 1, asdecimal=False))
+    put_in_ml: Mapped[float | None] = mapped_column(Numeric(6, 1, asdecimal=False))
+    concentration_mcg_per_ml: Mapped[float | None] = mapped_column(
+        Numeric(8, 1, asdecimal=False))
+    daily_dose_mcg: Mapped[float | None] = mapped_column(Numeric(8, 1, asdecimal=False))
+    reprogrammed: Mapped[bool | None] = mapped_column(Boolean)
+    bridge_bolus: Mapped[bool | None] = mapped_column(Boolean)
+    titration_reason: Mapped[str | None] = mapped_column(Text)
+    residual_flagged: Mapped[bool] = mapped_column(Boolean, default=False)
+    residual_explanation: Mapped[str | None] = mapped_column(Text)
+
+    recorded_by: Mapped[User] = relationship()
+
+
+PUMP_EVENTS = (("mri", _l("MRI scan")), ("programmed", _l("Pump programmed")),
+               ("checked", _l("Pump checked running")))
+
+
+class PumpEvent(db.Model):
+    """Something that can leave a pump stopped (an MRI scan, a programming session) or shows
+    it is not (a check that it is running): the worklist flags the first with no second since
+    (the pump-clinic brief: incomplete programming left SynchroMed II pumps stopped; Prometra
+    II needs resetting after an MRI)."""
+
+    __tablename__ = "pump_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     note: Mapped[str | None] = mapped_column(Text)
 
     recorded_by: Mapped[User] = relationship()

@@ -62,25 +62,33 @@ def record_call(screening: Screening, user: User, note: str | None = None,
 def record_refill(patient: Patient, user: User, refilled_on: date, next_refill_date: date,
                   volume_ml: Decimal | float | None = None, note: str | None = None,
                   closing: Iterable[Screening] = (), close_note: str | None = None,
-                  now: datetime | None = None) -> list[Screening]:
+                  now: datetime | None = None, details: dict | None = None,
+                  keep_volume: bool = True) -> list[Screening]:
     """Record a refill and close the open screenings it dealt with (the loop a refill
     closes); returns those closed (one closed meanwhile by someone else is left as it is).
+    `details` are the one-form refill's own columns (models.Refill).
 
-    The next refill date is always the one given. The date of the last refill and the
-    volume in the reservoir change only for a refill at least as recent as the one on
-    record: a refill recorded late, after a newer one, must not make the pump look fuller
-    than it is. The worklist's due date follows from these (Patient's `due_date` is kept
-    by models.py whenever the patient is written).
+    The next refill date is always the one given. The date of the last refill, the volume in
+    the reservoir and the residual flag change only for a refill at least as recent as the
+    one on record: a refill recorded late, after a newer one, must not make the pump look
+    fuller than it is. With no volume given, `keep_volume=False` forgets the old one (no
+    dates projected from a guess). The worklist's days follow from these (models.py keeps
+    them whenever the patient is written).
     """
     now = now or utc_now()
-    db.session.add(Refill(patient_id=patient.id, refilled_on=refilled_on,
-                          next_refill_date=next_refill_date, recorded_by_id=user.id,
-                          note=note or None))
+    refill = Refill(patient_id=patient.id, refilled_on=refilled_on,
+                    next_refill_date=next_refill_date, recorded_by_id=user.id,
+                    note=note or None, **(details or {}))
+    db.session.add(refill)
     patient.next_refill_date = next_refill_date
     if patient.last_refill_on is None or refilled_on >= patient.last_refill_on:
         patient.last_refill_on = refilled_on
         if volume_ml is not None:
             patient.reservoir_ml = float(volume_ml)
+        elif not keep_volume:
+            patient.reservoir_ml = None
+        patient.residual_flagged = bool(refill.residual_flagged
+                                        and not refill.residual_explanation)
     return [screening for screening in closing
             if close(screening, user, "pump_refilled", close_note or None, now)]
 

@@ -127,4 +127,35 @@
       navigator.clipboard.writeText(text).then(function () { button.textContent = "Copied"; });
     });
   });
+  // The refill form's dates, worked out by the server as the form is filled in (the same
+  // arithmetic as when it is saved); without JavaScript, "Work out the dates" does it.
+  document.querySelectorAll("form[data-refill-preview]").forEach(function (form) {
+    var timer = null;
+    var refresh = function () {
+      var body = new FormData(form);
+      body.set("action", "preview");
+      fetch(form.action, {method: "POST", credentials: "same-origin", headers: {"X-Preview": "1"}, body: body})
+        .then(function (r) { return r.ok ? r.text() : null; })
+        .then(function (html) {
+          var shown = document.getElementById("refill-projection");
+          if (!html || !shown) { return; }
+          var made = new DOMParser().parseFromString(html, "text/html").getElementById("refill-projection");
+          if (made) { shown.innerHTML = made.innerHTML; }
+        })
+        .catch(function () { return null; });
+    };
+    form.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(refresh, 400);
+    });
+  });
+
+  // A form that records something once is sent once: a second press does nothing.
+  document.querySelectorAll("[data-prevent-double-click]").forEach(function (button) {
+    button.form.addEventListener("submit", function (event) {
+      if (event.submitter !== button) { return; }
+      if (button.form.hasAttribute("data-sent")) { event.preventDefault(); return; }
+      button.form.setAttribute("data-sent", "");
+    });
+  });
 })();

@@ -58,6 +58,7 @@ from . import (  # noqa: E402, F401 - register views
     patients,
     pump,
     queue,
+    refill_form,
     refills,
     response_times,
 )

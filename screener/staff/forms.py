@@ -8,8 +8,10 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     DecimalField,
+    HiddenField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -29,10 +31,11 @@ from wtforms.validators import (
 
 from ..clinical.answers import PATIENT_REF_MAX
 from ..journey.forms import a_reference, choices, only_choices
-from ..models import ACTION_KINDS, TRY_AGAIN
+from ..models import ACTION_KINDS, PUMP_EVENTS, TRY_AGAIN
 from ..pump.catalogue import MODELS
 from ..reference_codes import EXAMPLE, LENGTH, NotAReference, read_reference_code
-from ..web.formatting import LEVEL_NAMES
+from ..web.date_input import DateInputField
+from ..web.formatting import LEVEL_NAMES, service_today
 
 
 class _RefusedStops:
@@ -99,6 +102,12 @@ REFERENCE_RULES = [
 class FilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search changes nothing
+
+
+class RefillListForm(FilterForm):
+    show = SelectField(_l("Show"), default="action", validators=[only_choices],
+                       choices=choices((("action", _l("Needs action")),
+                                        ("all", _l("Every pump and refill")))))
 
 
 class QueueFilterForm(FilterForm):
@@ -230,23 +239,111 @@ class PatientForm(FlaskForm):
     notes = TextAreaField(_l("Notes (optional)"), validators=[Optional(), Length(max=4000)])
 
 
+YES_NO = (("yes", _l("Yes")), ("no", _l("No")))
+
+
 class RefillForm(FlaskForm):
-    refilled_on = UKDateField(_l("Date of the refill"), validators=[
+    """A refill on one form (issue 25; screener/staff/refills.py). With a pump record it asks
+    what was drawn out and put in, the concentration and dose after it and whether the pump
+    was reprogrammed; `check` then adds what only the pump's arithmetic can say."""
+
+    form_key = HiddenField()  # once only: the same form sent twice records one refill
+    refilled_on = DateInputField(_l("Date of the refill"), validators=[
         InputRequired(_l("Enter the date of the refill"))])
-    next_refill_date = UKDateField(_l("Next refill due"), validators=[
-        InputRequired(_l("Enter when the next refill is due"))])
-    volume_ml = FiniteDecimalField(_l("Volume put in (optional)"), places=1, validators=
-                                   _between("0.1", "100", _l("Enter a volume from 0.1 to 100 mL")))
+    drawn_ml = FiniteDecimalField(_l("Volume drawn out"), places=1, validators=_between(
+        "0", "60", _l("Enter the volume drawn out, from 0 to 60 mL")))
+    put_in_ml = FiniteDecimalField(_l("Volume in the reservoir after the refill"), places=1,
+                                   validators=_between("0.1", "60", _l(
+                                       "Enter the volume after the refill, from 0.1 to 60 mL")))
+    concentration_mcg_per_ml = FiniteDecimalField(
+        _l("Concentration"), places=1, validators=_between(
+            "10", "4000", _l("Enter a concentration from 10 to 4,000 micrograms/mL")))
+    bridge_bolus = BooleanField(_l("A bridge bolus was given for the old drug in the catheter"))
+    daily_dose_mcg = FiniteDecimalField(_l("Daily dose"), places=1, validators=_between(
+        "1", "2000", _l("Enter a daily dose from 1 to 2,000 micrograms")))
+    titration_reason = TextAreaField(_l("Why the dose rises this much"),
+                                     validators=[Optional(), Length(max=2000)])
+    reprogrammed = RadioField(_l("Was the pump reprogrammed?"), choices=choices(YES_NO),
+                              validators=[Optional()])
+    pump_checked = BooleanField(_l("After programming, I checked the pump is running (no "
+                                   "alarm, not stopped)"))
+    residual_explanation = TextAreaField(_l("What was found about the volume drawn out"),
+                                         validators=[Optional(), Length(max=2000)])
+    next_refill_date = DateInputField(_l("Next refill booked for"), validators=[
+        InputRequired(_l("Enter when the next refill is booked"))])
+    another = BooleanField(_l("Record another refill for this day"))
     note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=2000)])
     # The patient's open screenings the refill deals with (choices set by the view).
     close = SelectMultipleField(_l("Close these screenings"), validate_choice=True)
     close_note = TextAreaField(_l("Note for the screenings closed (optional)"),
                                validators=[Optional(), Length(max=2000)])
 
+    PUMP_FIELDS = ("drawn_ml", "put_in_ml", "concentration_mcg_per_ml", "daily_dose_mcg",
+                   "reprogrammed")
+    MISSING = {
+        "drawn_ml": _l("Enter the volume drawn out: 0 if the reservoir was empty"),
+        "put_in_ml": _l("Enter the volume in the reservoir after the refill"),
+        "concentration_mcg_per_ml": _l("Enter the concentration"),
+        "daily_dose_mcg": _l("Enter the daily dose"),
+        "reprogrammed": _l("Select yes if the pump was reprogrammed"),
+    }
+
+    def validate_refilled_on(self, field) -> None:
+        if field.data and field.data > service_today():
+            raise ValidationError(_l("Date of the refill must be today or in the past"))
+
     def validate_next_refill_date(self, field) -> None:
         if self.refilled_on.data and field.data and field.data <= self.refilled_on.data:
-            raise ValidationError(_l("The next refill must be after the date of this refill"))
+            raise ValidationError(_l("Next refill booked for must be after the date of the "
+                                     "refill"))
 
+    def check_pump(self, reservoir_ml: float) -> bool:
+        """With a pump record: each pump answer is needed, and no volume exceeds the
+        reservoir."""
+        valid = True
+        for name in self.PUMP_FIELDS:
+            field = self[name]
+            if not field.errors and field.data in (None, ""):
+                field.errors = [*field.errors, self.MISSING[name]]
+                valid = False
+        for field in (self.drawn_ml, self.put_in_ml):
+            if field.data is not None and not field.errors and field.data > Decimal(
+                    str(reservoir_ml)):
+                field.errors = [_l("Enter no more than the reservoir's %(size)g mL",
+                                   size=reservoir_ml)]
+                valid = False
+        return valid
+
+    def check(self, review) -> bool:
+        """What the refill's arithmetic (screener/pump/refill.py) refuses until answered."""
+        valid = True
+        if review.bridge_needed and not self.bridge_bolus.data:
+            self.bridge_bolus.errors = [_l(
+                "The concentration rises: give a bridge bolus and tick to confirm it, or the "
+                "old drug in the catheter gives too little for days")]
+            valid = False
+        if review.too_fast and not (self.titration_reason.data or "").strip():
+            self.titration_reason.errors = [_l(
+                "The dose rises by more than 15 % in a day: say why")]
+            valid = False
+        if review.changed and self.reprogrammed.data == "no":
+            self.reprogrammed.errors = [_l(
+                "A new dose or concentration must be programmed into the pump: select yes")]
+            valid = False
+        return valid
+
+
+class PumpEventForm(FlaskForm):
+    """An MRI scan, a programming session or a check that the pump is running."""
+
+    kind = RadioField(_l("What happened"), choices=choices(PUMP_EVENTS), validators=[
+        InputRequired(_l("Select what happened"))])
+    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=2000)])
+
+
+class ResidualExplanationForm(FlaskForm):
+    explanation = TextAreaField(_l("What was found about the residual"), validators=[
+        InputRequired(_l("Enter what was found about the residual")), Length(max=2000)])
 
 
 def _required_between(low: str, high: str, missing, message) -> list:

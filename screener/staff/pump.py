@@ -19,12 +19,13 @@ from sqlalchemy.orm import joinedload
 from .. import audit
 from ..db import db
 from ..journey.forms import choices
-from ..models import Patient, PumpSetting
+from ..models import Patient, PumpEvent, PumpSetting
+from ..pump import records
 from ..pump.catalogue import MODELS
 from ..pump.projection import battery_window, local_day, project, refill_by
 from ..web.language import gettext as _
 from . import bp, needs
-from .forms import PumpSettingForm
+from .forms import PumpEventForm, PumpSettingForm, ResidualExplanationForm
 from .patients import MAX_ID, patient_or_404
 
 LEAD_DAYS_SETTING = "PUMP_LEAD_DAYS"  # the clinic's refill lead time, in days (default 7)
@@ -103,12 +104,7 @@ def change_pump(patient_id: int):
         implanted_on=form.implanted_on.data, indicator_on=form.indicator_on.data,
         catheter_cm=float(form.catheter_cm.data) if form.catheter_cm.data else None,
         catheter_notes=(form.catheter_notes.data or "").strip() or None)
-    db.session.add(setting)
-    # The record's own columns follow the newest version (the worklist and calls read them).
-    patient.pump_model = setting.model_name
-    patient.concentration_mcg_per_ml = setting.concentration_mcg_per_ml
-    patient.daily_dose_mcg = setting.daily_dose_mcg
-    patient.low_reservoir_alarm_ml = setting.alarm_ml
+    records.add_setting(patient, setting)  # the patient's own pump columns follow it
     audit.record("update", "pump", patient.id,
                  fields=sorted(k for k, v in form.data.items() if v not in (None, "")
                                and k not in ("csrf_token", "reason", "catheter_notes")))
@@ -117,9 +113,55 @@ def change_pump(patient_id: int):
     return redirect(url_for("staff.pump", patient_id=patient.id))
 
 
-def _page(patient: Patient, versions: list[PumpSetting], form: PumpSettingForm):
+@bp.post(f"/patients/<int(max={MAX_ID}):patient_id>/pump/event")
+@needs("record_refill")
+def pump_event(patient_id: int):
+    """An MRI or a programming session (the worklist asks for a pump check after it), or the
+    check that the pump is running (which clears that)."""
+    patient = patient_or_404(patient_id)
+    form = PumpEventForm()
+    if not form.validate():
+        return _page(patient, history(patient), _form(None, formdata=None), event_form=form), 400
+    records.record_event(patient, current_user, form.kind.data,
+                         note=(form.note.data or "").strip())
+    audit.record("pump_event", "pump", patient.id, kind=form.kind.data)
+    db.session.commit()
+    flash(_("Recorded."), "success")
+    return redirect(url_for("staff.pump", patient_id=patient.id))
+
+
+@bp.post(f"/patients/<int(max={MAX_ID}):patient_id>/pump/residual")
+@needs("record_refill")
+def explain_residual(patient_id: int):
+    """What was found about the last refill's flagged residual: the worklist's flag goes."""
+    patient = patient_or_404(patient_id)
+    form = ResidualExplanationForm()
+    last = records.latest_refill(patient)
+    if last is None or not last.residual_flagged:
+        return redirect(url_for("staff.pump", patient_id=patient.id))
+    if not form.validate():
+        return _page(patient, history(patient), _form(None, formdata=None),
+                     residual_form=form), 400
+    records.explain_residual(patient, last, form.explanation.data.strip())
+    audit.record("explain_residual", "pump", patient.id)
+    db.session.commit()
+    flash(_("Recorded. The worklist no longer flags the residual."), "success")
+    return redirect(url_for("staff.pump", patient_id=patient.id))
+
+
+def _page(patient: Patient, versions: list[PumpSetting], form: PumpSettingForm,
+          event_form: PumpEventForm | None = None,
+          residual_form: ResidualExplanationForm | None = None):
     current = versions[0] if versions else None
+    last = records.latest_refill(patient)
+    events = db.session.scalars(db.select(PumpEvent).where(PumpEvent.patient_id == patient.id)
+                                .order_by(PumpEvent.at.desc()).limit(10)).all()
+    forms = [f for f in (form, event_form, residual_form) if f is not None]
     return render_template("staff/pump.html", patient=patient, current=current,
-                           versions=versions, form=form, error=bool(form.errors),
-                           projected=projections(patient, current),
+                           versions=versions, form=form, error=any(f.errors for f in forms),
+                           projected=projections(patient, current), events=events,
+                           event_form=event_form or PumpEventForm(formdata=None),
+                           residual_form=residual_form or ResidualExplanationForm(formdata=None),
+                           flagged_refill=last if last and last.residual_flagged
+                           and not last.residual_explanation else None,
                            can_change=current_user.can("record_refill"))

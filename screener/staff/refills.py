@@ -1,87 +1,72 @@
-"""The refill worklist: pumps due within REFILL_WINDOW_DAYS or overdue, most overdue first.
+"""The clinic's worklist (issue 25, item 4): every pump by the days to its earliest alarm,
+with the number to call, the refill booked and what needs doing (screener/pump/clinic.py's
+flags); a patient with no projection (no pump record, or tablets) by the refill date booked.
 
-A missed refill is the commonest cause of pump withdrawal, so the list is meant to be
-worked every day.
+A missed refill is the commonest cause of pump withdrawal, so the list is meant to be worked
+every day: "Needs action" shows only the flagged and those due within REFILL_WINDOW_DAYS.
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask import render_template, request
+from sqlalchemy import or_
 
-from .. import audit, workflow
+from .. import audit
 from ..db import db
-from ..models import MAX_ID, Patient, Screening, utc_now
-from ..web.formatting import service_today, uk_date
-from ..web.language import gettext as _
-from ..web.language import ngettext
+from ..models import Patient
+from ..pump.clinic import FLAGS, any_flag, flag_conditions
+from ..web.formatting import service_today
 from . import bp, needs
-from .forms import RefillForm
+from .forms import RefillListForm
 from .keyset import paginate
-from .patients import patient_or_404
 
 REFILL_WINDOW_DAYS = 7
 PER_PAGE = 50
 
-
-def due_query(today: date):
-    """Patients due within the window or overdue, most overdue first (index on the date).
-    Due means the planned refill date, or the expected low-reservoir alarm (else empty) date
-    when the dose on record says it comes first."""
-    return (db.select(Patient)
-            .where(Patient.due_date <= today + timedelta(days=REFILL_WINDOW_DAYS)))
-
-
-# Most overdue first, then by reference (unique): index ix_patients_due_order.
+# Soonest alarm first, then by reference (unique): index ix_patients_due_order.
 DUE_ORDER = (Patient.due_date, Patient.reference)
+
+
+def listed(today: date, needs_action: bool):
+    """Every patient with a day to list by; with `needs_action`, only those flagged or due
+    within the window (or overdue)."""
+    query = db.select(Patient).where(Patient.due_date.is_not(None))
+    if needs_action:
+        query = query.where(or_(any_flag(today),
+                                Patient.due_date <= today + timedelta(days=REFILL_WINDOW_DAYS)))
+    return query
+
+
+def flags_of(ids: list[int], today: date) -> dict[int, set[str]]:
+    """Each listed patient's flags, in one query."""
+    conditions = flag_conditions(today)
+    rows = db.session.execute(db.select(Patient.id, *(c.label(n) for n, c in conditions.items()))
+                              .where(Patient.id.in_(ids))) if ids else []
+    return {row.id: {name for name in FLAGS if getattr(row, name)} for row in rows}
+
+
+def flag_counts(today: date) -> dict[str, int]:
+    """How many patients each flag holds, in one query."""
+    conditions = flag_conditions(today)
+    row = db.session.execute(db.select(*(
+        db.func.count().filter(c).label(n) for n, c in conditions.items()))
+        .where(Patient.due_date.is_not(None))).one()
+    return {name: getattr(row, name) for name in FLAGS}
 
 
 @bp.get("/refills")
 @needs("see_refills")
 def refills():
     today = service_today()
-    page = paginate(due_query(today), DUE_ORDER, id_column=Patient.id, per_page=PER_PAGE,
-                    args=request.args)
+    form = RefillListForm(request.args)
+    needs_action = not form.validate() or form.show.data != "all"
+    page = paginate(listed(today, needs_action), DUE_ORDER, id_column=Patient.id,
+                    per_page=PER_PAGE, args=request.args)
+    flags = flags_of([p.id for p in page.items], today)
     audit.record("view_refills", "patient", None, shown=len(page.items), **page.position())
     db.session.commit()
-    return render_template("staff/refills.html", page=page, today=today,
-                           window=REFILL_WINDOW_DAYS)
-
-
-@bp.route(f"/patients/<int(max={MAX_ID}):patient_id>/refill",
-          methods=["GET", "POST"])
-@needs("record_refill")
-def record_refill(patient_id: int):
-    """Record a refill; it sets the patient's next refill date and may close the patient's
-    open screenings it dealt with (the loop a refill closes)."""
-    patient = patient_or_404(patient_id)
-    open_screenings = list(db.session.execute(
-        db.select(Screening).filter(Screening.patient_id == patient.id,
-                                    Screening.status != "closed")
-        .order_by(Screening.created_at)).scalars())
-    form = RefillForm(refilled_on=service_today(),
-                      close=[s.public_id for s in open_screenings])
-    form.close.choices = [(s.public_id, s.public_id) for s in open_screenings]
-    if form.validate_on_submit():
-        chosen = set(form.close.data or ())
-        closed = workflow.record_refill(
-            patient, current_user, form.refilled_on.data, form.next_refill_date.data,
-            form.volume_ml.data, (form.note.data or "").strip(),
-            closing=[s for s in open_screenings if s.public_id in chosen],
-            close_note=(form.close_note.data or "").strip())
-        audit.record("record_refill", "patient", patient.id)
-        for screening in closed:
-            audit.record("close", "screening", screening.public_id, via="refill")
-        db.session.commit()
-        said = _("Refill recorded. Next refill due %(when)s.",
-                 when=uk_date(form.next_refill_date.data))
-        if closed:
-            said += " " + ngettext("Closed %(num)d screening.", "Closed %(num)d screenings.",
-                                   len(closed))
-        flash(said, "success")
-        return redirect(url_for("staff.patient", patient_id=patient.id))
-    return render_template("staff/refill_form.html", form=form, patient=patient,
-                           open_screenings=open_screenings, now=utc_now(),
-                           error=bool(form.errors)), 400 if form.errors else 200
+    return render_template("staff/refills.html", page=page, today=today, form=form,
+                           window=REFILL_WINDOW_DAYS, flags=flags, counts=flag_counts(today),
+                           needs_action=needs_action)

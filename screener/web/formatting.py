@@ -12,7 +12,7 @@ from flask import current_app
 from flask_babel import format_date
 
 from ..clinical.wording import N_
-from ..models import as_utc, utc_iso, utc_now
+from ..models import PUMP_EVENTS, as_utc, utc_iso, utc_now
 from .language import gettext, ngettext
 
 # The words for stored ids, through the catalogue (the ids stay English in the database).
@@ -105,6 +105,10 @@ def status_name(status: str) -> str:
     return gettext(STATUS_NAMES[status])
 
 
+def pump_event_name(kind: str) -> str:
+    return str(dict(PUMP_EVENTS).get(kind, kind))
+
+
 def direction_name(direction: str | None) -> str:
     return gettext(DIRECTION_NAMES[direction or "unclear"])
 
@@ -133,4 +137,5 @@ FILTERS = {"phone_ending": phone_ending, "sentence_start": sentence_start,
            "on_service_clock": on_service_clock,
            "uk_date": uk_date, "age": age,
            "level_name": level_name, "status_name": status_name,
-           "direction_name": direction_name, "age_band_name": age_band_name}
+           "direction_name": direction_name, "age_band_name": age_band_name,
+           "pump_event_name": pump_event_name}

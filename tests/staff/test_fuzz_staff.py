@@ -13,9 +13,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from screener.clinical.reservoir import reservoir_dates
 from screener.db import db
 from screener.models import Patient, Refill
+from screener.pump.reservoir import reservoir_dates
 from tests.apps import no_half_records
 from tests.pages import HOSTILE_VALUES as PAYLOADS
 from tests.pages import Journey, add_user, csrf_token, parse, sign_in
@@ -44,7 +44,7 @@ def _forms(patient_id: int, public_id: str) -> list[tuple[str, str, dict[str, st
         ("/staff/patients/new", "/staff/patients/new", _valid_patient(0)),
         (f"{record}/edit", f"{record}/edit", {**_valid_patient(0), "reference": "P-1"}),
         (f"{record}/refill", f"{record}/refill",
-         {"refilled_on": "01/01/2027", "next_refill_date": "01/03/2027", "volume_ml": "20",
+         {"refilled_on": "01/11/2026", "next_refill_date": "01/03/2027", "put_in_ml": "20",
           "note": "n", "close_note": "c"}),
         (screening, f"{screening}/actions", {"kind": "note", "note": "n"}),
         (screening, f"{screening}/patient", {"reference": "P-1"}),
@@ -233,7 +233,7 @@ def _refill_form(db_app) -> tuple:
 @pytest.mark.parametrize("value", ["NaN", "sNaN", "Infinity"])
 def test_a_refill_volume_that_is_not_finite_is_refused(db_app, value):
     client, page, token = _refill_form(db_app)
-    response = client.post(page, data={"refilled_on": "01/01/2027", "volume_ml": value,
+    response = client.post(page, data={"refilled_on": "01/11/2026", "put_in_ml": value,
                                        "next_refill_date": "01/03/2027", "csrf_token": token})
     assert response.status_code == 400
     assert b"Enter a number" in response.data
@@ -252,34 +252,32 @@ def test_the_documented_minimums_are_accepted(db_app):
     assert response.status_code == 302, response.data
     page = f"{response.location}/refill"
     token = csrf_token(parse(client.get(page).data))
-    response = client.post(page, data={"refilled_on": "01/01/2027", "volume_ml": "0.1",
+    response = client.post(page, data={"refilled_on": "01/11/2026", "put_in_ml": "0.1",
                                        "next_refill_date": "01/03/2027", "csrf_token": token})
     assert response.status_code == 302, response.data
 
 
 def test_a_date_after_9998_in_a_form_is_refused_with_a_message(db_app):
     client, page, token = _refill_form(db_app)
-    response = client.post(page, data={"refilled_on": "30/12/9999", "csrf_token": token,
+    response = client.post(page, data={"refilled_on": "30/11/2026", "csrf_token": token,
                                        "next_refill_date": "31/12/9999"})
     assert response.status_code == 400
-    assert b"Enter a date before the year 9999" in response.data
+    assert b"Next refill booked for must be before the year 9999" in response.data
 
 
 def test_reservoir_dates_past_9999_are_not_an_error(db_app):
-    """A refill on the last day allowed, with a dose that would last centuries: the pages
-    that show the dates and the worklist still answer."""
+    """A refill on the last day a date may have, with a dose that would last centuries: the
+    pages that show the dates and the worklist still answer."""
     client = db_app.test_client()
     add_user(db_app, "ann", "admin")
     patient_id = make_patient(db_app, reservoir_ml=100, concentration_mcg_per_ml=4000,
-                              daily_dose_mcg=0.1, low_reservoir_alarm_ml=0.1)
+                              daily_dose_mcg=0.1, low_reservoir_alarm_ml=0.1,
+                              last_refill_on=date(9998, 12, 30),
+                              next_refill_date=date(9998, 12, 31))
     sign_in(Journey(client), "ann")
-    page = f"/staff/patients/{patient_id}/refill"
-    token = csrf_token(parse(client.get(page).data))
-    response = client.post(page, data={"refilled_on": "30/12/9998", "volume_ml": "100",
-                                       "next_refill_date": "31/12/9998", "csrf_token": token})
-    assert response.status_code == 302
     for path in (f"/staff/patients/{patient_id}", f"/staff/patients/{patient_id}/edit",
-                 "/staff/refills"):
+                 f"/staff/patients/{patient_id}/refill", "/staff/refills",
+                 "/staff/refills?show=all"):
         assert client.get(path).status_code == 200, path
 
 

@@ -57,7 +57,7 @@ def test_the_staff_workflow_on_each_database(db_app, db_client):
     _, tree = journey.get("/staff/")
     assert queue_ids(tree) == [urgent, soon]
     _, tree = journey.get("/staff/refills")
-    assert "Overdue by 1 day" in text_of(tree.find(".//tbody"))
+    assert "Booked refill missed" in text_of(tree.find(".//tbody"))
     _, tree = journey.get(patient_path(db_app, "P-1"))
     assert "No screenings yet." in text_of(tree.find(".//tbody"))  # a caregiver's reference
     page = f"/staff/screenings/{soon}"

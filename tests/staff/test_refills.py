@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from screener.clinical.reservoir import ReservoirDates, reservoir_dates
 from screener.db import db
 from screener.models import Patient
+from screener.pump.reservoir import ReservoirDates, reservoir_dates
 from tests.pages import parse, text_of
 from tests.staff.factories import (
     CAREGIVER_URGENT,
@@ -21,7 +21,13 @@ from tests.staff.factories import (
 
 # --- Refills ----------------------------------------------------------------------------------
 
-def test_the_refill_worklist_shows_due_and_overdue_most_overdue_first(app, staff):
+def _rows(tree) -> list[list[str]]:
+    return [[text_of(td) for td in tr.findall("td")] for tr in tree.findall(".//tbody/tr")]
+
+
+def test_the_worklist_lists_by_the_day_due_and_flags_a_missed_refill(app, staff):
+    """With no pump projection, a patient is listed by the refill booked; "Needs action"
+    shows those due within the window or flagged; a booked day passed is a missed refill."""
     today = date.today()
     with app.app_context():
         db.session.add_all([
@@ -33,10 +39,25 @@ def test_the_refill_worklist_shows_due_and_overdue_most_overdue_first(app, staff
             Patient(reference="TODAY", route="intrathecal", next_refill_date=today),
             Patient(reference="NONE", route="oral")])
         db.session.commit()
-    _, tree = staff("clinic").get("/staff/refills")
-    rows = [[text_of(td) for td in tr.findall("td")] for tr in tree.findall(".//tbody/tr")]
+    journey = staff("clinic")
+    _, tree = journey.get("/staff/refills")
+    rows = _rows(tree)
     assert [r[0] for r in rows] == ["LATE-3", "TODAY", "DUE-6"]
-    assert [r[2] for r in rows] == ["Overdue by 3 days", "Due today", "Due in 6 days"]
+    assert [r[5] for r in rows] == ["Booked refill missed", "Nothing", "Nothing"]
+    _, tree = journey.get("/staff/refills?show=all")
+    assert [r[0] for r in _rows(tree)] == ["LATE-3", "TODAY", "DUE-6", "LATER"]
+    assert "1 missed refill" in text_of(tree.find(".//*[@id='flag-counts']"))
+    _, tree = journey.get("/staff/refills?show=nonsense")  # bad input: the default list
+    assert [r[0] for r in _rows(tree)] == ["LATE-3", "TODAY", "DUE-6"]
+
+
+def test_the_worklist_shows_the_patients_number_to_call(app, staff):
+    make_patient(app, "P-1", next_refill_date=date.today(), contact_name="Fay's carer",
+                 contact_phone="07700 900123", clinic_phone="0161 496 0000")
+    _, tree = staff("clinic").get("/staff/refills")
+    call = tree.find(".//tbody/tr/td[2]")
+    assert call.find("a").get("href") == "tel:07700900123"
+    assert "0161 496 0000" not in text_of(tree.find(".//tbody"))  # not the clinic's own
 
 
 def test_recording_a_refill_sets_the_next_date(app, staff):
@@ -49,7 +70,7 @@ def test_recording_a_refill_sets_the_next_date(app, staff):
     response = post_form(journey, page, page, {"refilled_on": "2026-11-21",
                                                "next_refill_date": "2026-11-01"})
     assert response.status_code == 400
-    assert b"The next refill must be after the date of this refill" in response.data
+    assert b"Next refill booked for must be after the date of the refill" in response.data
     next_due = date.today() + timedelta(days=90)
     response = post_form(journey, page, page, {"refilled_on": date.today().isoformat(),
                                                "next_refill_date": next_due.isoformat()})
@@ -95,23 +116,28 @@ def test_a_refill_offers_to_close_the_patients_open_screenings(app, client, staf
 
 
 def test_the_reservoir_gives_the_alarm_and_empty_dates_and_the_worklist_uses_them(app, staff):
-    """20 mL of 500 micrograms/mL at 250 micrograms a day lasts 40 days; a 2 mL alarm sounds
-    after 36. A refill planned for day 60 is due by the alarm, on day 36."""
+    """20 mL of 500 micrograms/mL at 250 micrograms a day lasts 40 days as programmed; a 2 mL
+    alarm sounds after 36. At 15 % fast (0.575 mL a day) the alarm may come after 31 days and
+    the pump run dry after 34: the worklist lists it by day 31, refill by day 24."""
     refilled = date.today() - timedelta(days=30)
     make_patient(app, "ITB-1", next_refill_date=refilled + timedelta(days=60),
                  last_refill_on=refilled, reservoir_ml=20, concentration_mcg_per_ml=500,
-                 daily_dose_mcg=250, low_reservoir_alarm_ml=2)
+                 daily_dose_mcg=250, low_reservoir_alarm_ml=2, contact_phone="07700 900123")
+
+    def day(days: int) -> date:
+        return refilled + timedelta(days=days)
+
     assert reservoir_dates(refilled, 20, 500, 250, 2) == ReservoirDates(
-        refilled + timedelta(days=36), refilled + timedelta(days=40))
+        day(days=36), day(days=40), day(days=31), day(days=34))
     assert reservoir_dates(refilled, 20, 500, None, 2) is None  # no dose: no dates
     with app.app_context():
-        assert db.session.execute(db.select(Patient.due_date)).scalar_one() == (
-            refilled + timedelta(days=36))
+        patient = db.session.execute(db.select(Patient)).scalar_one()
+        assert (patient.due_date, patient.refill_by) == (day(days=31), day(days=24))
     _, tree = staff("clinic").get("/staff/refills")
-    row = [text_of(td) for td in tree.find(".//tbody/tr").findall("td")]
-    alarm, empty = refilled + timedelta(days=36), refilled + timedelta(days=40)
-    assert row[0] == "ITB-1" and row[2] == "Due in 6 days"
-    assert row[3] == f"Alarm {alarm.day} {alarm:%B %Y}Empty {empty.day} {empty:%B %Y}"
+    row = _rows(tree)[0]
+    assert row[0] == "ITB-1" and row[2].startswith("In 1 day")
+    assert row[3] == "Runs empty in 4 days"
+    assert row[5] == f"Book a refill by {day(days=24).day} {day(days=24):%B %Y}"
 
 
 def test_a_refused_close_is_shown_at_the_boxes_and_its_summary_link_lands(app, client, staff):

@@ -1,0 +1,73 @@
+"""The one-form refill and the clinic worklist (issue 25): what a refill drew out, put in and
+changed; MRI, programming and pump-check events; the worklist's stored days and flags.
+
+Revision ID: b9e2d4f6a8c1
+Revises: a3d9e5c1f7b4
+Create Date: 2026-12-04 20:50:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = 'b9e2d4f6a8c1'
+down_revision = 'a3d9e5c1f7b4'
+branch_labels = None
+depends_on = None
+
+ML = sa.Numeric(6, 1, asdecimal=False)
+MCG = sa.Numeric(8, 1, asdecimal=False)
+
+
+def upgrade():
+    with op.batch_alter_table('patients') as batch_op:
+        batch_op.add_column(sa.Column('bolus_mcg_per_day', MCG, nullable=True))
+        batch_op.add_column(sa.Column('refill_by', sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column('battery_book_by', sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column('residual_flagged', sa.Boolean(), nullable=False,
+                                      server_default=sa.false()))
+        batch_op.add_column(sa.Column('check_due_since', sa.DateTime(timezone=True),
+                                      nullable=True))
+    with op.batch_alter_table('refills') as batch_op:
+        batch_op.add_column(sa.Column('form_key', sa.String(length=43), nullable=True))
+        batch_op.add_column(sa.Column('drawn_ml', ML, nullable=True))
+        batch_op.add_column(sa.Column('expected_ml', ML, nullable=True))
+        batch_op.add_column(sa.Column('put_in_ml', ML, nullable=True))
+        batch_op.add_column(sa.Column('concentration_mcg_per_ml', MCG, nullable=True))
+        batch_op.add_column(sa.Column('daily_dose_mcg', MCG, nullable=True))
+        batch_op.add_column(sa.Column('reprogrammed', sa.Boolean(), nullable=True))
+        batch_op.add_column(sa.Column('bridge_bolus', sa.Boolean(), nullable=True))
+        batch_op.add_column(sa.Column('titration_reason', sa.Text(), nullable=True))
+        batch_op.add_column(sa.Column('residual_flagged', sa.Boolean(), nullable=False,
+                                      server_default=sa.false()))
+        batch_op.add_column(sa.Column('residual_explanation', sa.Text(), nullable=True))
+        batch_op.create_unique_constraint('uq_refills_form_key', ['form_key'])
+    op.create_table(
+        'pump_events',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('patient_id', sa.Integer(), nullable=False),
+        sa.Column('kind', sa.String(length=20), nullable=False),
+        sa.Column('at', sa.DateTime(timezone=True), nullable=False),
+        sa.Column('recorded_by_id', sa.Integer(), nullable=False),
+        sa.Column('note', sa.Text(), nullable=True),
+        sa.ForeignKeyConstraint(['patient_id'], ['patients.id']),
+        sa.ForeignKeyConstraint(['recorded_by_id'], ['users.id']),
+        sa.PrimaryKeyConstraint('id'),
+    )
+    with op.batch_alter_table('pump_events') as batch_op:
+        batch_op.create_index('ix_pump_events_patient_id', ['patient_id'], unique=False)
+
+
+def downgrade():
+    op.drop_table('pump_events')
+    with op.batch_alter_table('refills') as batch_op:
+        batch_op.drop_constraint('uq_refills_form_key', type_='unique')
+        for column in ('residual_explanation', 'residual_flagged', 'titration_reason',
+                       'bridge_bolus', 'reprogrammed', 'daily_dose_mcg',
+                       'concentration_mcg_per_ml', 'put_in_ml', 'expected_ml', 'drawn_ml',
+                       'form_key'):
+            batch_op.drop_column(column)
+    with op.batch_alter_table('patients') as batch_op:
+        for column in ('check_due_since', 'residual_flagged', 'battery_book_by', 'refill_by',
+                       'bolus_mcg_per_day'):
+            batch_op.drop_column(column)
