@@ -4,8 +4,9 @@ An empty queue teaches a newcomer nothing. This fills an empty development datab
 obviously fictional clinic (every reference starts DEMO-, every name says Demo, every patient
 record, refill and staff action notes "Demo data"): patients on pumps and on tablets,
 screenings at every level over the last three weeks, some open, some claimed, some closed,
-follow-up calls that draw a trend on a timeline, refills due and overdue, and one account
-per role.
+follow-up calls that draw a trend on a timeline, a pump clinic worklist showing every kind
+of flag (a missed refill, a booking after the refill-by day, a residual not explained, a
+battery replacement to book, an MRI with no pump check since), and one account per role.
 
 It goes through the app's own paths, so it stays honest when they change: the answer sets
 below are scored by the rule set through `run_assessment` (no level is written here, and the
@@ -31,7 +32,8 @@ from .clinical.rules import LEVELS
 from .db import db
 from .journey.answer_words import words_shown
 from .journey.forms import to_request
-from .models import DatabaseMark, Patient, Refill, Screening, User, utc_now
+from .models import DatabaseMark, Patient, PumpSetting, Screening, User, utc_now
+from .pump import records
 from .screenings import add_screening, run_assessment
 from .settings import is_development
 from .staff.patients import call_prefill
@@ -40,23 +42,31 @@ DEMO_NOTE = "Demo data: fictional, made by flask --app screener demo."
 STAFF = {"triage": "Demo Triage Nurse", "clinic": "Demo Clinic Nurse",
          "admin": "Demo Administrator"}
 SET_UP_DAYS_AGO = 90  # when the demo clinic's accounts and records were made
-REFILL_EVERY_DAYS = 56
-# One pump programme for every demo pump: 20 mL of 500 mcg/mL at 150 mcg a day alarms at
-# 2 mL after 60 days, so the planned refill (56 days) comes first.
-PUMP = {"pump_model": "SynchroMed II", "reservoir_ml": 20.0, "concentration_mcg_per_ml": 500.0,
-        "daily_dose_mcg": 150.0, "low_reservoir_alarm_ml": 2.0}
+REFILL_EVERY_DAYS = 42
+# One pump programme for every demo pump (a pump record from the catalogue): 20 mL of 500
+# mcg/mL at 150 mcg a day, 0.3 mL a day, alarms at 2 mL after 60 days as programmed, from
+# day 52 at 15 % fast; refill by day 45, so the planned refill (42 days) comes in time.
+PUMP = {"pump_model": "Medtronic SynchroMed II 8637-20 (20 mL)", "reservoir_ml": 20.0,
+        "concentration_mcg_per_ml": 500.0, "daily_dose_mcg": 150.0,
+        "low_reservoir_alarm_ml": 2.0}
+SETTING = {"model_id": "synchromed-ii-8637-20", "model_name": PUMP["pump_model"],
+           "reservoir_ml": 20.0, "alarm_ml": 2.0, "concentration_mcg_per_ml": 500.0,
+           "daily_dose_mcg": 150.0, "bolus_mcg_per_day": 0.0}
 NORMAL_VITALS = {"temperature_c": 36.8, "heart_rate": 72, "systolic_bp": 122,
                  "respiratory_rate": 14, "spo2": 98}
 
-# reference, name, route, days since the pump's last refill (None: tablets only)
+# reference, name, route, days since the pump's last refill (None: tablets only), and what
+# the clinic worklist flags (screener/pump/clinic.py)
 PATIENTS = (
-    ("DEMO-0001", "Ada Demo", "intrathecal", 59),  # refill overdue by 3 days
-    ("DEMO-0002", "Ben Demo", "intrathecal", 52),  # due in 4 days
-    ("DEMO-0003", "Cara Demo", "intrathecal", 18),  # refilled after her urgent screening
+    ("DEMO-0001", "Ada Demo", "intrathecal", 45),  # missed: the refill booked 3 days ago
+    ("DEMO-0002", "Ben Demo", "intrathecal", 38),  # due in 4 days; battery to book
+    ("DEMO-0003", "Cara Demo", "intrathecal", 18),  # an MRI with no pump check since
     ("DEMO-0004", "Dev Demo", "oral", None),
-    ("DEMO-0005", "Eli Demo", "both", 30),
-    ("DEMO-0006", "Fay Demo", "intrathecal", 65),  # overdue by 9 days; the alarm has sounded
+    ("DEMO-0005", "Eli Demo", "both", 30),  # booked after refill-by; a residual unexplained
+    ("DEMO-0006", "Fay Demo", "intrathecal", 57),  # missed by 15 days; may run empty today
 )
+BATTERY_STOPS_IN_DAYS = 150  # DEMO-0002's pump reaches 7 years then: book it within 90 days
+LATE_BOOKING_DAY = 60  # DEMO-0005's next refill, after day 45 (refill by)
 
 # Answers as a caregiver (or staff, on a call) gives them, in the rule set's feature ids;
 # adapted from tests/data/vignettes.json. The engine scores them.
@@ -166,8 +176,8 @@ def demo_command() -> None:
         raise click.ClickException(refusal)
     passwords = make_demo_clinic()
     click.echo(f"Demo clinic made: {len(PATIENTS)} fictional patients ({PATIENTS[0][0]} to "
-               f"{PATIENTS[-1][0]}), {len(SCREENINGS) + len(CALLS)} screenings, refills due "
-               "and overdue.")
+               f"{PATIENTS[-1][0]}), {len(SCREENINGS) + len(CALLS)} screenings, a pump clinic "
+               "worklist with every kind of flag.")
     click.echo("Demo accounts (a local demo only; never use them on a real service):")
     click.echo(f"  {'role':<8}{'username':<14}password")
     for role, (username, password) in passwords.items():
@@ -258,14 +268,42 @@ def _set_up(opened: datetime, patients: dict[str, Patient], trail: list
         patient.created_at = opened
         trail.append((opened, ("create", "patient", patient.id), {"user": users["admin"]}))
         if patient.last_refill_on:
-            refilled = datetime.combine(patient.last_refill_on, opened.timetz())
-            db.session.add(Refill(patient_id=patient.id, refilled_on=patient.last_refill_on,
-                                  next_refill_date=patient.next_refill_date,
-                                  recorded_by_id=users["clinic"].id, recorded_at=refilled,
-                                  note=DEMO_NOTE))
-            trail.append((refilled, ("record_refill", "patient", patient.id),
-                          {"user": users["clinic"]}))
+            _pump(patient, users["clinic"], opened, trail)
     return users, passwords
+
+
+def _pump(patient: Patient, nurse: User, opened: datetime, trail: list) -> None:
+    """The pump's record and its last refill, and what makes each demo flag: DEMO-0002's
+    battery, DEMO-0003's MRI, DEMO-0005's late booking and residual."""
+    today = date.today()
+    implanted = today - timedelta(days=365 * 3)
+    if patient.reference == "DEMO-0002":
+        implanted = _years_before(today + timedelta(days=BATTERY_STOPS_IN_DAYS), 7)
+    records.add_setting(patient, PumpSetting(patient_id=patient.id, recorded_by_id=nurse.id,
+                                             recorded_at=opened, reason=DEMO_NOTE,
+                                             implanted_on=implanted, catheter_cm=90.0,
+                                             **SETTING))
+    refilled = datetime.combine(patient.last_refill_on, opened.timetz())
+    expected = 20.0 - 0.3 * REFILL_EVERY_DAYS  # what the refill before it left
+    odd = patient.reference == "DEMO-0005"
+    details = {"drawn_ml": expected - (2.5 if odd else 0.2), "expected_ml": expected,
+               "put_in_ml": 20.0, "reprogrammed": False, "residual_flagged": odd,
+               "recorded_at": refilled}
+    if odd:
+        patient.next_refill_date = patient.last_refill_on + timedelta(days=LATE_BOOKING_DAY)
+    workflow.record_refill(patient, nurse, patient.last_refill_on, patient.next_refill_date,
+                           20.0, DEMO_NOTE, details=details)
+    trail.append((refilled, ("record_refill", "patient", patient.id), {"user": nurse}))
+    if patient.reference == "DEMO-0003":
+        records.record_event(patient, nurse, "mri", utc_now() - timedelta(days=2),
+                             "Demo data: a head MRI at another hospital")
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
 
 
 def _patient(reference: str, name: str, route: str, days_since_refill: int | None,

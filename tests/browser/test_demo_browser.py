@@ -67,7 +67,8 @@ def test_each_demo_account_sees_the_queue_a_trend_and_the_refills(demo_server, o
 
     staff.goto("/staff/refills")
     rows = page.locator("tbody tr").all_inner_texts()
-    assert any("Overdue by" in row for row in rows) and any("Due in" in row for row in rows)
+    assert any("Booked refill missed" in row for row in rows)
+    assert any("Runs empty in" in row for row in rows)
     assert all("DEMO-" in row for row in rows)
 
 
