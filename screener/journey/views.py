@@ -28,6 +28,7 @@ from ..clinical.catalog import build_catalog
 from ..clinical.wording import COULD_NOT_COMPLETE
 from ..db import db
 from ..models import Patient, Screening, utc_now
+from ..pump import call as pump_call
 from ..screenings import (
     ScoringFailed,
     add_screening,
@@ -37,7 +38,7 @@ from ..screenings import (
 )
 from ..staff.accounts import login_manager
 from ..web import language
-from ..web.formatting import on_service_clock, uk_date
+from ..web.formatting import on_service_clock, service_today, uk_date
 from ..web.language import gettext as _
 from ..web.security import PUBLIC_SUBMISSIONS, limiter
 from ..web.service_profile import INTERNATIONAL_PHRASE
@@ -205,13 +206,16 @@ def question(page_id: str):
     else:
         back = url_for("journey.question", page_id=flow[index - 1].id)
     prefilled = not draft.answered(page_id) and bool((draft.prefill or {}).get(page_id))
+    call = db.session.get(Patient, draft.patient_id) if draft.patient_id else None
+    pump = pump_call.facts(call, service_today()) if call else None  # the call's banner
     return render_template("question.html", page=this, form=form, back=back, changing=changing,
                            error=bool(form.errors),
                            rules=rules, features=this.features(rules, draft.route, age)
                            if questions is None else questions,
                            prefilled=prefilled, previous=_previous_answers(draft),
-                           call=db.session.get(Patient, draft.patient_id)
-                           if draft.patient_id else None,
+                           call=call, pump=pump, pump_empty=pump and pump_call.empty_words(pump),
+                           checklist=call and call.route in pump_call.PUMP_ROUTES
+                           and pump_call.checklist(),
                            sections=in_words(to_request(draft.pages, rules), rules)
                            if this.kind == "about" else ())
 

@@ -19,6 +19,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import ColumnElement, and_, false, or_
 
+from ..db import db
 from ..models import Patient
 
 BATTERY_NOTICE_DAYS = 90
@@ -38,3 +39,20 @@ def flag_conditions(today: date) -> dict[str, ColumnElement[bool]]:
 
 def any_flag(today: date) -> ColumnElement[bool]:
     return or_(false(), *flag_conditions(today).values())
+
+
+def flags_of(ids: list[int], today: date) -> dict[int, set[str]]:
+    """Each listed patient's flags, in one query."""
+    conditions = flag_conditions(today)
+    rows = db.session.execute(db.select(Patient.id, *(c.label(n) for n, c in conditions.items()))
+                              .where(Patient.id.in_(ids))) if ids else []
+    return {row.id: {name for name in FLAGS if getattr(row, name)} for row in rows}
+
+
+def flag_counts(today: date) -> dict[str, int]:
+    """How many patients each flag holds, in one query."""
+    conditions = flag_conditions(today)
+    row = db.session.execute(db.select(*(
+        db.func.count().filter(c).label(n) for n, c in conditions.items()))
+        .where(Patient.due_date.is_not(None))).one()
+    return {name: getattr(row, name) for name in FLAGS}

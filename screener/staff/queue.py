@@ -16,10 +16,11 @@ from ..clinical.rules.vocabulary import LEVELS
 from ..db import db
 from ..journey.answer_words import words_shown_for
 from ..models import TRY_AGAIN, Patient, Screening, queue_priority, utc_now
+from ..pump import call as pump_call
 from ..reference_codes import EXAMPLE, grouped
 from ..screenings import find_by_reference_code
 from ..web import language
-from ..web.formatting import level_name
+from ..web.formatting import level_name, service_today
 from ..web.language import gettext as _
 from . import bp, needs
 from .dates import in_date_range
@@ -189,8 +190,11 @@ def screening(public_id: str):
 def _render_screening(found: Screening, action_form, link_form, status: int = 200,
                       kept: dict | None = None):
     assessment = found.result
+    made_on_call = found.patient is not None and found.respondent == "staff"
     return render_template(
         "staff/screening.html", screening=found, assessment=assessment,
+        for_clinic=pump_call.for_the_clinic(found.patient, assessment.level, service_today())
+        if made_on_call else [],
         advice=assessment.advice["staff"],
         shown=words_shown_for(found, language.rules()),
         action_form=action_form, link_form=link_form, now=utc_now(), kept=kept,

@@ -16,7 +16,7 @@ from sqlalchemy import or_
 from .. import audit
 from ..db import db
 from ..models import Patient
-from ..pump.clinic import FLAGS, any_flag, flag_conditions
+from ..pump.clinic import any_flag, flag_counts, flags_of
 from ..web.formatting import service_today
 from . import bp, needs
 from .forms import RefillListForm
@@ -37,23 +37,6 @@ def listed(today: date, needs_action: bool):
         query = query.where(or_(any_flag(today),
                                 Patient.due_date <= today + timedelta(days=REFILL_WINDOW_DAYS)))
     return query
-
-
-def flags_of(ids: list[int], today: date) -> dict[int, set[str]]:
-    """Each listed patient's flags, in one query."""
-    conditions = flag_conditions(today)
-    rows = db.session.execute(db.select(Patient.id, *(c.label(n) for n, c in conditions.items()))
-                              .where(Patient.id.in_(ids))) if ids else []
-    return {row.id: {name for name in FLAGS if getattr(row, name)} for row in rows}
-
-
-def flag_counts(today: date) -> dict[str, int]:
-    """How many patients each flag holds, in one query."""
-    conditions = flag_conditions(today)
-    row = db.session.execute(db.select(*(
-        db.func.count().filter(c).label(n) for n, c in conditions.items()))
-        .where(Patient.due_date.is_not(None))).one()
-    return {name: getattr(row, name) for name in FLAGS}
 
 
 @bp.get("/refills")

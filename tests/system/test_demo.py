@@ -20,8 +20,8 @@ from screener.models import (
     ScreeningAction,
     User,
 )
+from screener.pump.clinic import flag_counts
 from screener.screenings import run_assessment
-from screener.staff.refills import flag_counts
 from tests.demo import accounts
 from tests.pages import Journey, sign_in, text_of
 
