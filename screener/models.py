@@ -185,10 +185,14 @@ class Patient(db.Model):
     battery_book_by: Mapped[date | None] = mapped_column(Date)
     residual_flagged: Mapped[bool] = mapped_column(Boolean, default=False)
     check_due_since: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Who in the clinic took the pump's flags from the worklist (a named owner for each).
+    pump_owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     notes: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utc_now,
                                                  onupdate=utc_now)
+
+    pump_owner: Mapped[User | None] = relationship()
 
     # The worklist's order (screener/staff/refills.py): soonest alarm first, then reference.
     __table_args__ = (Index("ix_patients_due_order", "due_date", "reference"),)

@@ -33,6 +33,7 @@ from .models import (
     AuditEvent,
     Draft,
     Patient,
+    PumpEvent,
     PumpSetting,
     Recheck,
     Refill,
@@ -128,6 +129,7 @@ def erase_patient(reference: str) -> dict[str, int] | None:
         "screenings": _delete(Screening, Screening.id.in_(theirs)),
         "refills": _delete(Refill, Refill.patient_id == patient.id),
         "pump records": _delete(PumpSetting, PumpSetting.patient_id == patient.id),
+        "pump events": _delete(PumpEvent, PumpEvent.patient_id == patient.id),
     }
     patient_id = patient.id
     db.session.delete(patient)

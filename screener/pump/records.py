@@ -6,11 +6,15 @@ residual and pump-check flags) in step, in the same transaction as the change it
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
+from .. import workflow
 from ..db import db
-from ..models import Patient, PumpEvent, PumpSetting, Refill, User, utc_now
+from ..models import Patient, PumpEvent, PumpSetting, Refill, Screening, User, utc_now
 from .projection import battery_window
+from .refill import Before, Review
 
 STOPPING_EVENTS = ("mri", "programmed")  # each can leave a pump stopped until it is checked
 
@@ -41,6 +45,81 @@ def changed_setting(setting: PumpSetting, user: User, reason: str, **changes) ->
         "indicator_on", "catheter_cm", "catheter_notes")}
     return PumpSetting(patient_id=setting.patient_id, recorded_by_id=user.id, reason=reason,
                        **(kept | changes))
+
+
+def before_refill(patient: Patient, setting: PumpSetting) -> Before:
+    """The pump as the record has it, for screener/pump/refill.py's review."""
+    return Before(reservoir_ml=setting.reservoir_ml, alarm_ml=setting.alarm_ml,
+                  concentration=setting.concentration_mcg_per_ml,
+                  dose_mcg=setting.daily_dose_mcg, bolus_mcg=setting.bolus_mcg_per_day or 0,
+                  last_refill_on=patient.last_refill_on, last_put_in_ml=patient.reservoir_ml)
+
+
+def take(patient: Patient, user: User) -> None:
+    """`user` owns the pump's worklist flags (until the next refill is recorded)."""
+    patient.pump_owner_id = user.id
+
+
+@dataclass(frozen=True)
+class RefillEntry:
+    """A pump refill as the one form records it (screener/staff/refill_form.py), checked."""
+
+    refilled_on: date
+    next_refill_date: date
+    drawn_ml: float
+    put_in_ml: float
+    concentration: float
+    dose_mcg: float
+    reprogrammed: bool
+    pump_checked: bool = False
+    bridge_bolus: bool = False
+    titration_reason: str | None = None
+    residual_explanation: str | None = None
+    note: str | None = None
+    form_key: str | None = None
+
+
+@dataclass(frozen=True)
+class Saved:
+    closed: list[Screening]
+    unchecked: bool  # reprogrammed with no check that the pump runs
+    residual_flagged: bool  # ... and not explained
+    booked_late: bool  # the next refill after the refill-by day
+
+
+def save_refill(patient: Patient, user: User, setting: PumpSetting, made: Review,
+                entry: RefillEntry, closing: list[Screening] = (), close_note: str | None = None,
+                now: datetime | None = None) -> Saved:
+    """Record a pump refill: the refill with what it drew out against what was expected; a
+    new version of the record if the dose or concentration changed; a programming session
+    (and the check after it, if made); the patient's flags kept in step."""
+    now = now or utc_now()
+    flagged = bool(made.residual and made.residual.flagged)
+    details: dict[str, Any] = {
+        "form_key": entry.form_key, "drawn_ml": entry.drawn_ml, "put_in_ml": entry.put_in_ml,
+        "expected_ml": made.expected_ml, "concentration_mcg_per_ml": entry.concentration,
+        "daily_dose_mcg": entry.dose_mcg, "reprogrammed": entry.reprogrammed,
+        "bridge_bolus": entry.bridge_bolus if made.bridge_needed else None,
+        "titration_reason": entry.titration_reason, "residual_flagged": flagged,
+        "residual_explanation": entry.residual_explanation}
+    if made.changed:
+        why = f"At the refill on {entry.refilled_on:%d/%m/%Y}."
+        if entry.titration_reason:
+            why += " " + entry.titration_reason
+        add_setting(patient, changed_setting(setting, user, why,
+                                             concentration_mcg_per_ml=entry.concentration,
+                                             daily_dose_mcg=entry.dose_mcg))
+    if entry.reprogrammed:
+        record_event(patient, user, "programmed", now, "At a refill")
+        if entry.pump_checked:
+            record_event(patient, user, "checked", now, "After programming, at a refill")
+    closed = workflow.record_refill(patient, user, entry.refilled_on, entry.next_refill_date,
+                                    entry.put_in_ml, entry.note, closing=closing,
+                                    close_note=close_note, now=now, details=details)
+    patient.pump_owner_id = None  # the refill settles the booking: the flags start afresh
+    return Saved(closed, entry.reprogrammed and not entry.pump_checked,
+                 flagged and not entry.residual_explanation,
+                 bool(made.refill_by and entry.next_refill_date > made.refill_by))
 
 
 def record_event(patient: Patient, user: User, kind: str, at: datetime | None = None,

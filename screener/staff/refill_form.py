@@ -22,7 +22,7 @@ from .. import audit, workflow
 from ..db import db
 from ..models import MAX_ID, Patient, PumpSetting, Refill, Screening, utc_now
 from ..pump import records
-from ..pump.refill import Before, Proposed, Review, review
+from ..pump.refill import Proposed, Review, review
 from ..web.formatting import local_time, service_today, uk_date
 from ..web.language import gettext as _
 from ..web.language import ngettext
@@ -96,13 +96,6 @@ def _recorded_already(key: str | None) -> Refill | None:
     return db.session.scalars(db.select(Refill).where(Refill.form_key == key)).first()
 
 
-def _before(patient: Patient, setting: PumpSetting) -> Before:
-    return Before(reservoir_ml=setting.reservoir_ml, alarm_ml=setting.alarm_ml,
-                  concentration=setting.concentration_mcg_per_ml,
-                  dose_mcg=setting.daily_dose_mcg, bolus_mcg=setting.bolus_mcg_per_day or 0,
-                  last_refill_on=patient.last_refill_on, last_put_in_ml=patient.reservoir_ml)
-
-
 def _number(field) -> float | None:
     return float(field.data) if field.data is not None and not field.errors else None
 
@@ -113,7 +106,7 @@ def _review(form: RefillForm, patient: Patient, setting: PumpSetting) -> Review:
         drawn_ml=_number(form.drawn_ml), put_in_ml=_number(form.put_in_ml),
         concentration=_number(form.concentration_mcg_per_ml),
         dose_mcg=_number(form.daily_dose_mcg))
-    return review(_before(patient, setting), proposed,
+    return review(records.before_refill(patient, setting), proposed,
                   current_app.extensions["service"].zone,
                   current_app.config["PUMP_LEAD_DAYS"], child=_child(patient))
 
@@ -127,58 +120,50 @@ def _child(patient: Patient) -> bool:
 
 def _save(form: RefillForm, patient: Patient, setting: PumpSetting | None,
           open_screenings: list[Screening]) -> tuple[list[Screening], str]:
-    details: dict = {"form_key": form.form_key.data or None}
-    warn = ""
-    volume = form.put_in_ml.data
-    if setting is not None:
-        made = _review(form, patient, setting)
-        flagged = bool(made.residual and made.residual.flagged)
-        details |= {
-            "drawn_ml": float(form.drawn_ml.data), "put_in_ml": float(volume),
-            "expected_ml": made.expected_ml,
-            "concentration_mcg_per_ml": float(form.concentration_mcg_per_ml.data),
-            "daily_dose_mcg": float(form.daily_dose_mcg.data),
-            "reprogrammed": form.reprogrammed.data == "yes",
-            "bridge_bolus": bool(form.bridge_bolus.data) if made.bridge_needed else None,
-            "titration_reason": (form.titration_reason.data or "").strip() or None,
-            "residual_flagged": flagged,
-            "residual_explanation": (form.residual_explanation.data or "").strip() or None}
-        if made.changed:
-            why = _("At the refill on %(day)s.", day=uk_date(form.refilled_on.data))
-            if details["titration_reason"]:
-                why += " " + details["titration_reason"]
-            records.add_setting(patient, records.changed_setting(
-                setting, current_user, why,
-                concentration_mcg_per_ml=details["concentration_mcg_per_ml"],
-                daily_dose_mcg=details["daily_dose_mcg"]))
-        if details["reprogrammed"]:
-            now = utc_now()
-            records.record_event(patient, current_user, "programmed", now, "At a refill")
-            if form.pump_checked.data:
-                records.record_event(patient, current_user, "checked", now,
-                                     "After programming, at a refill")
-            else:
-                warn = _("No check that the pump is running after programming is recorded: "
-                         "the worklist shows it until one is.")
-        if flagged and not details["residual_explanation"]:
-            warn = (warn + " " if warn else "") + _(
-                "The volume drawn out differs from the expected: the worklist flags it as a "
-                "possible pump or catheter problem until what was found is recorded.")
-        if made.refill_by and form.next_refill_date.data > made.refill_by:
-            warn = (warn + " " if warn else "") + _(
-                "The next refill is booked after the refill-by day, %(day)s: the worklist "
-                "flags it.", day=uk_date(made.refill_by))
     chosen = set(form.close.data or ())
-    closed = workflow.record_refill(
-        patient, current_user, form.refilled_on.data, form.next_refill_date.data, volume,
-        (form.note.data or "").strip(),
-        closing=[s for s in open_screenings if s.public_id in chosen],
-        close_note=(form.close_note.data or "").strip(), details=details,
-        keep_volume=False)
+    closing = [s for s in open_screenings if s.public_id in chosen]
+    close_note = (form.close_note.data or "").strip()
+    note = (form.note.data or "").strip()
+    if setting is None:  # no pump record: the date, the booking and any volume, assumed none
+        closed = workflow.record_refill(
+            patient, current_user, form.refilled_on.data, form.next_refill_date.data,
+            form.put_in_ml.data, note, closing=closing, close_note=close_note,
+            details={"form_key": form.form_key.data or None}, keep_volume=False)
+        warn = ""
+    else:
+        made = _review(form, patient, setting)
+        saved = records.save_refill(patient, current_user, setting, made, records.RefillEntry(
+            refilled_on=form.refilled_on.data, next_refill_date=form.next_refill_date.data,
+            drawn_ml=float(form.drawn_ml.data), put_in_ml=float(form.put_in_ml.data),
+            concentration=float(form.concentration_mcg_per_ml.data),
+            dose_mcg=float(form.daily_dose_mcg.data),
+            reprogrammed=form.reprogrammed.data == "yes",
+            pump_checked=bool(form.pump_checked.data),
+            bridge_bolus=bool(form.bridge_bolus.data),
+            titration_reason=(form.titration_reason.data or "").strip() or None,
+            residual_explanation=(form.residual_explanation.data or "").strip() or None,
+            note=note, form_key=form.form_key.data or None),
+            closing=closing, close_note=close_note)
+        closed, warn = saved.closed, _warnings(saved, made)
     audit.record("record_refill", "patient", patient.id)
     for screening in closed:
         audit.record("close", "screening", screening.public_id, via="refill")
     return closed, warn
+
+
+def _warnings(saved: records.Saved, made: Review) -> str:
+    said = []
+    if saved.unchecked:
+        said.append(_("No check that the pump is running after programming is recorded: the "
+                      "worklist shows it until one is."))
+    if saved.residual_flagged:
+        said.append(_("The volume drawn out differs from the expected: the worklist flags it "
+                      "as a possible pump or catheter problem until what was found is "
+                      "recorded."))
+    if saved.booked_late:
+        said.append(_("The next refill is booked after the refill-by day, %(day)s: the "
+                      "worklist flags it.", day=uk_date(made.refill_by)))
+    return " ".join(said)
 
 
 def _page(form: RefillForm, patient: Patient, setting: PumpSetting | None,

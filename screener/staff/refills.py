@@ -10,17 +10,22 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flask import render_template, request
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import or_
+from sqlalchemy.orm import joinedload
 
 from .. import audit
 from ..db import db
-from ..models import Patient
+from ..models import MAX_ID, Patient
+from ..pump import records
 from ..pump.clinic import any_flag, flag_counts, flags_of
 from ..web.formatting import service_today
+from ..web.language import gettext as _
 from . import bp, needs
 from .forms import RefillListForm
 from .keyset import paginate
+from .patients import patient_or_404
 
 REFILL_WINDOW_DAYS = 7
 PER_PAGE = 50
@@ -46,10 +51,25 @@ def refills():
     form = RefillListForm(request.args)
     needs_action = not form.validate() or form.show.data != "all"
     page = paginate(listed(today, needs_action), DUE_ORDER, id_column=Patient.id,
-                    per_page=PER_PAGE, args=request.args)
+                    per_page=PER_PAGE, args=request.args,
+                    options=(joinedload(Patient.pump_owner),))
     flags = flags_of([p.id for p in page.items], today)
     audit.record("view_refills", "patient", None, shown=len(page.items), **page.position())
     db.session.commit()
     return render_template("staff/refills.html", page=page, today=today, form=form,
                            window=REFILL_WINDOW_DAYS, flags=flags, counts=flag_counts(today),
                            needs_action=needs_action)
+
+
+@bp.post(f"/patients/<int(max={MAX_ID}):patient_id>/pump/take")
+@needs("record_refill")
+def take_pump(patient_id: int):
+    """Take a flagged pump from the worklist: its flags then have a named owner until the
+    next refill is recorded."""
+    patient = patient_or_404(patient_id)
+    records.take(patient, current_user)
+    audit.record("take_pump", "patient", patient.id)
+    db.session.commit()
+    flash(_("You own %(reference)s's flags on the worklist.", reference=patient.reference),
+          "success")
+    return redirect(url_for("staff.refills", _anchor=f"pump-{patient.id}"))

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from screener.db import db
 from screener.models import Patient
 from screener.pump.reservoir import ReservoirDates, reservoir_dates
-from tests.pages import parse, text_of
+from tests.pages import csrf_token, parse, text_of
 from tests.staff.factories import (
     CAREGIVER_URGENT,
     audit_rows,
@@ -43,7 +43,8 @@ def test_the_worklist_lists_by_the_day_due_and_flags_a_missed_refill(app, staff)
     _, tree = journey.get("/staff/refills")
     rows = _rows(tree)
     assert [r[0] for r in rows] == ["LATE-3", "TODAY", "DUE-6"]
-    assert [r[5] for r in rows] == ["Booked refill missed", "Nothing", "Nothing"]
+    assert [r[5] for r in rows] == ["Booked refill missed Take it for LATE-3", "Nothing",
+                                    "Nothing"]
     _, tree = journey.get("/staff/refills?show=all")
     assert [r[0] for r in _rows(tree)] == ["LATE-3", "TODAY", "DUE-6", "LATER"]
     assert "1 missed refill" in text_of(tree.find(".//*[@id='flag-counts']"))
@@ -58,6 +59,34 @@ def test_the_worklist_shows_the_patients_number_to_call(app, staff):
     call = tree.find(".//tbody/tr/td[2]")
     assert call.find("a").get("href") == "tel:07700900123"
     assert "0161 496 0000" not in text_of(tree.find(".//tbody"))  # not the clinic's own
+
+
+def test_a_flagged_pump_is_taken_by_a_named_owner_until_its_next_refill(app, staff):
+    patient_id = make_patient(app, "P-1", next_refill_date=date.today() - timedelta(2))
+    journey = staff("clinic", "cara")
+    response = post_form(journey, "/staff/refills", f"/staff/patients/{patient_id}/pump/take",
+                         {})
+    assert response.location.endswith(f"/staff/refills#pump-{patient_id}")
+    _, tree = journey.get("/staff/refills")
+    assert _rows(tree)[0][5] == "Booked refill missed Owner: Cara Clinic"
+    assert "take_pump" in [e.action for e in audit_rows(app)]
+    page = f"/staff/patients/{patient_id}/refill"
+    post_form(journey, page, page, {"refilled_on": date.today().isoformat(),
+                                    "next_refill_date": (date.today() + timedelta(30)
+                                                         ).isoformat()})
+    with app.app_context():  # (no pump record: the booking stands, the owner stays)
+        assert db.session.get(Patient, patient_id).pump_owner_id is not None
+
+
+def test_triage_sees_the_worklist_but_cannot_take_a_pump(app, staff):
+    patient_id = make_patient(app, "P-1", next_refill_date=date.today() - timedelta(2))
+    journey = staff("triage")
+    _, tree = journey.get("/staff/refills")
+    assert _rows(tree)[0][5] == "Booked refill missed No owner yet"
+    token = csrf_token(tree)
+    response = journey.client.post(f"/staff/patients/{patient_id}/pump/take",
+                                   data={"csrf_token": token})
+    assert response.status_code == 403
 
 
 def test_recording_a_refill_sets_the_next_date(app, staff):
@@ -137,7 +166,7 @@ def test_the_reservoir_gives_the_alarm_and_empty_dates_and_the_worklist_uses_the
     row = _rows(tree)[0]
     assert row[0] == "ITB-1" and row[2].startswith("In 1 day")
     assert row[3] == "Runs empty in 4 days"
-    assert row[5] == f"Book a refill by {day(days=24).day} {day(days=24):%B %Y}"
+    assert row[5] == f"Book a refill by {day(days=24).day} {day(days=24):%B %Y} Take it for ITB-1"
 
 
 def test_a_refused_close_is_shown_at_the_boxes_and_its_summary_link_lands(app, client, staff):

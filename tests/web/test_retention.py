@@ -10,6 +10,7 @@ from screener.journey import Draft
 from screener.models import (
     AuditEvent,
     Patient,
+    PumpEvent,
     PumpSetting,
     Refill,
     Screening,
@@ -91,7 +92,9 @@ def test_erasing_a_patient_removes_their_data_and_leaves_a_trace(db_app, db_clie
             Draft(patient_id=erase_id, previous_id=linked),
             PumpSetting(patient_id=erase_id, recorded_by_id=user_id, model_name="Another",
                         reservoir_ml=20, alarm_ml=2, concentration_mcg_per_ml=500,
-                        daily_dose_mcg=300, catheter_notes="Revised 2025")])
+                        daily_dose_mcg=300, catheter_notes="Revised 2025"),
+            PumpEvent(patient_id=erase_id, recorded_by_id=user_id, kind="mri",
+                      note="Head MRI at another hospital")])
         db.session.commit()
     refused = db_app.test_cli_runner().invoke(args=["erase-patient", "ERASE-1"], input="n\n")
     assert refused.exit_code != 0 and _count(db_app, Patient) == 2  # asked first
@@ -105,6 +108,7 @@ def test_erasing_a_patient_removes_their_data_and_leaves_a_trace(db_app, db_clie
         assert db.session.query(Refill).count() == 0 and db.session.query(Draft).count() == 0
         assert db.session.query(ScreeningAction).count() == 0
         assert db.session.query(PumpSetting).count() == 0
+        assert db.session.query(PumpEvent).count() == 0
         event = db.session.execute(db.select(AuditEvent).filter_by(action="erase_patient")
                                    ).scalar_one()
         assert event.record_id == str(erase_id) and event.details["screenings"] == 2

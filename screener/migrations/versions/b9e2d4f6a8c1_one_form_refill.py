@@ -28,6 +28,9 @@ def upgrade():
                                       server_default=sa.false()))
         batch_op.add_column(sa.Column('check_due_since', sa.DateTime(timezone=True),
                                       nullable=True))
+        batch_op.add_column(sa.Column('pump_owner_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key('fk_patients_pump_owner_id_users', 'users',
+                                    ['pump_owner_id'], ['id'])
     with op.batch_alter_table('refills') as batch_op:
         batch_op.add_column(sa.Column('form_key', sa.String(length=43), nullable=True))
         batch_op.add_column(sa.Column('drawn_ml', ML, nullable=True))
@@ -68,6 +71,7 @@ def downgrade():
                        'form_key'):
             batch_op.drop_column(column)
     with op.batch_alter_table('patients') as batch_op:
-        for column in ('check_due_since', 'residual_flagged', 'battery_book_by', 'refill_by',
+        batch_op.drop_constraint('fk_patients_pump_owner_id_users', type_='foreignkey')
+        for column in ('pump_owner_id', 'check_due_since', 'residual_flagged', 'battery_book_by', 'refill_by',
                        'bolus_mcg_per_day'):
             batch_op.drop_column(column)
