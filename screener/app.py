@@ -116,6 +116,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from . import api, db, demo, journey, retention, staff
     from .alerts import queue, simulation
+    from .pump import simulation as clinic_simulation
     from .staff import accounts
     from .web import errors, health, security
 
@@ -141,6 +142,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.extensions["queue"] = queue.make_queue(app)
     app.cli.add_command(queue.worker_command)
     app.cli.add_command(simulation.simulate_day_command)
+    app.cli.add_command(clinic_simulation.simulate_clinic_command)
     app.register_blueprint(health.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(journey.bp)

@@ -134,7 +134,7 @@
     var refresh = function () {
       var body = new FormData(form);
       body.set("action", "preview");
-      fetch(form.action, {method: "POST", credentials: "same-origin", headers: {"X-Preview": "1"}, body: body})
+      fetch(form.getAttribute("action"), {method: "POST", credentials: "same-origin", headers: {"X-Preview": "1"}, body: body})
         .then(function (r) { return r.ok ? r.text() : null; })
         .then(function (html) {
           var shown = document.getElementById("refill-projection");

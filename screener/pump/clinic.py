@@ -23,6 +23,7 @@ from ..db import db
 from ..models import Patient
 
 BATTERY_NOTICE_DAYS = 90
+DUE_WINDOW_DAYS = 7  # "Needs action" also lists every pump whose earliest alarm is this near
 FLAGS = ("unbooked", "missed", "residual", "battery", "check")
 
 
@@ -39,6 +40,17 @@ def flag_conditions(today: date) -> dict[str, ColumnElement[bool]]:
 
 def any_flag(today: date) -> ColumnElement[bool]:
     return or_(false(), *flag_conditions(today).values())
+
+
+def listed(today: date, needs_action: bool):
+    """The worklist's rows: every patient with a day to list by (a pump's earliest alarm, or
+    a refill booked); with `needs_action`, only the flagged and those due within the window
+    (or overdue). Unordered: the page orders it (ix_patients_due_order)."""
+    query = db.select(Patient).where(Patient.due_date.is_not(None))
+    if needs_action:
+        query = query.where(or_(any_flag(today),
+                                Patient.due_date <= today + timedelta(days=DUE_WINDOW_DAYS)))
+    return query
 
 
 def flags_of(ids: list[int], today: date) -> dict[int, set[str]]:

@@ -3,23 +3,20 @@ with the number to call, the refill booked and what needs doing (screener/pump/c
 flags); a patient with no projection (no pump record, or tablets) by the refill date booked.
 
 A missed refill is the commonest cause of pump withdrawal, so the list is meant to be worked
-every day: "Needs action" shows only the flagged and those due within REFILL_WINDOW_DAYS.
+every day: "Needs action" shows only the flagged and those due within DUE_WINDOW_DAYS.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import or_
 from sqlalchemy.orm import joinedload
 
 from .. import audit
 from ..db import db
 from ..models import MAX_ID, Patient
 from ..pump import records
-from ..pump.clinic import any_flag, flag_counts, flags_of
+from ..pump.clinic import DUE_WINDOW_DAYS, flag_counts, flags_of, listed
 from ..web.formatting import service_today
 from ..web.language import gettext as _
 from . import bp, needs
@@ -27,21 +24,10 @@ from .forms import RefillListForm
 from .keyset import paginate
 from .patients import patient_or_404
 
-REFILL_WINDOW_DAYS = 7
 PER_PAGE = 50
 
 # Soonest alarm first, then by reference (unique): index ix_patients_due_order.
 DUE_ORDER = (Patient.due_date, Patient.reference)
-
-
-def listed(today: date, needs_action: bool):
-    """Every patient with a day to list by; with `needs_action`, only those flagged or due
-    within the window (or overdue)."""
-    query = db.select(Patient).where(Patient.due_date.is_not(None))
-    if needs_action:
-        query = query.where(or_(any_flag(today),
-                                Patient.due_date <= today + timedelta(days=REFILL_WINDOW_DAYS)))
-    return query
 
 
 @bp.get("/refills")
@@ -57,7 +43,7 @@ def refills():
     audit.record("view_refills", "patient", None, shown=len(page.items), **page.position())
     db.session.commit()
     return render_template("staff/refills.html", page=page, today=today, form=form,
-                           window=REFILL_WINDOW_DAYS, flags=flags, counts=flag_counts(today),
+                           window=DUE_WINDOW_DAYS, flags=flags, counts=flag_counts(today),
                            needs_action=needs_action)
 
 
