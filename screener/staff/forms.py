@@ -250,16 +250,16 @@ class RefillForm(FlaskForm):
     form_key = HiddenField()  # once only: the same form sent twice records one refill
     refilled_on = DateInputField(_l("Date of the refill"), validators=[
         InputRequired(_l("Enter the date of the refill"))])
-    drawn_ml = FiniteDecimalField(_l("Volume drawn out"), places=1, validators=_between(
+    drawn_ml = FiniteDecimalField(_l("Volume drawn out"), places=None, validators=_between(
         "0", "60", _l("Enter the volume drawn out, from 0 to 60 mL")))
-    put_in_ml = FiniteDecimalField(_l("Volume in the reservoir after the refill"), places=1,
+    put_in_ml = FiniteDecimalField(_l("Volume in the reservoir after the refill"), places=None,
                                    validators=_between("0.1", "60", _l(
                                        "Enter the volume after the refill, from 0.1 to 60 mL")))
     concentration_mcg_per_ml = FiniteDecimalField(
-        _l("Concentration"), places=1, validators=_between(
+        _l("Concentration"), places=None, validators=_between(
             "10", "4000", _l("Enter a concentration from 10 to 4,000 micrograms/mL")))
     bridge_bolus = BooleanField(_l("A bridge bolus was given for the old drug in the catheter"))
-    daily_dose_mcg = FiniteDecimalField(_l("Daily dose"), places=1, validators=_between(
+    daily_dose_mcg = FiniteDecimalField(_l("Daily dose"), places=None, validators=_between(
         "1", "2000", _l("Enter a daily dose from 1 to 2,000 micrograms")))
     titration_reason = TextAreaField(_l("Why the dose rises this much"),
                                      validators=[Optional(), Length(max=2000)])

@@ -13,6 +13,7 @@ shows a sensible message rather than letting it happen again).
 from __future__ import annotations
 
 import secrets
+from decimal import Decimal
 
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -43,11 +44,12 @@ def record_refill(patient_id: int):
     form = RefillForm(
         refilled_on=service_today(), form_key=secrets.token_urlsafe(32),
         close=[s.public_id for s in open_screenings],
-        concentration_mcg_per_ml=setting and setting.concentration_mcg_per_ml,
-        daily_dose_mcg=setting and setting.daily_dose_mcg)
+        concentration_mcg_per_ml=setting and _plain(setting.concentration_mcg_per_ml),
+        daily_dose_mcg=setting and _plain(setting.daily_dose_mcg))
     form.close.choices = [(s.public_id, s.public_id) for s in open_screenings]
-    if request.method == "GET":
-        return _page(form, patient, setting, open_screenings)
+    if request.method == "GET":  # after Back, say so before anything is typed again
+        return _page(form, patient, setting, open_screenings,
+                     same_day=records.refill_day_taken(patient, service_today()))
     already = _recorded_already(form.form_key.data)
     if already is not None:
         flash(_("This refill was recorded already, at %(time)s on %(day)s by %(name)s. "
@@ -88,6 +90,11 @@ def record_refill(patient_id: int):
                                len(closed))
     flash(said, "success")
     return redirect(url_for("staff.patient", patient_id=patient.id))
+
+
+def _plain(number: float) -> Decimal:
+    """500.0 as "500", as the hint beside it says it."""
+    return Decimal(f"{number:g}")
 
 
 def _recorded_already(key: str | None) -> Refill | None:
