@@ -373,9 +373,9 @@ class PumpSettingForm(FlaskForm):
     bolus_mcg_per_day = FiniteDecimalField(
         _l("Boluses allowed a day (optional)"), places=1, validators=_between(
             "0", "2000", _l("Enter the boluses allowed a day, from 0 to 2,000 micrograms")))
-    implanted_on = UKDateField(_l("Implant date (optional)"), validators=[Optional()])
-    indicator_on = UKDateField(_l("Replacement indicator shown on (optional)"),
-                               validators=[Optional()])
+    implanted_on = DateInputField(_l("Implant date (optional)"), validators=[Optional()])
+    indicator_on = DateInputField(_l("Replacement indicator shown on (optional)"),
+                                  validators=[Optional()])
     catheter_cm = FiniteDecimalField(_l("Catheter length implanted (optional)"), places=1,
                                      validators=_between("1", "110", _l(
                                          "Enter a catheter length from 1 to 110 cm")))

@@ -63,7 +63,7 @@ class DateInputField(Field):
         return "" if self.data is None else self.data.isoformat()
 
     def _read(self, typed: dict[str, str]) -> date:
-        label = self.label.text
+        label = str(self.label.text).replace(" (optional)", "")  # the name, not the hint
         missing = [part for part in PARTS if not typed[part]]
         if missing:
             raise ValueError(_l("%(label)s must include a %(parts)s", label=label,

@@ -104,3 +104,19 @@ def test_triage_reads_the_record_but_only_the_clinic_changes_it(app, client, sta
     assert refused.status_code == 403
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(PumpSetting)) == 1
+
+
+def test_the_implant_date_is_a_gov_uk_date_input(app, client, staff):
+    page = _page(app)
+    journey = staff("clinic", "cara")
+    boxes = {"implanted_on-day": "1", "implanted_on-month": "13", "implanted_on-year": "2020"}
+    response = post_form(journey, page, page, {**PUMP, **boxes})
+    assert response.status_code == 400
+    assert "Implant date must be a real date" in response.get_data(as_text=True)
+    response = post_form(journey, page, page, {**PUMP, **boxes, "implanted_on-month": "6"})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.scalars(db.select(PumpSetting)).one().implanted_on == date(2020, 6, 1)
+    _, tree = journey.get(page)  # the saved date, back in its boxes
+    assert [tree.find(f".//input[@name='implanted_on-{part}']").get("value")
+            for part in ("day", "month", "year")] == ["1", "6", "2020"]
