@@ -294,6 +294,9 @@ class PumpSetting(db.Model):
     drug: Mapped[str] = mapped_column(String(40), default="baclofen")
     concentration_mcg_per_ml: Mapped[float] = mapped_column(Numeric(8, 1, asdecimal=False))
     daily_dose_mcg: Mapped[float] = mapped_column(Numeric(8, 1, asdecimal=False))
+    # A simple daily schedule, [["HH:MM", micrograms an hour], ...], or None: continuous. With
+    # one, the daily dose is the schedule's (screener/pump/projection.py, F1).
+    schedule: Mapped[list | None] = mapped_column(JSONDocument)
     bolus_mcg_per_day: Mapped[float] = mapped_column(Numeric(8, 1, asdecimal=False), default=0)
     implanted_on: Mapped[date | None] = mapped_column(Date)
     indicator_on: Mapped[date | None] = mapped_column(Date)  # elective replacement indicator

@@ -38,6 +38,43 @@ def daily_volume_ml(dose_mcg: float, concentration: float, bolus_mcg: float = 0.
 
 
 @dataclass(frozen=True)
+class Step:
+    """One step of a simple daily schedule: from `start` ("HH:MM", the pump's clock) until the
+    next step's start, `mcg_per_hour`; the last step runs on to the first's start."""
+
+    start: str
+    mcg_per_hour: float
+
+
+def scheduled_daily_dose(steps: list[Step]) -> float:
+    """F1 for a periodic schedule: the dose over its 24-hour cycle, sum(rate x duration). A
+    clock change makes one day 23 or 25 hours on the pump's clock: at most an hour of one
+    step more or less in an interval, far inside the pump's 15 % (F13 asks that it be kept
+    in mind; the projections count absolute time at the daily average)."""
+    if not steps:
+        raise ValueError("a schedule needs a step")
+    minutes = [_minutes(step.start) for step in steps]
+    if len(set(minutes)) != len(minutes) or any(step.mcg_per_hour < 0 for step in steps):
+        raise ValueError("steps start at different times, with rates >= 0")
+    ordered = sorted(zip(minutes, (step.mcg_per_hour for step in steps), strict=True))
+    total = 0.0
+    for n, (begins, rate) in enumerate(ordered):
+        ends = ordered[(n + 1) % len(ordered)][0]
+        total += rate * (((ends - begins) % 1440) or 1440) / 60
+    return total
+
+
+def _minutes(clock: str) -> int:
+    hours, _, minutes = clock.partition(":")
+    if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2):
+        raise ValueError(f"not a time: {clock!r}")
+    value = int(hours) * 60 + int(minutes)
+    if not (0 <= int(hours) < 24 and 0 <= int(minutes) < 60):
+        raise ValueError(f"not a time: {clock!r}")
+    return value
+
+
+@dataclass(frozen=True)
 class Range:
     """A projected moment: the earliest (the pump 15 % fast), as programmed, the latest."""
 

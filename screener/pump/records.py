@@ -41,7 +41,8 @@ def changed_setting(setting: PumpSetting, user: User, reason: str, **changes) ->
     """A copy of `setting` with `changes`, as a new version by `user`."""
     kept = {column: getattr(setting, column) for column in (
         "model_id", "model_name", "reservoir_ml", "alarm_ml", "drug",
-        "concentration_mcg_per_ml", "daily_dose_mcg", "bolus_mcg_per_day", "implanted_on",
+        "concentration_mcg_per_ml", "daily_dose_mcg", "schedule", "bolus_mcg_per_day",
+        "implanted_on",
         "indicator_on", "catheter_cm", "catheter_notes")}
     return PumpSetting(patient_id=setting.patient_id, recorded_by_id=user.id, reason=reason,
                        **(kept | changes))

@@ -3,6 +3,7 @@ patient search is the exception (POST), as names must stay out of URLs."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
@@ -33,6 +34,7 @@ from ..clinical.answers import PATIENT_REF_MAX
 from ..journey.forms import a_reference, choices, only_choices
 from ..models import ACTION_KINDS, PUMP_EVENTS, TRY_AGAIN
 from ..pump.catalogue import MODELS
+from ..pump.projection import Step, scheduled_daily_dose
 from ..reference_codes import EXAMPLE, LENGTH, NotAReference, read_reference_code
 from ..web.date_input import DateInputField
 from ..web.formatting import LEVEL_NAMES, service_today
@@ -346,6 +348,13 @@ class ResidualExplanationForm(FlaskForm):
         InputRequired(_l("Enter what was found about the residual")), Length(max=2000)])
 
 
+DOSING = (("continuous", _l("Continuous: the same rate all day")),
+          ("schedule", _l("A simple daily schedule: different rates at set times")))
+SCHEDULE_STEPS = 4
+TIME = re.compile(r"([01]?[0-9]|2[0-3]):[0-5][0-9]")
+_STEP_RATE = _between("0", "100", _l("Enter a rate from 0 to 100 micrograms an hour"))
+
+
 def _required_between(low: str, high: str, missing, message) -> list:
     return [InputRequired(missing), NumberRange(Decimal(low), Decimal(high), message)]
 
@@ -367,9 +376,21 @@ class PumpSettingForm(FlaskForm):
         _l("Concentration"), places=1, validators=_required_between(
             "10", "4000", _l("Enter the concentration"),
             _l("Enter a concentration from 10 to 4,000 micrograms/mL")))
-    daily_dose_mcg = FiniteDecimalField(_l("Daily dose"), places=1, validators=_required_between(
-        "1", "2000", _l("Enter the daily dose"),
-        _l("Enter a daily dose from 1 to 2,000 micrograms")))
+    # Not answered is continuous, as the form opens.
+    dosing = RadioField(_l("How the dose is given"), default="continuous", choices=choices(
+        DOSING), validators=[Optional()])
+    daily_dose_mcg = FiniteDecimalField(_l("Daily dose"), places=None, validators=_between(
+        "1", "2000", _l("Enter a daily dose from 1 to 2,000 micrograms")))
+    # A simple daily schedule: up to SCHEDULE_STEPS steps, each from its start time to the
+    # next step's (screener/pump/projection.py's scheduled_daily_dose).
+    step1_start = StringField(_l("Step 1 starts at"), validators=[Optional(), Length(max=5)])
+    step1_rate = FiniteDecimalField(_l("Step 1 rate"), places=None, validators=_STEP_RATE)
+    step2_start = StringField(_l("Step 2 starts at"), validators=[Optional(), Length(max=5)])
+    step2_rate = FiniteDecimalField(_l("Step 2 rate"), places=None, validators=_STEP_RATE)
+    step3_start = StringField(_l("Step 3 starts at"), validators=[Optional(), Length(max=5)])
+    step3_rate = FiniteDecimalField(_l("Step 3 rate"), places=None, validators=_STEP_RATE)
+    step4_start = StringField(_l("Step 4 starts at"), validators=[Optional(), Length(max=5)])
+    step4_rate = FiniteDecimalField(_l("Step 4 rate"), places=None, validators=_STEP_RATE)
     bolus_mcg_per_day = FiniteDecimalField(
         _l("Boluses allowed a day (optional)"), places=1, validators=_between(
             "0", "2000", _l("Enter the boluses allowed a day, from 0 to 2,000 micrograms")))
@@ -386,6 +407,7 @@ class PumpSettingForm(FlaskForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
+        valid = self._check_dose() and valid
         if self.model_id.data == "other":
             if not (self.other_model.data or "").strip():
                 self.other_model.errors = [*self.other_model.errors,
@@ -405,6 +427,52 @@ class PumpSettingForm(FlaskForm):
                                         _l("Enter a date on or after the implant date")]
             valid = False
         return valid
+
+    def steps(self) -> list[Step]:
+        """The schedule's steps as typed (those with a start time)."""
+        return [Step(self[f"step{n}_start"].data.strip(), float(self[f"step{n}_rate"].data))
+                for n in range(1, SCHEDULE_STEPS + 1)
+                if (self[f"step{n}_start"].data or "").strip()
+                and self[f"step{n}_rate"].data is not None]
+
+    def _check_dose(self) -> bool:
+        """Continuous: a daily dose. A schedule: each step a time and a rate, the times
+        different, the day's dose from 1 to 2,000 micrograms."""
+        if self.dosing.data != "schedule":
+            if self.daily_dose_mcg.data is None and not self.daily_dose_mcg.errors:
+                self.daily_dose_mcg.errors = [_l("Enter the daily dose")]
+                return False
+            return True
+        valid = True
+        for n in range(1, SCHEDULE_STEPS + 1):
+            start, rate = self[f"step{n}_start"], self[f"step{n}_rate"]
+            typed = (start.data or "").strip()
+            if typed and not TIME.fullmatch(typed) and not start.errors:
+                start.errors = [_l("Enter step %(n)d's start as a time, like 08:00", n=n)]
+                valid = False
+            if typed and rate.data is None and not rate.errors:
+                rate.errors = [_l("Enter step %(n)d's rate", n=n)]
+                valid = False
+            if rate.data is not None and not typed and not start.errors:
+                start.errors = [_l("Enter step %(n)d's start time", n=n)]
+                valid = False
+        if not valid:
+            return False
+        steps = self.steps()
+        if not steps:
+            self.step1_start.errors = [_l("Enter the schedule's first step: its start time "
+                                          "and rate")]
+            return False
+        try:
+            daily = scheduled_daily_dose(steps)
+        except ValueError:
+            self.step1_start.errors = [_l("Give each step a different start time")]
+            return False
+        if not 1 <= daily <= 2000:
+            self.step1_rate.errors = [_l("The schedule gives %(dose)g micrograms a day: make "
+                                         "it from 1 to 2,000", dose=daily)]
+            return False
+        return True
 
     def reservoir_size(self) -> Decimal | None:
         known = MODELS.get(self.model_id.data or "")

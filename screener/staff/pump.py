@@ -22,7 +22,13 @@ from ..journey.forms import choices
 from ..models import Patient, PumpEvent, PumpSetting
 from ..pump import records
 from ..pump.catalogue import MODELS
-from ..pump.projection import battery_window, local_day, project, refill_by
+from ..pump.projection import (
+    battery_window,
+    local_day,
+    project,
+    refill_by,
+    scheduled_daily_dose,
+)
 from ..web.language import gettext as _
 from . import bp, needs
 from .forms import PumpEventForm, PumpSettingForm, ResidualExplanationForm
@@ -79,6 +85,10 @@ def pump(patient_id: int):
                                                                              formdata=None)
     if current is not None and current.model_id is None:
         form.model_id.data, form.other_model.data = "other", current.model_name
+    if current is not None and current.schedule:  # the schedule, back in its steps
+        form.dosing.data = "schedule"
+        for n, (start, rate) in enumerate(current.schedule, 1):
+            form[f"step{n}_start"].data, form[f"step{n}_rate"].data = start, rate
     audit.record("view", "pump", patient.id)
     db.session.commit()
     return _page(patient, versions, form)
@@ -92,6 +102,7 @@ def change_pump(patient_id: int):
     if not form.validate():
         return _page(patient, history(patient), form), 400
     known = MODELS.get(form.model_id.data)
+    steps = form.steps() if form.dosing.data == "schedule" else []
     setting = PumpSetting(
         patient_id=patient.id, recorded_by_id=current_user.id,
         reason=(form.reason.data or "").strip() or None,
@@ -99,7 +110,9 @@ def change_pump(patient_id: int):
         model_name=known.name if known else form.other_model.data.strip(),
         reservoir_ml=float(form.reservoir_size()), alarm_ml=float(form.alarm_ml.data),
         concentration_mcg_per_ml=float(form.concentration_mcg_per_ml.data),
-        daily_dose_mcg=float(form.daily_dose_mcg.data),
+        daily_dose_mcg=scheduled_daily_dose(steps) if steps
+        else float(form.daily_dose_mcg.data),
+        schedule=[[step.start, step.mcg_per_hour] for step in steps] or None,
         bolus_mcg_per_day=float(form.bolus_mcg_per_day.data or 0),
         implanted_on=form.implanted_on.data, indicator_on=form.indicator_on.data,
         catheter_cm=float(form.catheter_cm.data) if form.catheter_cm.data else None,
@@ -107,7 +120,8 @@ def change_pump(patient_id: int):
     records.add_setting(patient, setting)  # the patient's own pump columns follow it
     audit.record("update", "pump", patient.id,
                  fields=sorted(k for k, v in form.data.items() if v not in (None, "")
-                               and k not in ("csrf_token", "reason", "catheter_notes")))
+                               and k not in ("csrf_token", "reason", "catheter_notes")
+                               and not k.startswith("step")))
     db.session.commit()
     flash(_("The pump record is saved. Earlier versions are kept below."), "success")
     return redirect(url_for("staff.pump", patient_id=patient.id))

@@ -61,6 +61,9 @@ def record_refill(patient_id: int):
         form.validate()
         return _page(form, patient, setting, open_screenings, quiet=True,
                      fragment=request.headers.get("X-Preview") == "1")
+    if setting is not None and setting.schedule:  # changed on the pump record, not here
+        form.daily_dose_mcg.raw_data = [str(setting.daily_dose_mcg)]
+        form.daily_dose_mcg.data = _plain(setting.daily_dose_mcg)
     valid = form.validate()
     if setting is not None:
         valid = form.check_pump(setting.reservoir_ml) and valid

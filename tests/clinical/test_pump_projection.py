@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from screener.pump.catalogue import MODELS, residual_tolerance_ml
 from screener.pump.projection import (
+    Step,
     battery_window,
     catheter_ml,
     check_residual,
@@ -24,6 +25,7 @@ from screener.pump.projection import (
     needs_bridge_bolus,
     project,
     refill_by,
+    scheduled_daily_dose,
     titration_too_fast,
     transit_days,
 )
@@ -159,3 +161,25 @@ def test_a_higher_alarm_volume_sounds_sooner_and_the_range_holds_the_programme(
     assert raised.alarm.nominal <= base.alarm.nominal
     assert base.alarm.earliest <= base.alarm.nominal <= base.alarm.latest
     assert base.alarm.nominal <= base.empty.nominal
+
+
+def test_a_simple_daily_schedule_gives_its_days_dose():
+    """F1 for a periodic schedule: sum(rate x duration) over 24 hours. 15 an hour from 08:00
+    and 10 from 20:00 is 180 + 120 = 300; 20 from 22:00 to 06:00 and 10 after is 160 + 160."""
+    assert scheduled_daily_dose([Step("08:00", 15), Step("20:00", 10)]) == 300
+    assert scheduled_daily_dose([Step("22:00", 20), Step("06:00", 10)]) == 320
+    assert scheduled_daily_dose([Step("00:00", 12.5)]) == 300  # one step: continuous
+    for bad in ([], [Step("08:00", 1), Step("08:00", 2)], [Step("24:00", 1)],
+                [Step("8", 1)], [Step("08:00", -1)]):
+        with pytest.raises(ValueError):
+            scheduled_daily_dose(bad)
+
+
+@given(st.lists(st.tuples(st.integers(0, 1439), st.floats(0, 100)), min_size=1, max_size=4,
+                unique_by=lambda step: step[0]))
+def test_a_schedule_is_its_rates_average_over_the_day_in_any_order(steps):
+    made = [Step(f"{m // 60:02d}:{m % 60:02d}", rate) for m, rate in steps]
+    dose = scheduled_daily_dose(made)
+    assert dose == pytest.approx(scheduled_daily_dose(made[::-1]))
+    rates = [rate for _, rate in steps]
+    assert min(rates) * 24 - 1e-6 <= dose <= max(rates) * 24 + 1e-6

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from screener.db import db
 from screener.models import Patient, PumpSetting
-from tests.pages import add_user, text_of
+from tests.pages import add_user, parse, text_of
 from tests.staff.factories import audit_rows, make_patient, post_form
 
 PUMP = {"model_id": "synchromed-ii-8637-20", "alarm_ml": "2", "concentration_mcg_per_ml": "500",
@@ -120,3 +120,34 @@ def test_the_implant_date_is_a_gov_uk_date_input(app, client, staff):
     _, tree = journey.get(page)  # the saved date, back in its boxes
     assert [tree.find(f".//input[@name='implanted_on-{part}']").get("value")
             for part in ("day", "month", "year")] == ["1", "6", "2020"]
+
+
+def test_a_simple_daily_schedule_gives_the_daily_dose(app, client, staff):
+    """15 micrograms an hour from 08:00 and 10 from 20:00: 12 x 15 + 12 x 10 = 300 a day."""
+    page = _page(app)
+    journey = staff("clinic", "cara")
+    schedule = {**PUMP, "daily_dose_mcg": "", "dosing": "schedule", "step1_start": "08:00",
+                "step1_rate": "15", "step2_start": "20:00", "step2_rate": "10"}
+
+    def refused(data: dict) -> list[str]:
+        response = post_form(journey, page, page, data)
+        assert response.status_code == 400
+        return [text_of(a) for a in parse(response.data).iterfind(
+            ".//ul[@class='error-summary-list']//a")]
+
+    assert refused({**schedule, "step1_start": "25:00"}) == [
+        "Enter step 1's start as a time, like 08:00"]
+    assert refused({**schedule, "step2_start": "08:00"}) == [
+        "Give each step a different start time"]
+    assert refused({**schedule, "step3_rate": "5"}) == ["Enter step 3's start time"]
+    assert refused({**PUMP, "daily_dose_mcg": ""}) == ["Enter the daily dose"]
+    assert post_form(journey, page, page, schedule).status_code == 302
+    with app.app_context():
+        saved = db.session.scalars(db.select(PumpSetting)).one()
+        assert (saved.daily_dose_mcg, saved.schedule) == (300, [["08:00", 15], ["20:00", 10]])
+        assert db.session.scalars(db.select(Patient)).one().daily_dose_mcg == 300
+    _, tree = journey.get(page)
+    assert ("300 micrograms a day on a schedule: 15 an hour from 08:00, 10 an hour from 20:00"
+            in text_of(tree.find(".//dl")))
+    assert tree.find(".//input[@name='step2_start']").get("value") == "20:00"
+    assert tree.find(".//input[@name='dosing'][@value='schedule']").get("checked") is not None

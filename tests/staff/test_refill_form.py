@@ -233,3 +233,22 @@ def test_with_no_pump_record_a_blank_volume_assumes_nothing(app, staff):
     patient, _ = _stored(app)
     assert patient.reservoir_ml is None and patient.reservoir is None
     assert patient.due_date == TODAY + timedelta(60)  # by the booking: nothing projected
+
+
+def test_a_scheduled_pump_keeps_its_schedule_through_a_refill(app, staff):
+    """Its dose is the schedule's, changed on the pump record; a new concentration at a refill
+    keeps the schedule (its rates are micrograms an hour)."""
+    journey, page = _pump_patient(app, staff, daily_dose_mcg="", dosing="schedule",
+                                  step1_start="08:00", step1_rate="15", step2_start="20:00",
+                                  step2_rate="10")
+    _, tree = journey.get(page)
+    assert tree.find(".//input[@name='daily_dose_mcg']") is None
+    assert "300 micrograms a day on a schedule" in text_of(tree.find(".//main"))
+    sent = _refill(concentration_mcg_per_ml="1000", reprogrammed="yes", pump_checked="y",
+                   bridge_bolus="y", daily_dose_mcg="900")  # a dose sent anyway: not taken
+    assert _send(journey, page, sent).status_code == 302
+    with app.app_context():
+        newest = db.session.scalars(db.select(PumpSetting).order_by(PumpSetting.id.desc())
+                                    ).first()
+        assert (newest.concentration_mcg_per_ml, newest.daily_dose_mcg, newest.schedule) == (
+            1000, 300, [["08:00", 15], ["20:00", 10]])

@@ -1,5 +1,6 @@
 """The one-form refill and the clinic worklist (issue 25): what a refill drew out, put in and
-changed; MRI, programming and pump-check events; the worklist's stored days and flags.
+changed; MRI, programming and pump-check events; the worklist's stored days, flags and
+owner; a pump's simple daily schedule.
 
 Revision ID: b9e2d4f6a8c1
 Revises: a3d9e5c1f7b4
@@ -8,6 +9,7 @@ Create Date: 2026-12-04 20:50:00
 """
 from alembic import op
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 
 
 revision = 'b9e2d4f6a8c1'
@@ -45,6 +47,9 @@ def upgrade():
                                       server_default=sa.false()))
         batch_op.add_column(sa.Column('residual_explanation', sa.Text(), nullable=True))
         batch_op.create_unique_constraint('uq_refills_form_key', ['form_key'])
+    with op.batch_alter_table('pump_settings') as batch_op:
+        batch_op.add_column(sa.Column('schedule', sa.JSON().with_variant(
+            postgresql.JSONB(), 'postgresql'), nullable=True))
     op.create_table(
         'pump_events',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -63,6 +68,8 @@ def upgrade():
 
 def downgrade():
     op.drop_table('pump_events')
+    with op.batch_alter_table('pump_settings') as batch_op:
+        batch_op.drop_column('schedule')
     with op.batch_alter_table('refills') as batch_op:
         batch_op.drop_constraint('uq_refills_form_key', type_='unique')
         for column in ('residual_explanation', 'residual_flagged', 'titration_reason',
