@@ -78,7 +78,9 @@ class FiniteDecimalField(_RefusedStops, DecimalField):
 
     def process_formdata(self, valuelist) -> None:
         super().process_formdata(valuelist)
-        if self.data is not None and not self.data.is_finite():
+        # Only what was typed: a field left out of the form keeps the record's number, a
+        # float (a crafted POST without it answered 500).
+        if isinstance(self.data, Decimal) and not self.data.is_finite():
             self.data = None
             raise ValueError(_l("Enter a number, like 12.5"))
 

@@ -14,6 +14,7 @@ from ..journey import start_draft
 from ..journey.forms import choices
 from ..journey.pages import PAGE_IDS
 from ..models import MAX_ID, Patient, Refill, Screening, ScreeningAction, utc_now
+from ..pump import records
 from ..web import language
 from ..web.formatting import service_today
 from ..web.language import gettext as _
@@ -31,6 +32,10 @@ RECORD_FIELDS = ("reference", "name", "date_of_birth", "route", "pump_model", "r
                  "concentration_mcg_per_ml", "daily_dose_mcg", "low_reservoir_alarm_ml",
                  "next_refill_date", "contact_name", "contact_phone", "clinic_name",
                  "clinic_phone", "notes")
+# Owned by the pump record once there is one (screener/staff/pump.py keeps every version):
+# the patient form then shows them and leaves them as they are.
+PUMP_RECORD_FIELDS = ("pump_model", "concentration_mcg_per_ml", "daily_dose_mcg",
+                      "low_reservoir_alarm_ml")
 
 
 def patient_or_404(patient_id: int) -> Patient:
@@ -101,17 +106,19 @@ def new_patient():
 def edit_patient(patient_id: int):
     patient = patient_or_404(patient_id)
     form = _patient_form(obj=patient)
+    pump_owned = records.current_setting(patient) is not None
     if form.validate_on_submit():
         new_reference = form.reference.data.strip()
         if new_reference != patient.reference and _reference_taken(new_reference):
             form.reference.errors.append(_("A patient with this reference already exists"))
         else:
-            changed = _fill(patient, form)
+            changed = _fill(patient, form, skip=PUMP_RECORD_FIELDS if pump_owned else ())
             audit.record("change", "patient", patient.id, fields=changed)
             db.session.commit()
             flash(_("Saved the patient record."), "success")
             return redirect(url_for("staff.patient", patient_id=patient.id))
     return render_template("staff/patient_form.html", form=form, patient=patient,
+                           pump_owned=pump_owned,
                            error=bool(form.errors)), 400 if form.errors else 200
 
 
@@ -120,10 +127,12 @@ def _reference_taken(reference: str) -> bool:
         db.select(Patient.id).filter_by(reference=reference)).first() is not None
 
 
-def _fill(patient: Patient, form: PatientForm) -> list[str]:
+def _fill(patient: Patient, form: PatientForm, skip: tuple[str, ...] = ()) -> list[str]:
     """Copy the form onto the record; return the names (never the values) of changed fields."""
     changed = []
     for name in RECORD_FIELDS:
+        if name in skip:
+            continue
         value = form[name].data
         if isinstance(value, str):
             value = value.strip() or None

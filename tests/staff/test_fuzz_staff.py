@@ -286,3 +286,17 @@ def test_reservoir_dates_saturate_at_the_last_day():
     assert far.empty == date.max and far.alarm == date.max
     near = reservoir_dates(date(2027, 1, 1), 20, 500, 100, 2)  # 0.2 mL a day
     assert (near.alarm, near.empty) == (date(2027, 4, 1), date(2027, 4, 11))
+
+
+def test_a_form_sent_without_a_number_field_keeps_the_record_and_never_answers_500(db_app):
+    """A crafted POST that leaves a number field out: the record's own number (a float) was
+    checked as if typed, and answered 500."""
+    client = db_app.test_client()
+    add_user(db_app, "ann", "admin")
+    patient_id = make_patient(db_app, reservoir_ml=20, concentration_mcg_per_ml=500)
+    sign_in(Journey(client), "ann")
+    page = f"/staff/patients/{patient_id}/edit"
+    token = csrf_token(parse(client.get(page).data))
+    response = client.post(page, data={"reference": "P-1", "route": "intrathecal",
+                                       "csrf_token": token})
+    assert response.status_code == 302

@@ -151,3 +151,23 @@ def test_a_simple_daily_schedule_gives_the_daily_dose(app, client, staff):
             in text_of(tree.find(".//dl")))
     assert tree.find(".//input[@name='step2_start']").get("value") == "20:00"
     assert tree.find(".//input[@name='dosing'][@value='schedule']").get("checked") is not None
+
+
+def test_with_a_pump_record_the_patient_form_leaves_its_settings_to_it(app, client, staff):
+    """One source for the pump's settings: with a pump record, the patient form shows where
+    to change them and leaves them as they are, whatever is sent."""
+    page = _page(app, contact_phone="07700 900123")
+    journey = staff("clinic", "cara")
+    post_form(journey, page, page, PUMP)
+    edit = page.replace("/pump", "/edit")
+    _, tree = journey.get(edit)
+    assert tree.find(".//*[@id='pump-owned']//a").get("href") == page
+    assert tree.find(".//input[@name='concentration_mcg_per_ml']") is None
+    response = post_form(journey, edit, edit, {
+        "reference": "P-1", "route": "intrathecal", "concentration_mcg_per_ml": "1000",
+        "daily_dose_mcg": "900", "contact_phone": "07700 900124"})
+    assert response.status_code == 302
+    with app.app_context():
+        patient = db.session.scalars(db.select(Patient)).one()
+        assert (patient.concentration_mcg_per_ml, patient.daily_dose_mcg) == (500, 300)
+        assert patient.contact_phone == "07700 900124"  # the rest of the record changes
