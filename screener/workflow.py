@@ -68,12 +68,12 @@ def record_refill(patient: Patient, user: User, refilled_on: date, next_refill_d
     closes); returns those closed (one closed meanwhile by someone else is left as it is).
     `details` are the one-form refill's own columns (models.Refill).
 
-    The next refill date is always the one given. The date of the last refill, the volume in
-    the reservoir and the residual flag change only for a refill at least as recent as the
-    one on record: a refill recorded late, after a newer one, must not make the pump look
-    fuller than it is. With no volume given, `keep_volume=False` forgets the old one (no
-    dates projected from a guess). The worklist's days follow from these (models.py keeps
-    them whenever the patient is written).
+    The next refill date is always the one given. The date of the last refill and the volume
+    in the reservoir change only for a refill at least as recent as the one on record: a
+    refill recorded late, after a newer one, must not make the pump look fuller than it is.
+    With no volume given, `keep_volume=False` forgets the old one (no dates projected from a
+    guess). A residual flagged and not explained flags the patient, whenever it was. The
+    worklist's days follow from these (models.py keeps them whenever the patient is written).
     """
     now = now or utc_now()
     refill = Refill(patient_id=patient.id, refilled_on=refilled_on,
@@ -87,8 +87,10 @@ def record_refill(patient: Patient, user: User, refilled_on: date, next_refill_d
             patient.reservoir_ml = float(volume_ml)
         elif not keep_volume:
             patient.reservoir_ml = None
-        patient.residual_flagged = bool(refill.residual_flagged
-                                        and not refill.residual_explanation)
+
+    if refill.residual_flagged and not refill.residual_explanation:
+        # Raised by any refill, cleared only by recording what was found (pump/records.py).
+        patient.residual_flagged = True
     return [screening for screening in closing
             if close(screening, user, "pump_refilled", close_note or None, now)]
 

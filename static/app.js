@@ -140,7 +140,8 @@
           var shown = document.getElementById("refill-projection");
           if (!html || !shown) { return; }
           var made = new DOMParser().parseFromString(html, "text/html").getElementById("refill-projection");
-          if (made) { shown.innerHTML = made.innerHTML; }
+          // Only a change is swapped in: a screen reader reads the region again when it is.
+          if (made && made.innerHTML !== shown.innerHTML) { shown.innerHTML = made.innerHTML; }
         })
         .catch(function () { return null; });
     };
@@ -151,6 +152,11 @@
   });
 
   // A form that records something once is sent once: a second press does nothing.
+  // A page kept by the browser for Back sends again: the server says it was recorded.
+  window.addEventListener("pageshow", function (event) {
+    if (!event.persisted) { return; }
+    document.querySelectorAll("form[data-sent]").forEach(function (form) { form.removeAttribute("data-sent"); });
+  });
   document.querySelectorAll("[data-prevent-double-click]").forEach(function (button) {
     button.form.addEventListener("submit", function (event) {
       if (event.submitter !== button) { return; }

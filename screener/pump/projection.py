@@ -208,21 +208,30 @@ class BatteryWindow:
     book_by: date  # schedule the replacement at least 3 months before
 
 
-def battery_window(implanted_on: date, indicator_on: date | None = None) -> BatteryWindow:
+def battery_window(implanted_on: date | None,
+                   indicator_on: date | None = None) -> BatteryWindow | None:
     """F14: when the pump's battery needs replacing, from its implant date and, once shown,
-    its elective replacement indicator (ERI)."""
-    low, high = SERVICE_LIFE_YEARS
-    replace_from = _years_after(implanted_on, low)
-    stop = _years_after(implanted_on, high)
-    book_by = stop - timedelta(days=BOOK_REPLACEMENT_DAYS)
+    its elective replacement indicator (ERI); from the indicator alone if the implant date is
+    not recorded. None with neither."""
+    if implanted_on is None and indicator_on is None:
+        return None
+    replace_from = stop = book_by = date.max
+    if implanted_on is not None:
+        low, high = SERVICE_LIFE_YEARS
+        replace_from = _years_after(implanted_on, low)
+        stop = _years_after(implanted_on, high)
+        book_by = stop if stop == date.max else stop - timedelta(days=BOOK_REPLACEMENT_DAYS)
     if indicator_on is not None:  # shown: the pump stops within 90 days, so book it now
-        stop = min(stop, indicator_on + timedelta(days=ERI_STOP_DAYS))
+        stop = min(stop, indicator_on + timedelta(days=ERI_STOP_DAYS)
+                   if indicator_on.year < date.max.year else date.max)
         replace_from = min(replace_from, indicator_on)
         book_by = min(book_by, indicator_on)
     return BatteryWindow(replace_from, stop, book_by)
 
 
 def _years_after(day: date, years: int) -> date:
+    if day.year + years > date.max.year:
+        return date.max
     try:
         return day.replace(year=day.year + years)
     except ValueError:  # 29 February

@@ -33,8 +33,8 @@ def add_setting(patient: Patient, setting: PumpSetting) -> None:
     patient.daily_dose_mcg = setting.daily_dose_mcg
     patient.bolus_mcg_per_day = setting.bolus_mcg_per_day or 0
     patient.low_reservoir_alarm_ml = setting.alarm_ml
-    patient.battery_book_by = (battery_window(setting.implanted_on, setting.indicator_on).book_by
-                               if setting.implanted_on else None)
+    window = battery_window(setting.implanted_on, setting.indicator_on)
+    patient.battery_book_by = window.book_by if window else None
 
 
 def changed_setting(setting: PumpSetting, user: User, reason: str, **changes) -> PumpSetting:
@@ -103,14 +103,16 @@ def save_refill(patient: Patient, user: User, setting: PumpSetting, made: Review
         "bridge_bolus": entry.bridge_bolus if made.bridge_needed else None,
         "titration_reason": entry.titration_reason, "residual_flagged": flagged,
         "residual_explanation": entry.residual_explanation}
-    if made.changed:
+    # A refill recorded late, before the newest, changes no settings: they are newer.
+    late = patient.last_refill_on is not None and entry.refilled_on < patient.last_refill_on
+    if made.changed and not late:
         why = f"At the refill on {entry.refilled_on:%d/%m/%Y}."
         if entry.titration_reason:
             why += " " + entry.titration_reason
         add_setting(patient, changed_setting(setting, user, why,
                                              concentration_mcg_per_ml=entry.concentration,
                                              daily_dose_mcg=entry.dose_mcg))
-    if entry.reprogrammed:
+    if entry.reprogrammed and not late:
         record_event(patient, user, "programmed", now, "At a refill")
         if entry.pump_checked:
             record_event(patient, user, "checked", now, "After programming, at a refill")
@@ -139,21 +141,20 @@ def record_event(patient: Patient, user: User, kind: str, at: datetime | None = 
 
 
 def explain_residual(patient: Patient, refill: Refill, explanation: str) -> None:
-    """What was found about a flagged residual; the worklist's flag goes with it."""
+    """What was found about a flagged residual; the worklist's flag goes with the last one
+    not explained."""
     refill.residual_explanation = explanation
-    if refill.id == _latest_refill_id(patient):
-        patient.residual_flagged = False
+    db.session.flush()
+    patient.residual_flagged = unexplained_refill(patient) is not None
 
 
-def latest_refill(patient: Patient) -> Refill | None:
+def unexplained_refill(patient: Patient) -> Refill | None:
+    """The oldest refill whose residual was flagged with nothing found recorded."""
     return db.session.scalars(
-        db.select(Refill).where(Refill.patient_id == patient.id)
-        .order_by(Refill.refilled_on.desc(), Refill.id.desc()).limit(1)).first()
-
-
-def _latest_refill_id(patient: Patient) -> int | None:
-    found = latest_refill(patient)
-    return found.id if found else None
+        db.select(Refill).where(Refill.patient_id == patient.id,
+                                Refill.residual_flagged.is_(True),
+                                Refill.residual_explanation.is_(None))
+        .order_by(Refill.refilled_on, Refill.id).limit(1)).first()
 
 
 def _aware(moment: datetime) -> datetime:

@@ -63,6 +63,7 @@ class Review:
     concentration_changed: bool
     dose_changed: bool
     bridge_needed: bool  # the concentration rises: the old drug must be bridged
+    concentration_falls: bool  # ... falls: the old, stronger drug gives more than the dose
     dose_in_transit_mcg: float | None  # what the patient gets a day until the old drug clears
     too_fast: bool  # the dose rises above the 24-hour titration limit
     dates: ReservoirDates | None  # after this refill
@@ -104,6 +105,7 @@ def review(before: Before, proposed: Proposed, zone: ZoneInfo | None = None,
         concentration_changed=concentration_changed,
         dose_changed=abs(dose - before.dose_mcg) > 1e-9,
         bridge_needed=bridge,
+        concentration_falls=concentration < before.concentration - 1e-9,
         dose_in_transit_mcg=(dose * before.concentration / concentration
                              if concentration_changed else None),
         too_fast=titration_too_fast(before.dose_mcg, dose, "child" if child else "cerebral"),

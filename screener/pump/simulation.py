@@ -184,8 +184,9 @@ class Clinic:
             if "check" in mine and self.chance.random() < ANSWERS_PHONE:
                 records.record_event(patient, nurse, "checked", _at(today))
             if "residual" in mine and self.chance.random() < 0.5:
-                refill = records.latest_refill(patient)
-                records.explain_residual(patient, refill, "Simulated: interrogated, no fault")
+                refill = records.unexplained_refill(patient)
+                if refill is not None:
+                    records.explain_residual(patient, refill, "Simulated: interrogated, no fault")
             if "battery" in mine and pump.replace_on is None:
                 pump.replace_on = max(today + timedelta(days=7),
                                       min(pump.stops_on - timedelta(days=14),

@@ -263,6 +263,8 @@ class RefillForm(FlaskForm):
         _l("Concentration"), places=None, validators=_between(
             "10", "4000", _l("Enter a concentration from 10 to 4,000 micrograms/mL")))
     bridge_bolus = BooleanField(_l("A bridge bolus was given for the old drug in the catheter"))
+    fall_planned = BooleanField(_l("The concentration falls: the stronger old drug in the "
+                                   "catheter is planned for, and they are watched for overdose"))
     daily_dose_mcg = FiniteDecimalField(_l("Daily dose"), places=None, validators=_between(
         "1", "2000", _l("Enter a daily dose from 1 to 2,000 micrograms")))
     titration_reason = TextAreaField(_l("Why the dose rises this much"),
@@ -326,6 +328,11 @@ class RefillForm(FlaskForm):
                 "The concentration rises: give a bridge bolus and tick to confirm it, or the "
                 "old drug in the catheter gives too little for days")]
             valid = False
+        if review.concentration_falls and not self.fall_planned.data:
+            self.fall_planned.errors = [_l(
+                "The concentration falls: until the old drug clears the pump gives more than "
+                "the dose. Plan for it, and tick to confirm")]
+            valid = False
         if review.too_fast and not (self.titration_reason.data or "").strip():
             self.titration_reason.errors = [_l(
                 "The dose rises by more than 15 % in a day: say why")]
@@ -347,7 +354,7 @@ class PumpEventForm(FlaskForm):
 
 class ResidualExplanationForm(FlaskForm):
     explanation = TextAreaField(_l("What was found about the residual"), validators=[
-        InputRequired(_l("Enter what was found about the residual")), Length(max=2000)])
+        DataRequired(_l("Enter what was found about the residual")), Length(max=2000)])
 
 
 DOSING = (("continuous", _l("Continuous: the same rate all day")),
@@ -423,6 +430,11 @@ class PumpSettingForm(FlaskForm):
                 and self.alarm_ml.data >= size):
             self.alarm_ml.errors = [_l("Enter an alarm volume below the reservoir size")]
             valid = False
+        for field in (self.implanted_on, self.indicator_on):
+            if field.data and field.data > service_today() and not field.errors:
+                field.errors = [_l("%(label)s must be today or in the past",
+                                   label=str(field.label.text).replace(" (optional)", ""))]
+                valid = False
         if (self.implanted_on.data and self.indicator_on.data
                 and self.indicator_on.data < self.implanted_on.data):
             self.indicator_on.errors = [*self.indicator_on.errors,

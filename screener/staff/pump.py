@@ -63,8 +63,7 @@ def projections(patient: Patient, setting: PumpSetting | None) -> dict[str, Any]
         shown["empty"] = tuple(local_day(getattr(made.empty, b), zone)
                                for b in ("earliest", "nominal", "latest"))
         shown["refill_by"] = refill_by(made, zone, shown["lead_days"])
-    if setting.implanted_on:
-        shown["battery"] = battery_window(setting.implanted_on, setting.indicator_on)
+    shown["battery"] = battery_window(setting.implanted_on, setting.indicator_on)
     return shown
 
 
@@ -117,7 +116,14 @@ def change_pump(patient_id: int):
         implanted_on=form.implanted_on.data, indicator_on=form.indicator_on.data,
         catheter_cm=float(form.catheter_cm.data) if form.catheter_cm.data else None,
         catheter_notes=(form.catheter_notes.data or "").strip() or None)
+    before = records.current_setting(patient)
     records.add_setting(patient, setting)  # the patient's own pump columns follow it
+    if before is not None and (
+            (before.daily_dose_mcg, before.schedule, before.concentration_mcg_per_ml)
+            != (setting.daily_dose_mcg, setting.schedule, setting.concentration_mcg_per_ml)):
+        # A new programme: it can leave the pump stopped, so the worklist asks for a check.
+        records.record_event(patient, current_user, "programmed",
+                             note="The pump record's dose or concentration changed")
     audit.record("update", "pump", patient.id,
                  fields=sorted(k for k, v in form.data.items() if v not in (None, "")
                                and k not in ("csrf_token", "reason", "catheter_notes")
@@ -147,11 +153,12 @@ def pump_event(patient_id: int):
 @bp.post(f"/patients/<int(max={MAX_ID}):patient_id>/pump/residual")
 @needs("record_refill")
 def explain_residual(patient_id: int):
-    """What was found about the last refill's flagged residual: the worklist's flag goes."""
+    """What was found about the oldest flagged residual not explained; the worklist's flag
+    goes with the last of them."""
     patient = patient_or_404(patient_id)
     form = ResidualExplanationForm()
-    last = records.latest_refill(patient)
-    if last is None or not last.residual_flagged:
+    last = records.unexplained_refill(patient)
+    if last is None:
         return redirect(url_for("staff.pump", patient_id=patient.id))
     if not form.validate():
         return _page(patient, history(patient), _form(None, formdata=None),
@@ -167,7 +174,7 @@ def _page(patient: Patient, versions: list[PumpSetting], form: PumpSettingForm,
           event_form: PumpEventForm | None = None,
           residual_form: ResidualExplanationForm | None = None):
     current = versions[0] if versions else None
-    last = records.latest_refill(patient)
+    flagged = records.unexplained_refill(patient)
     events = db.session.scalars(db.select(PumpEvent).where(PumpEvent.patient_id == patient.id)
                                 .order_by(PumpEvent.at.desc()).limit(10)).all()
     forms = [f for f in (form, event_form, residual_form) if f is not None]
@@ -176,6 +183,5 @@ def _page(patient: Patient, versions: list[PumpSetting], form: PumpSettingForm,
                            projected=projections(patient, current), events=events,
                            event_form=event_form or PumpEventForm(formdata=None),
                            residual_form=residual_form or ResidualExplanationForm(formdata=None),
-                           flagged_refill=last if last and last.residual_flagged
-                           and not last.residual_explanation else None,
+                           flagged_refill=flagged,
                            can_change=current_user.can("record_refill"))

@@ -12,6 +12,7 @@ shows a sensible message rather than letting it happen again).
 
 from __future__ import annotations
 
+import re
 import secrets
 from decimal import Decimal
 
@@ -30,6 +31,8 @@ from ..web.language import ngettext
 from . import bp, needs
 from .forms import RefillForm
 from .patients import patient_or_404
+
+KEY = re.compile(r"[A-Za-z0-9_-]{43}")  # secrets.token_urlsafe(32)
 
 
 @bp.route(f"/patients/<int(max={MAX_ID}):patient_id>/refill", methods=["GET", "POST"])
@@ -50,6 +53,8 @@ def record_refill(patient_id: int):
     if request.method == "GET":  # after Back, say so before anything is typed again
         return _page(form, patient, setting, open_screenings,
                      same_day=records.refill_day_taken(patient, service_today()))
+    if not KEY.fullmatch(form.form_key.data or ""):  # not a key this page gave: none
+        form.form_key.data = None
     already = _recorded_already(form.form_key.data)
     if already is not None:
         flash(_("This refill was recorded already, at %(time)s on %(day)s by %(name)s. "
@@ -83,6 +88,9 @@ def record_refill(patient_id: int):
         db.session.commit()
     except IntegrityError:  # the same form sent twice at once: the first one recorded it
         db.session.rollback()
+        if _recorded_already(form.form_key.data) is None:
+            raise
+        flash(_("This refill was recorded already. Nothing was recorded twice."), "success")
         return redirect(url_for("staff.patient", patient_id=patient.id))
     said = _("Refill recorded. Next refill booked for %(when)s.",
              when=uk_date(form.next_refill_date.data))
@@ -170,6 +178,9 @@ def _warnings(saved: records.Saved, made: Review) -> str:
         said.append(_("The volume drawn out differs from the expected: the worklist flags it "
                       "as a possible pump or catheter problem until what was found is "
                       "recorded."))
+    if made.concentration_falls:
+        said.append(_("The concentration fell: until the old drug in the catheter clears, the "
+                      "pump gives more than the dose. Watch for drowsiness and slow breathing."))
     if saved.booked_late:
         said.append(_("The next refill is booked after the refill-by day, %(day)s: the "
                       "worklist flags it.", day=uk_date(made.refill_by)))

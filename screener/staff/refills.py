@@ -56,6 +56,6 @@ def take_pump(patient_id: int):
     records.take(patient, current_user)
     audit.record("take_pump", "patient", patient.id)
     db.session.commit()
-    flash(_("You own %(reference)s's flags on the worklist.", reference=patient.reference),
-          "success")
+    # No reference in the message: the session cookie is signed, not secret (red team 2, L17).
+    flash(_("You own this pump's flags on the worklist."), "success")
     return redirect(url_for("staff.refills", _anchor=f"pump-{patient.id}"))

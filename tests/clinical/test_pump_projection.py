@@ -183,3 +183,11 @@ def test_a_schedule_is_its_rates_average_over_the_day_in_any_order(steps):
     assert dose == pytest.approx(scheduled_daily_dose(made[::-1]))
     rates = [rate for _, rate in steps]
     assert min(rates) * 24 - 1e-6 <= dose <= max(rates) * 24 + 1e-6
+
+
+def test_the_battery_window_from_the_indicator_alone_and_near_the_last_year():
+    shown = battery_window(None, date(2027, 1, 1))
+    assert (shown.book_by, shown.replace_by) == (date(2027, 1, 1), date(2027, 4, 1))
+    assert battery_window(None, None) is None
+    far = battery_window(date(9995, 1, 1))  # past the last date there is: no error
+    assert far.replace_by == date.max and far.book_by == date.max

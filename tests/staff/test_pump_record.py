@@ -171,3 +171,28 @@ def test_with_a_pump_record_the_patient_form_leaves_its_settings_to_it(app, clie
         patient = db.session.scalars(db.select(Patient)).one()
         assert (patient.concentration_mcg_per_ml, patient.daily_dose_mcg) == (500, 300)
         assert patient.contact_phone == "07700 900124"  # the rest of the record changes
+
+
+def test_a_new_programme_on_the_record_asks_for_a_pump_check(app, client, staff):
+    page = _page(app)
+    journey = staff("clinic", "cara")
+    post_form(journey, page, page, PUMP)
+    post_form(journey, page, page, {**PUMP, "alarm_ml": "3"})  # not a new programme
+    with app.app_context():
+        assert db.session.scalars(db.select(Patient)).one().check_due_since is None
+    post_form(journey, page, page, {**PUMP, "daily_dose_mcg": "320"})
+    with app.app_context():
+        assert db.session.scalars(db.select(Patient)).one().check_due_since is not None
+
+
+def test_an_implant_in_the_future_is_refused_and_an_indicator_alone_books_the_battery(
+        app, client, staff):
+    page = _page(app)
+    journey = staff("clinic", "cara")
+    ahead = date.today() + timedelta(days=400)
+    response = post_form(journey, page, page, {**PUMP, "implanted_on": ahead.isoformat()})
+    assert "Implant date must be today or in the past" in response.get_data(as_text=True)
+    shown = date.today() - timedelta(days=3)
+    post_form(journey, page, page, {**PUMP, "indicator_on": shown.isoformat()})
+    with app.app_context():
+        assert db.session.scalars(db.select(Patient)).one().battery_book_by == shown

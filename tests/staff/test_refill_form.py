@@ -252,3 +252,47 @@ def test_a_scheduled_pump_keeps_its_schedule_through_a_refill(app, staff):
                                     ).first()
         assert (newest.concentration_mcg_per_ml, newest.daily_dose_mcg, newest.schedule) == (
             1000, 300, [["08:00", 15], ["20:00", 10]])
+
+
+def test_a_residual_flag_stays_until_explained_whatever_refill_comes_after(app, staff):
+    """Review: a later refill as expected does not wipe an earlier flag nobody explained; a
+    reply of spaces is no explanation."""
+    journey, page = _pump_patient(app, staff)
+    _send(journey, page, _refill(**_boxes("refilled_on", TODAY - timedelta(days=1)),
+                                 drawn_ml="6.9"))  # 19 days: 8.6 expected, 1.7 less
+    _send(journey, page, _refill(drawn_ml="19.4"))  # a day later: 19.4 expected, as drawn
+    assert _stored(app)[0].residual_flagged
+    pump_page = page.replace("/refill", "/pump")
+    response = post_form(journey, pump_page, f"{pump_page}/residual", {"explanation": "   "})
+    assert response.status_code == 400 and _stored(app)[0].residual_flagged
+    post_form(journey, pump_page, f"{pump_page}/residual", {"explanation": "Catheter checked"})
+    patient, refills = _stored(app)
+    assert not patient.residual_flagged
+    assert [r.residual_explanation for r in refills] == ["Catheter checked", None]
+
+
+def test_a_fall_in_concentration_is_refused_until_the_overdose_risk_is_planned_for(app, staff):
+    journey, page = _pump_patient(app, staff, concentration_mcg_per_ml="2000",
+                                  daily_dose_mcg="1200")
+    fall = _refill(concentration_mcg_per_ml="500", daily_dose_mcg="1200", reprogrammed="yes",
+                   pump_checked="y", drawn_ml="8")
+    response = _send(journey, page, fall)
+    assert b"The concentration falls: until the old drug clears" in response.data
+    assert _stored(app)[1] == []
+    assert _send(journey, page, {**fall, "fall_planned": "y"}).status_code == 302
+
+
+def test_a_refill_recorded_late_changes_no_settings(app, staff):
+    """Review: a refill from before the newest one on record keeps today's settings."""
+    journey, page = _pump_patient(app, staff)
+    _send(journey, page, _refill(**_boxes("refilled_on", TODAY - timedelta(days=25)),
+                                 daily_dose_mcg="250", reprogrammed="yes", drawn_ml="17"))
+    with app.app_context():
+        assert [v.daily_dose_mcg for v in db.session.scalars(db.select(PumpSetting))] == [300]
+        assert db.session.scalars(db.select(PumpEvent)).all() == []
+
+
+def test_a_form_key_not_made_by_the_page_is_no_key(app, staff):
+    journey, page = _pump_patient(app, staff)
+    assert _send(journey, page, {**_refill(), "form_key": "x" * 60}).status_code == 302
+    assert _stored(app)[1][0].form_key is None

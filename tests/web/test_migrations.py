@@ -112,6 +112,43 @@ def test_existing_screenings_are_given_different_short_references(empty_app):
             db.session.rollback()
 
 
+def test_pumps_already_on_record_get_the_worklists_days_and_flags(empty_app):
+    """Issue 25: the migration adding the worklist's stored days fills them in for every
+    patient already stored: the earliest alarm, the refill-by day, the battery's book-by day
+    (20 mL of 500 micrograms/mL at 250 a day, 2 mL alarm: at 15 % fast, 31 days; refill by
+    day 24; a pump implanted 7 years less 30 days ago books its replacement at once)."""
+    today = datetime.now(UTC).date()
+    refilled = today - timedelta(days=10)
+    implanted = today.replace(year=today.year - 7) + timedelta(days=30)
+    with empty_app.app_context():
+        upgrade(directory=str(MIGRATIONS), revision="a3d9e5c1f7b4")
+        db.session.execute(text(
+            "INSERT INTO users (id, username, name, role, password_hash, active, session_version, "
+            "created_at) VALUES (1, 'cara', 'Cara', 'clinic', '!', TRUE, 1, "
+            "CURRENT_TIMESTAMP)"))
+        db.session.execute(text(
+            "INSERT INTO patients (id, reference, route, last_refill_on, reservoir_ml, "
+            "concentration_mcg_per_ml, daily_dose_mcg, low_reservoir_alarm_ml, "
+            "next_refill_date, due_date, created_at, updated_at) VALUES (1, 'P-1', "
+            "'intrathecal', :refilled, 20, 500, 250, 2, :booked, :old_due, "
+            "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"),
+            {"refilled": refilled, "booked": refilled + timedelta(days=60),
+             "old_due": refilled + timedelta(days=36)})
+        db.session.execute(text(
+            "INSERT INTO pump_settings (patient_id, recorded_at, recorded_by_id, model_name, "
+            "reservoir_ml, alarm_ml, drug, concentration_mcg_per_ml, daily_dose_mcg, "
+            "bolus_mcg_per_day, implanted_on) VALUES (1, CURRENT_TIMESTAMP, 1, 'A pump', 20, "
+            "2, 'baclofen', 500, 250, 0, :implanted)"), {"implanted": implanted})
+        db.session.commit()
+        upgrade(directory=str(MIGRATIONS))
+        row = db.session.execute(text(
+            "SELECT due_date, refill_by, battery_book_by FROM patients")).one()
+        as_dates = [value if not isinstance(value, str) else datetime.fromisoformat(
+            value).date() for value in row]
+        assert as_dates[:2] == [refilled + timedelta(days=31), refilled + timedelta(days=24)]
+        assert as_dates[2] <= today
+
+
 def test_the_migrations_go_down_as_well_as_up(empty_app):
     with empty_app.app_context():
         upgrade(directory=str(MIGRATIONS))

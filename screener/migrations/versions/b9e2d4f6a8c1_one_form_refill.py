@@ -64,6 +64,49 @@ def upgrade():
     )
     with op.batch_alter_table('pump_events') as batch_op:
         batch_op.create_index('ix_pump_events_patient_id', ['patient_id'], unique=False)
+    _recompute_the_worklists_days()
+
+
+def _recompute_the_worklists_days():
+    """Records from before: the worklist's days and flags as the models now keep them (the
+    earliest alarm, the refill-by day, the battery's book-by day, the boluses), so no pump
+    already on record waits for its next change to be flagged."""
+    from flask import current_app
+
+    from screener.pump.projection import battery_window
+    from screener.pump.reservoir import due_by, refill_by_day, reservoir_dates
+
+    bind = op.get_bind()
+    service = current_app.extensions.get('service')
+    zone = service.zone if service else None
+    lead = current_app.config.get('PUMP_LEAD_DAYS', 7)
+    number = sa.Numeric(asdecimal=False)
+    patients = sa.table(
+        'patients', sa.column('id', sa.Integer), sa.column('last_refill_on', sa.Date),
+        sa.column('reservoir_ml', number), sa.column('concentration_mcg_per_ml', number),
+        sa.column('daily_dose_mcg', number), sa.column('low_reservoir_alarm_ml', number),
+        sa.column('next_refill_date', sa.Date), sa.column('bolus_mcg_per_day', number),
+        sa.column('due_date', sa.Date), sa.column('refill_by', sa.Date),
+        sa.column('battery_book_by', sa.Date))
+    settings = sa.table(
+        'pump_settings', sa.column('id', sa.Integer), sa.column('patient_id', sa.Integer),
+        sa.column('recorded_at', sa.DateTime), sa.column('bolus_mcg_per_day', number),
+        sa.column('implanted_on', sa.Date), sa.column('indicator_on', sa.Date))
+    newest = {}
+    for row in bind.execute(sa.select(settings).order_by(settings.c.recorded_at,
+                                                         settings.c.id)):
+        newest[row.patient_id] = row  # the last one read is the newest
+    for row in bind.execute(sa.select(patients)).all():
+        setting = newest.get(row.id)
+        bolus = (setting.bolus_mcg_per_day or 0) if setting else None
+        dates = reservoir_dates(row.last_refill_on, row.reservoir_ml,
+                                row.concentration_mcg_per_ml, row.daily_dose_mcg,
+                                row.low_reservoir_alarm_ml, bolus, zone)
+        window = battery_window(setting.implanted_on, setting.indicator_on) if setting else None
+        bind.execute(patients.update().where(patients.c.id == row.id).values(
+            bolus_mcg_per_day=bolus, due_date=due_by(row.next_refill_date, dates),
+            refill_by=refill_by_day(dates, lead),
+            battery_book_by=window.book_by if window else None))
 
 
 def downgrade():
