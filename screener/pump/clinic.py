@@ -53,6 +53,15 @@ def listed(today: date, needs_action: bool):
     return query
 
 
+def undated(today: date, limit: int):
+    """Pumps the list cannot place: nothing projected (no refill with its volume) and no
+    refill booked, or flagged with no day; by reference. They head the worklist."""
+    return (db.select(Patient)
+            .where(Patient.due_date.is_(None),
+                   or_(Patient.pump_model.is_not(None), any_flag(today)))
+            .order_by(Patient.reference).limit(limit))
+
+
 def flags_of(ids: list[int], today: date) -> dict[int, set[str]]:
     """Each listed patient's flags, in one query."""
     conditions = flag_conditions(today)
@@ -65,6 +74,5 @@ def flag_counts(today: date) -> dict[str, int]:
     """How many patients each flag holds, in one query."""
     conditions = flag_conditions(today)
     row = db.session.execute(db.select(*(
-        db.func.count().filter(c).label(n) for n, c in conditions.items()))
-        .where(Patient.due_date.is_not(None))).one()
+        db.func.count().filter(c).label(n) for n, c in conditions.items()))).one()
     return {name: getattr(row, name) for name in FLAGS}

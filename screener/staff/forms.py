@@ -303,9 +303,9 @@ class RefillForm(FlaskForm):
             raise ValidationError(_l("Next refill booked for must be after the date of the "
                                      "refill"))
 
-    def check_pump(self, reservoir_ml: float) -> bool:
-        """With a pump record: each pump answer is needed, and no volume exceeds the
-        reservoir."""
+    def check_pump(self, reservoir_ml: float, alarm_ml: float) -> bool:
+        """With a pump record: each pump answer is needed, no volume exceeds the reservoir,
+        and the volume put in is above the alarm volume (else it alarms at once)."""
         valid = True
         for name in self.PUMP_FIELDS:
             field = self[name]
@@ -318,6 +318,12 @@ class RefillForm(FlaskForm):
                 field.errors = [_l("Enter no more than the reservoir's %(size)g mL",
                                    size=reservoir_ml)]
                 valid = False
+        put_in = self.put_in_ml
+        if put_in.data is not None and not put_in.errors and put_in.data <= Decimal(
+                str(alarm_ml)):
+            put_in.errors = [_l("Enter more than the alarm volume, %(alarm)g mL: the pump "
+                                "would alarm at once", alarm=alarm_ml)]
+            valid = False
         return valid
 
     def check(self, review) -> bool:

@@ -71,7 +71,7 @@ def record_refill(patient_id: int):
         form.daily_dose_mcg.data = _plain(setting.daily_dose_mcg)
     valid = form.validate()
     if setting is not None:
-        valid = form.check_pump(setting.reservoir_ml) and valid
+        valid = form.check_pump(setting.reservoir_ml, setting.alarm_ml) and valid
         valid = form.check(_review(form, patient, setting)) and valid
     same_day = form.refilled_on.data and records.refill_day_taken(patient, form.refilled_on.data)
     if valid and same_day and not form.another.data:

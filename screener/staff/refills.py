@@ -16,7 +16,7 @@ from .. import audit
 from ..db import db
 from ..models import MAX_ID, Patient
 from ..pump import records
-from ..pump.clinic import DUE_WINDOW_DAYS, flag_counts, flags_of, listed
+from ..pump.clinic import DUE_WINDOW_DAYS, flag_counts, flags_of, listed, undated
 from ..web.formatting import service_today
 from ..web.language import gettext as _
 from . import bp, needs
@@ -39,12 +39,13 @@ def refills():
     page = paginate(listed(today, needs_action), DUE_ORDER, id_column=Patient.id,
                     per_page=PER_PAGE, args=request.args,
                     options=(joinedload(Patient.pump_owner),))
-    flags = flags_of([p.id for p in page.items], today)
+    no_dates = db.session.scalars(undated(today, PER_PAGE)).all()
+    flags = flags_of([p.id for p in (*page.items, *no_dates)], today)
     audit.record("view_refills", "patient", None, shown=len(page.items), **page.position())
     db.session.commit()
     return render_template("staff/refills.html", page=page, today=today, form=form,
                            window=DUE_WINDOW_DAYS, flags=flags, counts=flag_counts(today),
-                           needs_action=needs_action)
+                           needs_action=needs_action, no_dates=no_dates)
 
 
 @bp.post(f"/patients/<int(max={MAX_ID}):patient_id>/pump/take")

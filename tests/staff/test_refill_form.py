@@ -89,6 +89,9 @@ def test_every_pump_answer_is_needed_and_no_volume_beyond_the_reservoir(app, sta
     assert said == ["Enter no more than the reservoir's 20 mL",
                     "Enter the volume in the reservoir after the refill",
                     "Select yes if the pump was reprogrammed"]
+    response = _send(journey, page, _refill(put_in_ml="2"))
+    assert b"Enter more than the alarm volume, 2 mL: the pump would alarm at once" in (
+        response.data)
 
 
 def test_a_refill_as_expected_is_recorded_with_its_residual_and_new_dates(app, staff):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from screener.db import db
 from screener.models import Patient
@@ -188,3 +188,17 @@ def test_a_refused_close_is_shown_at_the_boxes_and_its_summary_link_lands(app, c
     assert target is not None and target.get("name") == "close"
     assert target.get("value") == offered
     assert tree.find(".//*[@id='close-error']") is not None
+
+
+def test_a_pump_with_no_dates_heads_the_worklist_with_its_flags(app, staff):
+    """Review: a pump recorded with no refill and no booking has no day to list it by; it
+    is not lost: it heads the list, with what it is flagged for."""
+    make_patient(app, "NEW-1", pump_model="SynchroMed II", contact_phone="07700 900123",
+                 check_due_since=datetime(2026, 12, 1, tzinfo=UTC))
+    make_patient(app, "ORAL-1", route="oral")  # no pump, no booking: not listed
+    _, tree = staff("clinic").get("/staff/refills")
+    section = text_of(tree.find(".//main"))
+    assert "1 pump with no dates" in section
+    assert "NEW-1: 07700 900123 (a pump check due)" in section and "ORAL-1" not in section
+    assert "1 pump to check after an MRI or programming" in text_of(
+        tree.find(".//*[@id='flag-counts']"))
