@@ -116,6 +116,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     from . import api, db, demo, journey, retention, staff
     from .alerts import queue, simulation
+    from .pump import records
     from .pump import simulation as clinic_simulation
     from .staff import accounts
     from .web import errors, health, security
@@ -134,7 +135,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
                     accounts.set_password_command, accounts.disable_user_command,
                     retention.apply_retention_command,
                     retention.apply_audit_retention_command, retention.erase_patient_command,
-                    demo.demo_command):
+                    demo.demo_command, records.pump_days_command):
         app.cli.add_command(command)
     for command in app.cli.commands.values():
         _database_errors_in_one_line(command)

@@ -10,6 +10,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+import click
+from flask.cli import with_appcontext
+from sqlalchemy.orm.attributes import flag_modified
+
 from .. import workflow
 from ..db import db
 from ..models import Patient, PumpEvent, PumpSetting, Refill, Screening, User, utc_now
@@ -46,6 +50,30 @@ def changed_setting(setting: PumpSetting, user: User, reason: str, **changes) ->
         "indicator_on", "catheter_cm", "catheter_notes")}
     return PumpSetting(patient_id=setting.patient_id, recorded_by_id=user.id, reason=reason,
                        **(kept | changes))
+
+
+def work_out_again(patient: Patient) -> None:
+    """The patient's stored days from the record as it is: the newest version's boluses and
+    battery, and the worklist's days (models.py keeps those on every write; this writes)."""
+    setting = current_setting(patient)
+    if setting is not None:
+        window = battery_window(setting.implanted_on, setting.indicator_on)
+        patient.bolus_mcg_per_day = setting.bolus_mcg_per_day or 0
+        patient.battery_book_by = window.book_by if window else None
+    flag_modified(patient, "next_refill_date")  # written even if nothing else changed
+
+
+@click.command("pump-days")
+@with_appcontext
+def pump_days_command() -> None:
+    """Work out every patient's worklist days again: after PUMP_LEAD_DAYS or the service's
+    time zone changed, the refill-by days stored were worked out with the old one."""
+    count = 0
+    for patient in db.session.scalars(db.select(Patient)):
+        work_out_again(patient)
+        count += 1
+    db.session.commit()
+    click.echo(f"Worked out the days again for {count} patient{'' if count == 1 else 's'}.")
 
 
 def before_refill(patient: Patient, setting: PumpSetting) -> Before:

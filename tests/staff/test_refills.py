@@ -202,3 +202,15 @@ def test_a_pump_with_no_dates_heads_the_worklist_with_its_flags(app, staff):
     assert "NEW-1: 07700 900123 (a pump check due)" in section and "ORAL-1" not in section
     assert "1 pump to check after an MRI or programming" in text_of(
         tree.find(".//*[@id='flag-counts']"))
+
+
+def test_after_the_lead_time_changes_pump_days_works_the_refill_by_days_out_again(app, staff):
+    refilled = date.today() - timedelta(days=10)
+    make_patient(app, "ITB-1", last_refill_on=refilled, reservoir_ml=20,
+                 concentration_mcg_per_ml=500, daily_dose_mcg=250, low_reservoir_alarm_ml=2)
+    app.config["PUMP_LEAD_DAYS"] = 10
+    result = app.test_cli_runner().invoke(args=["pump-days"])
+    assert result.exit_code == 0 and "for 1 patient." in result.output
+    with app.app_context():
+        patient = db.session.execute(db.select(Patient)).scalar_one()
+        assert patient.refill_by == refilled + timedelta(days=31 - 10)
