@@ -166,7 +166,9 @@ def explain_residual(patient_id: int):
     records.explain_residual(patient, last, form.explanation.data.strip())
     audit.record("explain_residual", "pump", patient.id)
     db.session.commit()
-    flash(_("Recorded. The worklist no longer flags the residual."), "success")
+    flash(_("Recorded. Another flagged residual is still to explain.")
+          if patient.residual_flagged else
+          _("Recorded. The worklist no longer flags the residual."), "success")
     return redirect(url_for("staff.pump", patient_id=patient.id))
 
 
